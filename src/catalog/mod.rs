@@ -1,0 +1,220 @@
+//! The rulings and articles of law privaudit cites, loaded from the embedded
+//! `profiles/catalog.toml`.
+
+use crate::diag::{self, Diagnostic};
+use crate::evidence::Evidence;
+use crate::text::{Lang, Localized, sanitize, sanitize_multiline};
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+const CATALOG_TOML: &str = include_str!("../../profiles/catalog.toml");
+
+/// Interim (conduct preservation) or a judgment at first instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Nature {
+    Interim,
+    FirstInstance,
+}
+
+impl Nature {
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Nature::Interim, Lang::En) => "interim injunction (conduct preservation)",
+            (Nature::Interim, Lang::Zh) => "诉中行为保全裁定",
+            (Nature::FirstInstance, Lang::En) => "first-instance judgment",
+            (Nature::FirstInstance, Lang::Zh) => "一审判决",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RulingEvidence {
+    pub court: Evidence,
+    pub date: Evidence,
+    pub case_number: Evidence,
+    pub held: Evidence,
+    pub remedies: Evidence,
+    pub appeal: Evidence,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Ruling {
+    pub id: String,
+    pub title: Text,
+    pub court: Text,
+    pub date: String,
+    #[serde(default)]
+    pub date_note: Option<Text>,
+    pub nature: Nature,
+    #[serde(default)]
+    pub case_number: Option<String>,
+    /// Why no case number is given, when none is known.
+    #[serde(default)]
+    pub case_number_unknown: Option<Text>,
+    pub feature: Text,
+    pub held: Text,
+    pub not_held: Text,
+    pub why: Text,
+    pub remedies: Text,
+    pub appeal: Text,
+    pub laws: Vec<String>,
+    #[serde(default)]
+    pub laws_note: Option<Text>,
+    pub sources: Vec<String>,
+    pub evidence: RulingEvidence,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Law {
+    pub id: String,
+    pub law: Text,
+    /// Short name for citations in running text ("PIPL").
+    pub short: Text,
+    pub article: String,
+    #[serde(default)]
+    pub in_force: Option<String>,
+    pub evidence: Evidence,
+    pub summary: Text,
+}
+
+impl Law {
+    /// Full citation: "Personal Information Protection Law of the PRC, art. 23".
+    pub fn citation(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!("{}, art. {}", self.law.0.en, self.article),
+            Lang::Zh => format!("《{}》第{}条", self.law.0.zh, self.article),
+        }
+    }
+
+    /// Short citation for running text: "PIPL art. 23".
+    pub fn short_citation(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!("{} art. {}", self.short.0.en, self.article),
+            Lang::Zh => format!("{}第{}条", self.short.0.zh, self.article),
+        }
+    }
+}
+
+impl Ruling {
+    pub fn case_number_text(&self, lang: Lang) -> String {
+        match (&self.case_number, &self.case_number_unknown) {
+            (Some(number), _) => number.clone(),
+            (None, Some(why)) => why.0.get(lang).to_owned(),
+            (None, None) => match lang {
+                Lang::En => "not known".to_owned(),
+                Lang::Zh => "不详".to_owned(),
+            },
+        }
+    }
+}
+
+/// Localized text in the catalog, sanitised as it is read like any other input.
+#[derive(Clone, Debug, Serialize)]
+#[serde(transparent)]
+pub struct Text(pub Localized);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            en: String,
+            zh: String,
+        }
+        let raw = Raw::deserialize(d)?;
+        Ok(Text(Localized::new(
+            sanitize_multiline(&raw.en),
+            sanitize_multiline(&raw.zh),
+        )))
+    }
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        self.0.get(lang)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    pub rulings: Vec<Ruling>,
+    pub laws: Vec<Law>,
+}
+
+impl Catalog {
+    pub fn parse(name: &str, text: &str) -> Result<Catalog, Diagnostic> {
+        let mut catalog: Catalog = toml::from_str(text).map_err(|e| diag::from_toml(name, text, &e))?;
+        for ruling in &mut catalog.rulings {
+            ruling.sources = ruling.sources.iter().map(|s| sanitize(s)).collect();
+        }
+        for ruling in &catalog.rulings {
+            if let Some(missing) = ruling.laws.iter().find(|l| catalog.law(l).is_none()) {
+                return Err(Diagnostic::whole_file(
+                    name,
+                    format!("ruling {} cites unknown law {missing}", ruling.id),
+                ));
+            }
+        }
+        Ok(catalog)
+    }
+
+    pub fn ruling(&self, id: &str) -> Option<&Ruling> {
+        self.rulings.iter().find(|r| r.id == id)
+    }
+
+    pub fn law(&self, id: &str) -> Option<&Law> {
+        self.laws.iter().find(|l| l.id == id)
+    }
+}
+
+/// The catalog compiled into the binary. Its validity is checked by the test suite, so a
+/// failure here is a build defect, not bad user input.
+pub fn builtin() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        Catalog::parse("profiles/catalog.toml", CATALOG_TOML)
+            .unwrap_or_else(|d| panic!("embedded catalog is invalid: {d}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalog_loads_with_the_three_rulings() {
+        let c = builtin();
+        for id in ["tencent-v-bytedance-2019", "huang-v-tencent-2020", "ling-v-douyin-2020"] {
+            assert!(c.ruling(id).is_some(), "{id}");
+        }
+        let huang = c.ruling("huang-v-tencent-2020").unwrap();
+        assert_eq!(huang.case_number.as_deref(), Some("(2019)京0491民初16142号"));
+        assert_eq!(huang.date, "2020-07-30");
+        let ling = c.ruling("ling-v-douyin-2020").unwrap();
+        assert_eq!(ling.case_number.as_deref(), Some("(2019)京0491民初6694号"));
+        // The Tianjin case number is not known; the catalog must say so rather than guess.
+        let tianjin = c.ruling("tencent-v-bytedance-2019").unwrap();
+        assert!(tianjin.case_number.is_none());
+        assert!(tianjin.case_number_unknown.is_some());
+        assert_eq!(tianjin.nature, Nature::Interim);
+    }
+
+    #[test]
+    fn every_required_article_is_present() {
+        let c = builtin();
+        for id in [
+            "civil-code-1032", "civil-code-1034", "civil-code-1035", "civil-code-1038",
+            "cybersecurity-law-41", "cybersecurity-law-42", "pipl-13", "pipl-14", "pipl-15",
+            "pipl-23", "pipl-24", "pipl-25", "pipl-28", "pipl-29", "pipl-47",
+            "algorithm-provisions-17", "gdpr-25", "gdpr-7",
+        ] {
+            let law = c.law(id).unwrap_or_else(|| panic!("{id} missing"));
+            assert!(!law.summary.0.en.is_empty() && !law.summary.0.zh.is_empty(), "{id}");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! The command line, declared with clap.
+
+use crate::audit::Severity;
+use crate::text::Lang;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  privaudit check wechat-read                       audit WeChat Read's defaults
+  privaudit check douyin --state my-douyin.toml     audit your own Douyin settings
+  privaudit check wechat douyin --format json       one JSON document for both apps
+  privaudit check my-app.toml --fail-on high        fail CI only on high or critical
+  privaudit list                                    the profiles available
+  privaudit explain huang-v-tencent-2020            the WeChat Read ruling in full
+  privaudit explain douyin/recommend-me-to-people-who-may-know-me --lang zh
+  privaudit validate my-app.toml                    check a profile you wrote
+
+Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 bad usage or bad input.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "privaudit",
+    version,
+    about = "Audit an app's privacy settings against what courts have ruled about defaults",
+    long_about = "privaudit judges an app's privacy settings (a profile of facts: options, defaults, \
+who receives which data) together with an account state (what you have set; without one, the \
+app's defaults). It flags settings that expose data more broadly than needed, weighs exposure by \
+default most, and ties every finding to the court rulings and articles of law behind it.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit apps and report the findings (for people, scripts and CI)
+    #[command(after_help = EXAMPLES)]
+    Check(CheckArgs),
+    /// List the built-in profiles and your own
+    List(ListArgs),
+    /// Explain a ruling, an article of law, an app or one of its settings
+    Explain(ExplainArgs),
+    /// Check profiles you wrote; prints each problem as file:line:column: message
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// App ids (see `privaudit list`) or paths to profile TOML files
+    #[arg(required = true, value_name = "APP-ID|PROFILE.toml")]
+    pub apps: Vec<String>,
+    /// Account state to audit (TOML); without it, the app's defaults are audited
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 1 when an unwaived finding is at or above this severity
+    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A ruling id, a law id (e.g. pipl-23), an app id, or APP-ID/SETTING-ID
+    #[arg(value_name = "RULING-ID|LAW-ID|APP-ID/SETTING-ID")]
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[arg(required = true, value_name = "PROFILE.toml")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Low,
+    Medium,
+    High,
+    Critical,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Colour when asked, or in auto mode when stdout is a terminal that is not `dumb`
+    /// and NO_COLOR is unset or empty (https://no-color.org).
+    pub fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}

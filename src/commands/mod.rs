@@ -1,0 +1,87 @@
+//! What each subcommand does; `main.rs` only parses arguments and maps the outcome to an
+//! exit code.
+
+mod check;
+mod explain;
+mod list;
+mod validate;
+
+use crate::cli::{CheckArgs, ColorChoice, Command, FailOn, Format};
+use crate::diag::Diagnostic;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Exit codes are stable API for scripts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: nothing at or above the threshold.
+    Pass,
+    /// 1: a finding at or above the threshold (or, for `validate`, a problem found).
+    Fail,
+    /// 2: bad usage or bad input.
+    BadInput,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        ExitCode::from(match outcome {
+            Outcome::Pass => 0,
+            Outcome::Fail => 1,
+            Outcome::BadInput => 2,
+        })
+    }
+}
+
+pub fn run(command: Option<Command>) -> Outcome {
+    match command {
+        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::List(args)) => list::run(&args),
+        Some(Command::Explain(args)) => explain::run(&args),
+        Some(Command::Validate(args)) => validate::run(&args),
+        None => overview(),
+    }
+}
+
+/// With no subcommand: the text report of every built-in profile's defaults. This is an
+/// overview, not a check, so it exits 0 whatever it finds.
+fn overview() -> Outcome {
+    let apps = crate::registry::builtin_ids();
+    let args = CheckArgs {
+        apps,
+        state: None,
+        format: Format::Text,
+        fail_on: FailOn::Never,
+        lang: crate::text::Lang::En,
+        color: ColorChoice::Auto,
+    };
+    let outcome = check::run(&args);
+    emit(
+        "\nRun `privaudit --help` for the commands, `privaudit check APP --state FILE` to audit your own settings.\n",
+    );
+    outcome
+}
+
+/// Print a file problem (the first of several, with a count of the rest) and return the
+/// bad-input outcome.
+pub fn fail_with(problems: &[Diagnostic]) -> Outcome {
+    if let Some(first) = problems.first() {
+        let more = match problems.len() {
+            1 => String::new(),
+            n => format!(
+                " (and {} more; run `privaudit validate {}` to see all)",
+                n - 1,
+                crate::text::sanitize(&first.file)
+            ),
+        };
+        eprintln!("privaudit: error: {first}{more}");
+    }
+    Outcome::BadInput
+}
+
+/// Write to stdout, ending quietly if the reader went away (`privaudit ... | head`).
+pub fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+        // A closed pipe is not an error worth a message; there is no one to read it.
+    }
+}

@@ -1,0 +1,39 @@
+//! `privaudit validate`: every problem in the profiles an author wrote.
+
+use super::{Outcome, emit};
+use crate::catalog;
+use crate::profile::parse_profile;
+use crate::source::read_text_file;
+
+/// Exit 0 when every profile is valid, 1 when a problem was found in one, 2 when a file
+/// could not be read at all (missing, a directory, too large, not UTF-8, empty).
+pub fn run(args: &crate::cli::ValidateArgs) -> Outcome {
+    let catalog = catalog::builtin();
+    let mut outcome = Outcome::Pass;
+    for path in &args.files {
+        let source = match read_text_file(path) {
+            Ok(source) => source,
+            Err(problem) => {
+                eprintln!("{problem}");
+                outcome = Outcome::BadInput;
+                continue;
+            }
+        };
+        match parse_profile(&source, catalog, &source.name, false) {
+            Ok(profile) => emit(&format!(
+                "{}: ok (app `{}`, {} settings)\n",
+                crate::text::sanitize(&source.name),
+                profile.app.id,
+                profile.settings.len()
+            )),
+            Err(problems) => {
+                let text: String = problems.iter().map(|p| format!("{p}\n")).collect();
+                emit(&text);
+                if outcome == Outcome::Pass {
+                    outcome = Outcome::Fail;
+                }
+            }
+        }
+    }
+    outcome
+}

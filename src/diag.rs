@@ -1,0 +1,113 @@
+//! Errors about input files: one message naming the file, line and column.
+
+use crate::text::sanitize;
+use std::fmt;
+use std::ops::Range;
+
+/// A problem found in an input file. Line and column are 1-based; the column counts
+/// characters, not bytes, so it matches what an editor shows for Chinese text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A problem with the file as a whole (missing, too large, not a file).
+    pub fn whole_file(file: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_owned(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem at a byte offset of `text`.
+    pub fn at(file: &str, text: &str, offset: usize, message: impl Into<String>) -> Self {
+        let (line, column) = line_column(text, offset);
+        Diagnostic {
+            file: file.to_owned(),
+            line: Some(line),
+            column: Some(column),
+            message: message.into(),
+        }
+    }
+
+    pub fn at_span(file: &str, text: &str, span: &Range<usize>, message: impl Into<String>) -> Self {
+        Self::at(file, text, span.start, message)
+    }
+
+    /// A problem at a known line (e.g. line N of a JSON Lines stream).
+    pub fn at_line(file: &str, line: usize, column: Option<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_owned(),
+            line: Some(line),
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `file:line:column: message`, on one line, with anything the input could have
+    /// smuggled into the file name or message made visible.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", sanitize(&self.file))?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}", sanitize(&self.message))
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// 1-based line and character column of a byte offset (clamped to the text).
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].trim_end_matches('\r').chars().count() + 1;
+    (line, column)
+}
+
+/// Turn a TOML parse or type error into a diagnostic at its position.
+pub fn from_toml(file: &str, text: &str, error: &toml::de::Error) -> Diagnostic {
+    // toml's message is multi-line with a quoted source excerpt in its Display; the bare
+    // message is what we want after our own `file:line:col:` prefix.
+    let message = error.message().trim().replace('\n', "; ");
+    match error.span() {
+        Some(span) => Diagnostic::at_span(file, text, &span, message),
+        None => Diagnostic::whole_file(file, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_and_ignore_crlf() {
+        let text = "a = 1\r\n名字 = x";
+        let offset = text.find('x').unwrap();
+        assert_eq!(line_column(text, offset), (2, 6));
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 10_000), (2, 7));
+    }
+
+    #[test]
+    fn display_sanitises_file_and_message() {
+        let d = Diagnostic::at_line("evil\u{1b}]0;x", 3, Some(4), "bad \u{1b}[2J");
+        assert_eq!(d.to_string(), "evil^[]0;x:3:4: bad ^[[2J");
+    }
+}

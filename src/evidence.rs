@@ -1,0 +1,54 @@
+//! How sure we are of a fact, carried from the reference dossier into every output.
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::Lang;
+
+/// The dossier's confidence tags, in decreasing order of certainty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evidence {
+    /// [V] checked against a primary or near-primary text.
+    Verified,
+    /// [S] two or more independent secondary sources.
+    Secondary,
+    /// [1S] a single secondary source.
+    SingleSource,
+    /// [U] not confirmed: background knowledge or inference.
+    Unverified,
+}
+
+impl Evidence {
+    pub const ALL: [Evidence; 4] = [
+        Evidence::Verified,
+        Evidence::Secondary,
+        Evidence::SingleSource,
+        Evidence::Unverified,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Evidence::Verified => "verified",
+            Evidence::Secondary => "secondary",
+            Evidence::SingleSource => "single-source",
+            Evidence::Unverified => "unverified",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.id() == id)
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Evidence::Verified, Lang::En) => "verified",
+            (Evidence::Secondary, Lang::En) => "secondary sources",
+            (Evidence::SingleSource, Lang::En) => "single source",
+            (Evidence::Unverified, Lang::En) => "unverified",
+            (Evidence::Verified, Lang::Zh) => "已核实",
+            (Evidence::Secondary, Lang::Zh) => "多个二手来源",
+            (Evidence::SingleSource, Lang::Zh) => "单一来源",
+            (Evidence::Unverified, Lang::Zh) => "未核实",
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! Parsing a profile from TOML and checking it, with a position for every problem.
+//!
+//! Parsing goes through "raw" structs that keep the source span of each value; checking
+//! then collects every problem it finds (not just the first), so `privaudit validate`
+//! can show a profile author all of them at once.
+
+use super::{App, Flow, MenuPath, Profile, Setting, SettingEvidence, SettingOption};
+use crate::catalog::Catalog;
+use crate::diag::{self, Diagnostic, line_column};
+use crate::evidence::Evidence;
+use crate::source::SourceText;
+use crate::text::{Localized, sanitize};
+use crate::vocab::{Audience, DataCategory};
+use serde::Deserialize;
+use std::collections::{BTreeSet, HashSet};
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    app: RawApp,
+    #[serde(default)]
+    settings: Vec<RawSetting>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawApp {
+    id: Spanned<String>,
+    name: Spanned<RawText>,
+    vendor: Spanned<RawText>,
+    version: Spanned<String>,
+    #[serde(default)]
+    reviewed: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    sources: Vec<String>,
+    #[serde(default)]
+    note: Option<Spanned<RawText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    #[serde(default)]
+    en: Option<String>,
+    #[serde(default)]
+    zh: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPath {
+    #[serde(default)]
+    en: Vec<String>,
+    #[serde(default)]
+    zh: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawSetting {
+    id: Spanned<String>,
+    label: Spanned<RawText>,
+    #[serde(default)]
+    path: Option<Spanned<RawPath>>,
+    options: Spanned<Vec<RawOption>>,
+    #[serde(default)]
+    default: Option<Spanned<String>>,
+    #[serde(default)]
+    recommended: Option<Spanned<String>>,
+    #[serde(default)]
+    rulings: Vec<Spanned<String>>,
+    #[serde(default)]
+    laws: Vec<Spanned<String>>,
+    evidence: Spanned<RawEvidence>,
+    #[serde(default)]
+    note: Option<Spanned<RawText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvidence {
+    label: Spanned<String>,
+    #[serde(default)]
+    default: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOption {
+    id: Spanned<String>,
+    label: Spanned<RawText>,
+    #[serde(default)]
+    flows: Vec<RawFlow>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFlow {
+    data: Spanned<Vec<Spanned<String>>>,
+    to: Spanned<String>,
+}
+
+/// Ids are kebab-case ASCII so they are stable across languages and safe in every format.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Parse and check a profile. On failure, every problem found, in file order.
+pub fn parse_profile(
+    source: &SourceText,
+    catalog: &Catalog,
+    origin: &str,
+    builtin: bool,
+) -> Result<Profile, Vec<Diagnostic>> {
+    let raw: RawProfile = toml::from_str(&source.text)
+        .map_err(|e| vec![diag::from_toml(&source.name, &source.text, &e)])?;
+    let mut checker = Checker {
+        source,
+        problems: Vec::new(),
+    };
+    let profile = checker.profile(raw, catalog, origin, builtin);
+    let mut problems = checker.problems;
+    if problems.is_empty() {
+        Ok(profile)
+    } else {
+        problems.sort_by_key(|d| (d.line, d.column));
+        Err(problems)
+    }
+}
+
+struct Checker<'a> {
+    source: &'a SourceText,
+    problems: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn problem(&mut self, span: std::ops::Range<usize>, message: String) {
+        self.problems.push(Diagnostic::at_span(
+            &self.source.name,
+            &self.source.text,
+            &span,
+            message,
+        ));
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        line_column(&self.source.text, offset).0
+    }
+
+    fn id(&mut self, id: &Spanned<String>, what: &str) -> String {
+        if !is_valid_id(id.get_ref()) {
+            self.problem(
+                id.span(),
+                format!(
+                    "{what} id `{}` must be lower-case letters, digits and '-' (at most 64)",
+                    sanitize(id.get_ref())
+                ),
+            );
+        }
+        id.get_ref().clone()
+    }
+
+    fn text(&mut self, text: &Spanned<RawText>, what: &str) -> Localized {
+        let raw = text.get_ref();
+        let mut pick = |value: &Option<String>, lang: &str| match value {
+            Some(v) if !v.trim().is_empty() => sanitize(v.trim()),
+            _ => {
+                self.problem(text.span(), format!("{what} has no {lang} text"));
+                String::new()
+            }
+        };
+        let en = pick(&raw.en, "English (en)");
+        let zh = pick(&raw.zh, "Chinese (zh)");
+        Localized { en, zh }
+    }
+
+    fn profile(&mut self, raw: RawProfile, catalog: &Catalog, origin: &str, builtin: bool) -> Profile {
+        let app = self.app(&raw.app);
+        let mut seen = HashSet::new();
+        let mut settings = Vec::with_capacity(raw.settings.len());
+        for raw_setting in &raw.settings {
+            if !seen.insert(raw_setting.id.get_ref().clone()) {
+                self.problem(
+                    raw_setting.id.span(),
+                    format!("duplicate setting id `{}`", sanitize(raw_setting.id.get_ref())),
+                );
+            }
+            if let Some(setting) = self.setting(raw_setting, catalog) {
+                settings.push(setting);
+            }
+        }
+        if raw.settings.is_empty() {
+            self.problem(raw.app.id.span(), "profile declares no settings".to_owned());
+        }
+        Profile {
+            app,
+            settings,
+            origin: origin.to_owned(),
+            builtin,
+        }
+    }
+
+    fn app(&mut self, raw: &RawApp) -> App {
+        let id = self.id(&raw.id, "app");
+        if raw.version.get_ref().trim().is_empty() {
+            self.problem(raw.version.span(), "app version is empty".to_owned());
+        }
+        let reviewed = raw.reviewed.as_ref().map(|r| {
+            let value = r.get_ref();
+            if value.date.is_none() || value.time.is_some() {
+                self.problem(r.span(), "`reviewed` must be a date such as 2026-11-23".to_owned());
+            }
+            value.to_string()
+        });
+        App {
+            id,
+            name: self.text(&raw.name, "app name"),
+            vendor: self.text(&raw.vendor, "app vendor"),
+            version: sanitize(raw.version.get_ref().trim()),
+            reviewed,
+            sources: raw.sources.iter().map(|s| sanitize(s)).collect(),
+            note: raw.note.as_ref().map(|n| self.text(n, "app note")),
+        }
+    }
+
+    fn setting(&mut self, raw: &RawSetting, catalog: &Catalog) -> Option<Setting> {
+        let id = self.id(&raw.id, "setting");
+        let label = self.text(&raw.label, &format!("label of setting `{id}`"));
+        let path = match &raw.path {
+            Some(path) => self.menu_path(path, &id),
+            None => MenuPath::default(),
+        };
+        let options = self.options(&raw.options, &id);
+        let find = |this: &mut Self, value: &Spanned<String>, what: &str| {
+            let index = options.iter().position(|o| &o.id == value.get_ref());
+            if index.is_none() {
+                this.problem(
+                    value.span(),
+                    format!(
+                        "{what} `{}` of setting `{id}` is not one of its options ({})",
+                        sanitize(value.get_ref()),
+                        options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+            index
+        };
+        let default = raw.default.as_ref().and_then(|d| find(self, d, "default"));
+        let declared = raw.recommended.as_ref().map(|r| find(self, r, "recommended option"));
+        for ruling in &raw.rulings {
+            if catalog.ruling(ruling.get_ref()).is_none() {
+                self.problem(
+                    ruling.span(),
+                    format!("unknown ruling id `{}`", sanitize(ruling.get_ref())),
+                );
+            }
+        }
+        for law in &raw.laws {
+            if catalog.law(law.get_ref()).is_none() {
+                self.problem(law.span(), format!("unknown law id `{}`", sanitize(law.get_ref())));
+            }
+        }
+        let evidence = self.evidence(&raw.evidence);
+        if raw.default.is_none() && evidence.default.is_some() {
+            self.problem(
+                raw.evidence.span(),
+                format!("setting `{id}` gives evidence for a default it does not state"),
+            );
+        }
+        let note = raw.note.as_ref().map(|n| self.text(n, &format!("note of setting `{id}`")));
+        if options.is_empty() {
+            return None;
+        }
+        let (recommended, recommended_declared) = match declared {
+            Some(Some(index)) => (index, true),
+            Some(None) => return None,
+            None => (least_exposing(&options), false),
+        };
+        Some(Setting {
+            line: self.line_of(raw.id.span().start),
+            default_line: raw.default.as_ref().map(|d| self.line_of(d.span().start)),
+            id,
+            label,
+            path,
+            options,
+            default,
+            recommended,
+            recommended_declared,
+            rulings: raw.rulings.iter().map(|r| r.get_ref().clone()).collect(),
+            laws: raw.laws.iter().map(|l| l.get_ref().clone()).collect(),
+            evidence,
+            note,
+        })
+    }
+
+    fn menu_path(&mut self, path: &Spanned<RawPath>, id: &str) -> MenuPath {
+        let raw = path.get_ref();
+        if raw.en.is_empty() || raw.zh.is_empty() {
+            self.problem(
+                path.span(),
+                format!("menu path of setting `{id}` needs both `en` and `zh` steps"),
+            );
+        }
+        MenuPath {
+            en: raw.en.iter().map(|s| sanitize(s.trim())).collect(),
+            zh: raw.zh.iter().map(|s| sanitize(s.trim())).collect(),
+        }
+    }
+
+    fn options(&mut self, raw: &Spanned<Vec<RawOption>>, setting: &str) -> Vec<SettingOption> {
+        if raw.get_ref().is_empty() {
+            self.problem(raw.span(), format!("setting `{setting}` has no options"));
+        }
+        let mut seen = HashSet::new();
+        let mut options = Vec::new();
+        for option in raw.get_ref() {
+            let id = self.id(&option.id, "option");
+            if !seen.insert(id.clone()) {
+                self.problem(
+                    option.id.span(),
+                    format!("duplicate option id `{}` in setting `{setting}`", sanitize(&id)),
+                );
+            }
+            let label = self.text(&option.label, &format!("label of option `{id}`"));
+            let mut flows = BTreeSet::new();
+            for flow in &option.flows {
+                let to = Audience::from_id(flow.to.get_ref());
+                if to.is_none() {
+                    self.problem(
+                        flow.to.span(),
+                        format!(
+                            "unknown audience `{}` (known: {})",
+                            sanitize(flow.to.get_ref()),
+                            Audience::ALL.map(|a| a.id()).join(", ")
+                        ),
+                    );
+                }
+                if flow.data.get_ref().is_empty() {
+                    self.problem(flow.data.span(), "a flow must name at least one data category".to_owned());
+                }
+                for data in flow.data.get_ref() {
+                    match DataCategory::from_id(data.get_ref()) {
+                        Some(d) => {
+                            if let Some(to) = to {
+                                flows.insert(Flow { data: d, to });
+                            }
+                        }
+                        None => self.problem(
+                            data.span(),
+                            format!(
+                                "unknown data category `{}` (known: {})",
+                                sanitize(data.get_ref()),
+                                DataCategory::ALL.map(|d| d.id()).join(", ")
+                            ),
+                        ),
+                    }
+                }
+            }
+            options.push(SettingOption {
+                id,
+                label,
+                flows: flows.into_iter().collect(),
+            });
+        }
+        options
+    }
+
+    fn evidence(&mut self, raw: &Spanned<RawEvidence>) -> SettingEvidence {
+        let mut level = |value: &Spanned<String>| {
+            Evidence::from_id(value.get_ref()).unwrap_or_else(|| {
+                self.problem(
+                    value.span(),
+                    format!(
+                        "unknown evidence level `{}` (known: {})",
+                        sanitize(value.get_ref()),
+                        Evidence::ALL.map(|e| e.id()).join(", ")
+                    ),
+                );
+                Evidence::Unverified
+            })
+        };
+        let label = level(&raw.get_ref().label);
+        let default = raw.get_ref().default.as_ref().map(level);
+        SettingEvidence { label, default }
+    }
+}
+
+/// The option that exposes least; on a tie, the one declared first.
+fn least_exposing(options: &[SettingOption]) -> usize {
+    options
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, o)| (o.exposure_weight(), *i))
+        .map_or(0, |(i, _)| i)
+}

@@ -1,0 +1,137 @@
+//! Where profiles come from: the built-in ones compiled into the binary, the user's own
+//! under `<config dir>/profiles/<app-id>.toml`, and files named on the command line.
+
+use crate::catalog::Catalog;
+use crate::diag::Diagnostic;
+use crate::profile::{Profile, parse_profile};
+use crate::source::{SourceText, read_text_file};
+use std::path::{Path, PathBuf};
+
+/// The built-in profiles: (repository path, text). The path is what reports (SARIF) point at.
+const BUILTIN: [(&str, &str); 4] = [
+    ("profiles/wechat-read.toml", include_str!("../profiles/wechat-read.toml")),
+    ("profiles/douyin.toml", include_str!("../profiles/douyin.toml")),
+    ("profiles/duoshan.toml", include_str!("../profiles/duoshan.toml")),
+    ("profiles/wechat.toml", include_str!("../profiles/wechat.toml")),
+];
+
+/// Parse the built-in profiles. They are checked by the test suite, so a failure here is
+/// a build defect, reported as a diagnostic all the same.
+pub fn builtin_profiles(catalog: &Catalog) -> Result<Vec<Profile>, Diagnostic> {
+    BUILTIN
+        .iter()
+        .map(|(path, text)| {
+            let source = SourceText::from_string(*path, *text);
+            parse_profile(&source, catalog, path, true).map_err(|mut problems| problems.remove(0))
+        })
+        .collect()
+}
+
+pub fn builtin_ids() -> Vec<String> {
+    BUILTIN
+        .iter()
+        .map(|(path, _)| path.trim_start_matches("profiles/").trim_end_matches(".toml").to_owned())
+        .collect()
+}
+
+/// `<config dir>/profiles`, e.g. `~/.config/privaudit/profiles` on Linux.
+pub fn user_profile_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "privaudit").map(|dirs| dirs.config_dir().join("profiles"))
+}
+
+/// Load a profile from a file.
+pub fn load_profile_file(path: &Path, catalog: &Catalog) -> Result<Profile, Vec<Diagnostic>> {
+    let source = read_text_file(path).map_err(|d| vec![d])?;
+    parse_profile(&source, catalog, &source.name.clone(), false)
+}
+
+/// Does this command-line word name a file rather than an app id?
+pub fn looks_like_path(arg: &str) -> bool {
+    arg.ends_with(".toml") || arg.contains('/') || arg.contains(std::path::MAIN_SEPARATOR)
+}
+
+/// Resolve `APP-ID|PROFILE.toml`: a path is read as a file; an id is looked up first among
+/// the user's profiles (`<id>.toml`, so a user can update a built-in profile), then among
+/// the built-in ones.
+pub fn resolve(arg: &str, catalog: &Catalog) -> Result<Profile, Vec<Diagnostic>> {
+    if looks_like_path(arg) {
+        return load_profile_file(Path::new(arg), catalog);
+    }
+    if let Some(dir) = user_profile_dir() {
+        let candidate = dir.join(format!("{arg}.toml"));
+        if candidate.is_file() {
+            return load_profile_file(&candidate, catalog);
+        }
+    }
+    let builtin = builtin_profiles(catalog).map_err(|d| vec![d])?;
+    builtin.into_iter().find(|p| p.app.id == arg).ok_or_else(|| {
+        vec![Diagnostic::whole_file(
+            arg,
+            format!(
+                "no such app; known apps: {} (or give a PROFILE.toml path)",
+                known_ids().join(", ")
+            ),
+        )]
+    })
+}
+
+fn known_ids() -> Vec<String> {
+    let mut ids = builtin_ids();
+    ids.extend(user_profile_paths().iter().filter_map(|p| {
+        p.file_stem().map(|s| s.to_string_lossy().into_owned())
+    }));
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The `*.toml` files in the user profile directory, in name order.
+pub fn user_profile_paths() -> Vec<PathBuf> {
+    let Some(dir) = user_profile_dir() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// Every available profile: built-in ones, then the user's. A user profile with a
+/// built-in id replaces it. Broken user profiles are returned as problems.
+pub fn all_profiles(catalog: &Catalog) -> (Vec<Profile>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut profiles = match builtin_profiles(catalog) {
+        Ok(p) => p,
+        Err(d) => {
+            problems.push(d);
+            Vec::new()
+        }
+    };
+    for path in user_profile_paths() {
+        match load_profile_file(&path, catalog) {
+            Ok(profile) => {
+                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+                if stem.as_deref() != Some(profile.app.id.as_str()) {
+                    problems.push(Diagnostic::whole_file(
+                        &path.display().to_string(),
+                        format!(
+                            "user profile for app `{}` must be named {}.toml",
+                            profile.app.id, profile.app.id
+                        ),
+                    ));
+                    continue;
+                }
+                profiles.retain(|p| p.app.id != profile.app.id);
+                profiles.push(profile);
+            }
+            Err(mut found) => problems.push(found.remove(0)),
+        }
+    }
+    (profiles, problems)
+}

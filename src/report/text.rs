@@ -1,0 +1,180 @@
+//! The human report: grouped by severity, coloured only when asked (or when stdout is a
+//! colour terminal and NO_COLOR is unset), and plain enough for a screen reader without.
+
+use super::{Checked, Style};
+use crate::audit::{Severity, finding_message};
+use crate::audit::explain::join;
+use crate::text::Lang;
+use std::fmt::Write;
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+
+fn severity_color(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "\x1b[1;31m",
+        Severity::High => "\x1b[31m",
+        Severity::Medium => "\x1b[33m",
+        Severity::Low => "\x1b[36m",
+    }
+}
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
+    let lang = style.lang;
+    let p = Painter { color: style.color };
+    let report = &checked.report;
+    let profile = checked.profile;
+    let mut out = String::new();
+    let name = report.app_name.get(lang);
+    let state = match (&checked.state, lang) {
+        (Some(s), Lang::En) => format!("state {s}"),
+        (Some(s), Lang::Zh) => format!("账户状态 {s}"),
+        (None, Lang::En) => "app defaults (no state given)".to_owned(),
+        (None, Lang::Zh) => "应用默认设置（未提供账户状态）".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "{} {} ({}) - {}",
+        p.paint(BOLD, name),
+        report.version,
+        report.app,
+        state
+    );
+    let s = &report.summary;
+    let counts = match lang {
+        Lang::En => format!(
+            "Score {}/100. Findings: {} critical, {} high, {} medium, {} low; {} waived; {} not assessed.",
+            report.score, s.critical, s.high, s.medium, s.low, s.waived, s.unassessed
+        ),
+        Lang::Zh => format!(
+            "得分 {}/100。发现：严重 {}，高 {}，中 {}，低 {}；已豁免 {}；未评估 {}。",
+            report.score, s.critical, s.high, s.medium, s.low, s.waived, s.unassessed
+        ),
+    };
+    let _ = writeln!(out, "{counts}");
+    if report.findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::En => "Nothing is exposed beyond the recommendations.",
+                Lang::Zh => "没有超出建议范围的信息暴露。",
+            }
+        );
+    }
+    // One group per severity, most severe first, then the waived findings.
+    let groups = Severity::ALL_DESC.map(Some).into_iter().chain([None]);
+    for group in groups {
+        let findings: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| match group {
+                Some(sev) => !f.waived() && f.severity == sev,
+                None => f.waived(),
+            })
+            .collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let heading = match (group, lang) {
+            (Some(sev), Lang::En) => sev.id().to_uppercase(),
+            (Some(sev), Lang::Zh) => format!("{}风险", sev.name(lang)),
+            (None, Lang::En) => "WAIVED".to_owned(),
+            (None, Lang::Zh) => "已豁免".to_owned(),
+        };
+        let color = group.map_or(DIM, severity_color);
+        let _ = writeln!(out, "\n{}", p.paint(color, &heading));
+        for f in findings {
+            let setting = &profile.settings[f.index];
+            let option = |id: &str| {
+                setting
+                    .option_index(id)
+                    .map_or(id, |i| setting.options[i].label.get(lang))
+                    .to_owned()
+            };
+            let _ = writeln!(out, "- {} [{}]", p.paint(BOLD, setting.label.get(lang)), f.setting);
+            let (now, default_mark, rec, exposes, where_, cites, sev_label) = match lang {
+                Lang::En => ("now", " (app default)", "recommended", "exposes", "where", "cites", "severity"),
+                Lang::Zh => ("当前", "（应用默认）", "建议", "暴露", "位置", "依据", "风险"),
+            };
+            let (colon, stop, semi) = match lang {
+                Lang::En => (": ", ". ", "; "),
+                Lang::Zh => ("：", "。", "；"),
+            };
+            let _ = writeln!(
+                out,
+                "  {sev_label}{colon}{}{stop}{now}{colon}{}{}{semi}{rec}{colon}{}",
+                f.severity.name(lang),
+                option(&f.current),
+                if f.by_default { default_mark } else { "" },
+                option(&f.recommended)
+            );
+            let flows = f
+                .audiences()
+                .into_iter()
+                .map(|audience| {
+                    let data = join(
+                        f.exposes
+                            .iter()
+                            .filter(|fl| fl.to == audience)
+                            .map(|fl| fl.data.name(lang)),
+                        lang,
+                    );
+                    format!("{data} -> {}", audience.name(lang))
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            let _ = writeln!(out, "  {exposes}: {flows}");
+            if !setting.path.get(lang).is_empty() {
+                let _ = writeln!(out, "  {where_}: {}", setting.path.joined(lang));
+            }
+            let mut citations: Vec<String> = f.rulings.clone();
+            citations.extend(f.laws.iter().cloned());
+            let _ = writeln!(out, "  {cites}: {}", citations.join(", "));
+            if let Some(w) = &f.waiver {
+                let expires = w.expires.map(|d| d.to_string()).unwrap_or_else(|| "-".to_owned());
+                let text = match (lang, f.waiver_expired) {
+                    (Lang::En, false) => format!("waived: {} (until {expires})", w.reason),
+                    (Lang::En, true) => format!("waiver expired on {expires}: {}", w.reason),
+                    (Lang::Zh, false) => format!("已豁免：{}（有效至 {expires}）", w.reason),
+                    (Lang::Zh, true) => format!("豁免已于 {expires} 过期：{}", w.reason),
+                };
+                let _ = writeln!(out, "  {text}");
+            }
+            let _ = writeln!(
+                out,
+                "  {}",
+                p.paint(DIM, &finding_message(profile, f, style.catalog, lang))
+            );
+        }
+    }
+    if !report.unassessed.is_empty() {
+        let line = match lang {
+            Lang::En => format!(
+                "\nNot assessed (default unknown; set them in a state file): {}",
+                report.unassessed.join(", ")
+            ),
+            Lang::Zh => format!(
+                "\n未评估（默认值未知，请在账户状态文件中注明）：{}",
+                report.unassessed.join(", ")
+            ),
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    out
+}

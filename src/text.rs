@@ -1,0 +1,123 @@
+//! Untrusted text, made safe once, where it enters the program.
+//!
+//! Profiles and account states are written by other people. A label holding an ESC
+//! sequence could recolour, move the cursor or retitle the terminal of whoever prints the
+//! report, and bidirectional overrides could make a label read differently from what it
+//! is. Every string loaded from a file passes through [`sanitize`] before it reaches the
+//! model, so no output (text, JSON, TUI) can carry such characters. Stripping only the ESC
+//! byte would leave fragments like `[0;36m`; we make each control visible instead.
+
+use serde::Serialize;
+
+/// The two languages privaudit speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+/// A text in English and Simplified Chinese.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Localized {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Localized {
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Localized {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+/// Make every control character and text-direction override in `input` visible.
+///
+/// - C0 controls and DEL become caret notation (`^[`, `^@`, `^?`), as terminals show them.
+/// - C1 controls and bidirectional formatting characters become `<U+XXXX>`.
+/// - Tabs become a space; line breaks too (use [`sanitize_multiline`] to keep them).
+pub fn sanitize(input: &str) -> String {
+    sanitize_with(input, false)
+}
+
+/// Like [`sanitize`], but keeps `\n` (and turns `\r\n` into `\n`) for paragraphs of text.
+pub fn sanitize_multiline(input: &str) -> String {
+    sanitize_with(input, true)
+}
+
+fn sanitize_with(input: &str, keep_newlines: bool) -> String {
+    if !input.chars().any(needs_escape) {
+        return input.to_owned();
+    }
+    let mut out = String::with_capacity(input.len() + 8);
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\t' => out.push(' '),
+            '\r' if keep_newlines && chars.peek() == Some(&'\n') => {}
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' | '\r' if !keep_newlines => out.push(' '),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push(char::from(b'@' + c as u8));
+            }
+            '\u{7f}' => out.push_str("^?"),
+            c if needs_escape(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    let code = c as u32;
+    code < 0x20
+        || code == 0x7f
+        || (0x80..=0x9f).contains(&code)
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_passes_unchanged() {
+        assert_eq!(sanitize("微信读书 WeChat Read"), "微信读书 WeChat Read");
+    }
+
+    #[test]
+    fn escape_sequences_become_visible_not_half_stripped() {
+        assert_eq!(sanitize("a\u{1b}[31mred"), "a^[[31mred");
+        assert_eq!(sanitize("nul\0"), "nul^@");
+        assert_eq!(sanitize("del\u{7f}"), "del^?");
+        assert_eq!(sanitize("csi\u{9b}2J"), "csi<U+009B>2J");
+        assert_eq!(sanitize("rtl\u{202e}txt"), "rtl<U+202E>txt");
+    }
+
+    #[test]
+    fn newlines_fold_or_stay_as_asked() {
+        assert_eq!(sanitize("a\nb\tc"), "a b c");
+        assert_eq!(sanitize_multiline("a\r\nb\n\u{7}"), "a\nb\n^G");
+    }
+
+    #[test]
+    fn output_never_contains_a_control_character() {
+        let all: String = (0u32..0x250).filter_map(char::from_u32).collect();
+        let out = sanitize(&all);
+        assert!(!out.chars().any(needs_escape), "{out:?}");
+    }
+}

@@ -1,0 +1,240 @@
+//! The fixed vocabulary profiles describe data flows with: what data, to which audience.
+//!
+//! The weights here are the engine's only notion of "how bad": how sensitive a kind of data
+//! is and how broad an audience is. They are documented in the README next to the severity
+//! rule, so a profile author can predict every verdict.
+
+use crate::text::{Lang, Localized};
+use serde::Serialize;
+
+/// A kind of personal data an option can send somewhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataCategory {
+    ReadingHistory,
+    SocialGraph,
+    Contacts,
+    PhoneNumber,
+    Location,
+    ProfileIdentity,
+    Activity,
+    Content,
+    PostHistory,
+    Interests,
+}
+
+/// Who receives data. The first five form a ladder from narrowest to broadest; `other-apps`
+/// and `operator` stand beside it because they are different channels, not wider circles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    OnlyMe,
+    Approved,
+    Friends,
+    Network,
+    Public,
+    OtherApps,
+    Operator,
+}
+
+impl DataCategory {
+    pub const ALL: [DataCategory; 10] = [
+        DataCategory::ReadingHistory,
+        DataCategory::SocialGraph,
+        DataCategory::Contacts,
+        DataCategory::PhoneNumber,
+        DataCategory::Location,
+        DataCategory::ProfileIdentity,
+        DataCategory::Activity,
+        DataCategory::Content,
+        DataCategory::PostHistory,
+        DataCategory::Interests,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            DataCategory::ReadingHistory => "reading-history",
+            DataCategory::SocialGraph => "social-graph",
+            DataCategory::Contacts => "contacts",
+            DataCategory::PhoneNumber => "phone-number",
+            DataCategory::Location => "location",
+            DataCategory::ProfileIdentity => "profile-identity",
+            DataCategory::Activity => "activity",
+            DataCategory::Content => "content",
+            DataCategory::PostHistory => "post-history",
+            DataCategory::Interests => "interests",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.id() == id)
+    }
+
+    /// How much harm exposure of this data can do, 1 (least) to 4 (most).
+    /// Location, contacts and phone numbers weigh most: whereabouts are sensitive under
+    /// PIPL art. 28, and numbers and address books are what Ling v. Douyin turned on.
+    pub fn sensitivity(self) -> u8 {
+        match self {
+            DataCategory::Location | DataCategory::Contacts | DataCategory::PhoneNumber => 4,
+            DataCategory::ReadingHistory | DataCategory::SocialGraph | DataCategory::Interests => {
+                3
+            }
+            DataCategory::Activity | DataCategory::Content | DataCategory::PostHistory => 2,
+            DataCategory::ProfileIdentity => 1,
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            DataCategory::ReadingHistory => ("reading history", "阅读记录"),
+            DataCategory::SocialGraph => ("social connections", "社交关系"),
+            DataCategory::Contacts => ("address book", "通讯录"),
+            DataCategory::PhoneNumber => ("phone number", "手机号"),
+            DataCategory::Location => ("location", "位置"),
+            DataCategory::ProfileIdentity => ("nickname/avatar", "昵称头像"),
+            DataCategory::Activity => ("activity", "动态与在线状态"),
+            DataCategory::Content => ("posts", "发布的内容"),
+            DataCategory::PostHistory => ("older posts", "较早的动态"),
+            DataCategory::Interests => ("interest profile", "兴趣画像"),
+        };
+        pick(lang, en, zh)
+    }
+
+    pub fn describe(self) -> Localized {
+        let (en, zh) = match self {
+            DataCategory::ReadingHistory => (
+                "books on the shelf, recent reads, reading time per book",
+                "书架、最近阅读、每本书的阅读时长",
+            ),
+            DataCategory::SocialGraph => (
+                "who your friends are, whom you follow and who follows you",
+                "你的好友、你关注的人和关注你的人",
+            ),
+            DataCategory::Contacts => ("the names and numbers in your address book", "通讯录中的姓名和号码"),
+            DataCategory::PhoneNumber => ("your mobile number", "你的手机号码"),
+            DataCategory::Location => ("where you are or have been", "你所在或去过的地方"),
+            DataCategory::ProfileIdentity => ("nickname and avatar", "昵称和头像"),
+            DataCategory::Activity => (
+                "online status, likes, views, reading or listening time",
+                "在线状态、点赞、浏览、阅读或收听时长",
+            ),
+            DataCategory::Content => ("what you post: videos, posts, notes", "你发布的内容：视频、动态、笔记"),
+            DataCategory::PostHistory => (
+                "posts older than the last few days",
+                "最近几天以前发布的动态",
+            ),
+            DataCategory::Interests => (
+                "the interest profile used to personalise feeds and ads",
+                "用于个性化推荐和广告的兴趣画像",
+            ),
+        };
+        Localized::new(en, zh)
+    }
+}
+
+impl Audience {
+    pub const ALL: [Audience; 7] = [
+        Audience::OnlyMe,
+        Audience::Approved,
+        Audience::Friends,
+        Audience::Network,
+        Audience::Public,
+        Audience::OtherApps,
+        Audience::Operator,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Audience::OnlyMe => "only-me",
+            Audience::Approved => "approved",
+            Audience::Friends => "friends",
+            Audience::Network => "network",
+            Audience::Public => "public",
+            Audience::OtherApps => "other-apps",
+            Audience::Operator => "operator",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.id() == id)
+    }
+
+    /// Position on the narrow-to-broad ladder, or `None` for the side channels.
+    pub fn rung(self) -> Option<u8> {
+        match self {
+            Audience::OnlyMe => Some(0),
+            Audience::Approved => Some(1),
+            Audience::Friends => Some(2),
+            Audience::Network => Some(3),
+            Audience::Public => Some(4),
+            Audience::OtherApps | Audience::Operator => None,
+        }
+    }
+
+    /// Does sending data to `self` reach no one that sending it to `other` would not?
+    /// On the ladder a narrower audience is covered by a broader one; a side channel is
+    /// covered only by itself.
+    pub fn covered_by(self, other: Audience) -> bool {
+        match (self.rung(), other.rung()) {
+            (Some(a), Some(b)) => a <= b,
+            _ => self == other,
+        }
+    }
+
+    /// How far the data travels, 0 (only me) to 4 (anyone). Another company (`other-apps`)
+    /// counts like the network of strangers: the data leaves the app for good.
+    pub fn breadth(self) -> u8 {
+        match self {
+            Audience::OnlyMe => 0,
+            Audience::Approved | Audience::Operator => 1,
+            Audience::Friends => 2,
+            Audience::Network | Audience::OtherApps => 3,
+            Audience::Public => 4,
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            Audience::OnlyMe => ("only me", "仅自己"),
+            Audience::Approved => ("people I approve", "我同意的人"),
+            Audience::Friends => ("friends", "好友"),
+            Audience::Network => ("people who may know me", "可能认识我的人"),
+            Audience::Public => ("anyone", "所有人"),
+            Audience::OtherApps => ("other apps and companies", "其他应用和公司"),
+            Audience::Operator => ("the app itself (for profiling)", "应用自身（用于画像）"),
+        };
+        pick(lang, en, zh)
+    }
+}
+
+fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip() {
+        for d in DataCategory::ALL {
+            assert_eq!(DataCategory::from_id(d.id()), Some(d));
+        }
+        for a in Audience::ALL {
+            assert_eq!(Audience::from_id(a.id()), Some(a));
+        }
+        assert_eq!(Audience::from_id("everyone"), None);
+    }
+
+    #[test]
+    fn ladder_covers_narrower_but_side_channels_only_themselves() {
+        assert!(Audience::Friends.covered_by(Audience::Public));
+        assert!(!Audience::Public.covered_by(Audience::Friends));
+        assert!(!Audience::OtherApps.covered_by(Audience::Public));
+        assert!(Audience::Operator.covered_by(Audience::Operator));
+        assert!(!Audience::Friends.covered_by(Audience::Operator));
+    }
+}
