@@ -36,12 +36,22 @@ impl Diagnostic {
         }
     }
 
-    pub fn at_span(file: &str, text: &str, span: &Range<usize>, message: impl Into<String>) -> Self {
+    pub fn at_span(
+        file: &str,
+        text: &str,
+        span: &Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::at(file, text, span.start, message)
     }
 
     /// A problem at a known line (e.g. line N of a JSON Lines stream).
-    pub fn at_line(file: &str, line: usize, column: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn at_line(
+        file: &str,
+        line: usize,
+        column: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             file: file.to_owned(),
             line: Some(line),

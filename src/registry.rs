@@ -9,10 +9,22 @@ use std::path::{Path, PathBuf};
 
 /// The built-in profiles: (repository path, text). The path is what reports (SARIF) point at.
 const BUILTIN: [(&str, &str); 4] = [
-    ("profiles/wechat-read.toml", include_str!("../profiles/wechat-read.toml")),
-    ("profiles/douyin.toml", include_str!("../profiles/douyin.toml")),
-    ("profiles/duoshan.toml", include_str!("../profiles/duoshan.toml")),
-    ("profiles/wechat.toml", include_str!("../profiles/wechat.toml")),
+    (
+        "profiles/wechat-read.toml",
+        include_str!("../profiles/wechat-read.toml"),
+    ),
+    (
+        "profiles/douyin.toml",
+        include_str!("../profiles/douyin.toml"),
+    ),
+    (
+        "profiles/duoshan.toml",
+        include_str!("../profiles/duoshan.toml"),
+    ),
+    (
+        "profiles/wechat.toml",
+        include_str!("../profiles/wechat.toml"),
+    ),
 ];
 
 /// Parse the built-in profiles. They are checked by the test suite, so a failure here is
@@ -30,13 +42,18 @@ pub fn builtin_profiles(catalog: &Catalog) -> Result<Vec<Profile>, Diagnostic> {
 pub fn builtin_ids() -> Vec<String> {
     BUILTIN
         .iter()
-        .map(|(path, _)| path.trim_start_matches("profiles/").trim_end_matches(".toml").to_owned())
+        .map(|(path, _)| {
+            path.trim_start_matches("profiles/")
+                .trim_end_matches(".toml")
+                .to_owned()
+        })
         .collect()
 }
 
 /// `<config dir>/profiles`, e.g. `~/.config/privaudit/profiles` on Linux.
 pub fn user_profile_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "privaudit").map(|dirs| dirs.config_dir().join("profiles"))
+    directories::ProjectDirs::from("", "", "privaudit")
+        .map(|dirs| dirs.config_dir().join("profiles"))
 }
 
 /// Load a profile from a file.
@@ -64,22 +81,27 @@ pub fn resolve(arg: &str, catalog: &Catalog) -> Result<Profile, Vec<Diagnostic>>
         }
     }
     let builtin = builtin_profiles(catalog).map_err(|d| vec![d])?;
-    builtin.into_iter().find(|p| p.app.id == arg).ok_or_else(|| {
-        vec![Diagnostic::whole_file(
-            arg,
-            format!(
-                "no such app; known apps: {} (or give a PROFILE.toml path)",
-                known_ids().join(", ")
-            ),
-        )]
-    })
+    builtin
+        .into_iter()
+        .find(|p| p.app.id == arg)
+        .ok_or_else(|| {
+            vec![Diagnostic::whole_file(
+                arg,
+                format!(
+                    "no such app; known apps: {} (or give a PROFILE.toml path)",
+                    known_ids().join(", ")
+                ),
+            )]
+        })
 }
 
 fn known_ids() -> Vec<String> {
     let mut ids = builtin_ids();
-    ids.extend(user_profile_paths().iter().filter_map(|p| {
-        p.file_stem().map(|s| s.to_string_lossy().into_owned())
-    }));
+    ids.extend(
+        user_profile_paths()
+            .iter()
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())),
+    );
     ids.sort();
     ids.dedup();
     ids

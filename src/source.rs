@@ -39,7 +39,8 @@ pub fn read_text_file(path: &Path) -> Result<SourceText, Diagnostic> {
 
 /// Read bytes of a file that must be a regular file within the size limit.
 pub fn read_bytes(path: &Path, name: &str) -> Result<Vec<u8>, Diagnostic> {
-    let file = std::fs::File::open(path).map_err(|e| Diagnostic::whole_file(name, io_message(&e)))?;
+    let file =
+        std::fs::File::open(path).map_err(|e| Diagnostic::whole_file(name, io_message(&e)))?;
     let meta = file
         .metadata()
         .map_err(|e| Diagnostic::whole_file(name, io_message(&e)))?;
@@ -74,7 +75,10 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
                 name,
                 prefix,
                 valid,
-                format!("invalid UTF-8 (byte 0x{:02X}); save the file as UTF-8", bytes[valid]),
+                format!(
+                    "invalid UTF-8 (byte 0x{:02X}); save the file as UTF-8",
+                    bytes[valid]
+                ),
             ));
         }
     };
@@ -88,7 +92,10 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
 fn too_large(name: &str) -> Diagnostic {
     Diagnostic::whole_file(
         name,
-        format!("file is larger than the {} MiB limit", MAX_FILE_BYTES / (1024 * 1024)),
+        format!(
+            "file is larger than the {} MiB limit",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
     )
 }
 
@@ -112,7 +119,10 @@ mod tests {
 
     #[test]
     fn bom_is_dropped_and_empty_is_refused() {
-        assert_eq!(decode("f", b"\xEF\xBB\xBFa = 1".to_vec()).unwrap().text, "a = 1");
+        assert_eq!(
+            decode("f", b"\xEF\xBB\xBFa = 1".to_vec()).unwrap().text,
+            "a = 1"
+        );
         assert!(decode("f", b"\xEF\xBB\xBF \n".to_vec()).is_err());
     }
 }

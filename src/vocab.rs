@@ -76,9 +76,7 @@ impl DataCategory {
     pub fn sensitivity(self) -> u8 {
         match self {
             DataCategory::Location | DataCategory::Contacts | DataCategory::PhoneNumber => 4,
-            DataCategory::ReadingHistory | DataCategory::SocialGraph | DataCategory::Interests => {
-                3
-            }
+            DataCategory::ReadingHistory | DataCategory::SocialGraph | DataCategory::Interests => 3,
             DataCategory::Activity | DataCategory::Content | DataCategory::PostHistory => 2,
             DataCategory::ProfileIdentity => 1,
         }
@@ -110,7 +108,10 @@ impl DataCategory {
                 "who your friends are, whom you follow and who follows you",
                 "你的好友、你关注的人和关注你的人",
             ),
-            DataCategory::Contacts => ("the names and numbers in your address book", "通讯录中的姓名和号码"),
+            DataCategory::Contacts => (
+                "the names and numbers in your address book",
+                "通讯录中的姓名和号码",
+            ),
             DataCategory::PhoneNumber => ("your mobile number", "你的手机号码"),
             DataCategory::Location => ("where you are or have been", "你所在或去过的地方"),
             DataCategory::ProfileIdentity => ("nickname and avatar", "昵称和头像"),
@@ -118,7 +119,10 @@ impl DataCategory {
                 "online status, likes, views, reading or listening time",
                 "在线状态、点赞、浏览、阅读或收听时长",
             ),
-            DataCategory::Content => ("what you post: videos, posts, notes", "你发布的内容：视频、动态、笔记"),
+            DataCategory::Content => (
+                "what you post: videos, posts, notes",
+                "你发布的内容：视频、动态、笔记",
+            ),
             DataCategory::PostHistory => (
                 "posts older than the last few days",
                 "最近几天以前发布的动态",

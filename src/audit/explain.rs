@@ -8,12 +8,17 @@ use crate::text::Lang;
 
 /// One paragraph: what is exposed to whom, whether by default, what the recommendation
 /// changes, and what it rests on.
-pub fn finding_message(profile: &Profile, finding: &Finding, catalog: &Catalog, lang: Lang) -> String {
+pub fn finding_message(
+    profile: &Profile,
+    finding: &Finding,
+    catalog: &Catalog,
+    lang: Lang,
+) -> String {
     let setting = &profile.settings[finding.index];
     let option_label = |id: &str| {
-        setting
-            .option_index(id)
-            .map_or(id.to_owned(), |i| setting.options[i].label.get(lang).to_owned())
+        setting.option_index(id).map_or(id.to_owned(), |i| {
+            setting.options[i].label.get(lang).to_owned()
+        })
     };
     let data = join(finding.data().iter().map(|d| d.name(lang)), lang);
     let audiences = join(finding.audiences().iter().map(|a| a.name(lang)), lang);

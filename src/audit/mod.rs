@@ -11,9 +11,10 @@
 //! 2. **A finding** arises for each setting whose option in effect has excess flows.
 //! 3. **Severity.** Each excess flow scores sensitivity(data) × breadth(audience)
 //!    (see [`crate::vocab`]); the highest score gives the base: 12 and up *high*, 6 and up
-//!    *medium*, else *low*. If the option in effect is the app's default, the exposure
-//!    happened without the user's choice (what the courts condemned), and the severity
-//!    rises one level, so *critical* is reserved for exposure by default.
+//!    *medium*, else *low*. If the option in effect is the app's default and the user's
+//!    state does not set it, the exposure happened without the user's choice (what the
+//!    courts condemned), and the severity rises one level, so *critical* is reserved for
+//!    exposure by default.
 //! 4. **Citations.** The rulings and articles the profile ties to the setting, plus the
 //!    articles the rule itself rests on (see [`rule_laws`]).
 //! 5. **Score** 0–100, see [`score`].
@@ -40,7 +41,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL_DESC: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+    pub const ALL_DESC: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -91,7 +97,7 @@ pub struct Finding {
     pub current: String,
     pub recommended: String,
     pub default: Option<String>,
-    /// The option in effect is the app's default.
+    /// The app's default is in effect and the user has not chosen this setting.
     pub by_default: bool,
     /// The flows that go beyond the recommendation.
     pub exposes: Vec<Flow>,
@@ -172,12 +178,17 @@ pub struct Report {
 impl Report {
     /// The most severe finding that is not waived.
     pub fn worst_unwaived(&self) -> Option<Severity> {
-        self.findings.iter().filter(|f| !f.waived()).map(|f| f.severity).max()
+        self.findings
+            .iter()
+            .filter(|f| !f.waived())
+            .map(|f| f.severity)
+            .max()
     }
 
     /// Does any unwaived finding reach `threshold`?
     pub fn fails_at(&self, threshold: Severity) -> bool {
-        self.worst_unwaived().is_some_and(|worst| worst >= threshold)
+        self.worst_unwaived()
+            .is_some_and(|worst| worst >= threshold)
     }
 }
 
@@ -193,7 +204,9 @@ pub fn audit(profile: &Profile, selection: &Selection, catalog: &Catalog, today:
             continue;
         };
         possible_weight += worst_possible(setting).map_or(0, Severity::weight);
-        let by_default = setting.default == Some(current);
+        // Exposure "by default" is what the app did without the user's choice: the state
+        // does not set this setting, so the app's default is in effect.
+        let by_default = selection.chosen[index].is_none();
         let Some(verdict) = judge(setting, current, by_default) else {
             continue;
         };
@@ -325,10 +338,21 @@ pub fn rule_laws(excess: &[Flow], by_default: bool) -> Vec<&'static str> {
 }
 
 /// The profile's citations plus the rule's, without duplicates, in catalog order.
-fn citations(setting: &Setting, excess: &[Flow], by_default: bool, catalog: &Catalog) -> Vec<String> {
+fn citations(
+    setting: &Setting,
+    excess: &[Flow],
+    by_default: bool,
+    catalog: &Catalog,
+) -> Vec<String> {
     let mut laws: Vec<&str> = setting.laws.iter().map(String::as_str).collect();
     laws.extend(rule_laws(excess, by_default));
-    let position = |id: &str| catalog.laws.iter().position(|l| l.id == id).unwrap_or(usize::MAX);
+    let position = |id: &str| {
+        catalog
+            .laws
+            .iter()
+            .position(|l| l.id == id)
+            .unwrap_or(usize::MAX)
+    };
     laws.sort_by_key(|id| (position(id), id.to_owned()));
     laws.dedup();
     laws.into_iter().map(str::to_owned).collect()

@@ -148,7 +148,8 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn parse(name: &str, text: &str) -> Result<Catalog, Diagnostic> {
-        let mut catalog: Catalog = toml::from_str(text).map_err(|e| diag::from_toml(name, text, &e))?;
+        let mut catalog: Catalog =
+            toml::from_str(text).map_err(|e| diag::from_toml(name, text, &e))?;
         for ruling in &mut catalog.rulings {
             ruling.sources = ruling.sources.iter().map(|s| sanitize(s)).collect();
         }
@@ -189,11 +190,18 @@ mod tests {
     #[test]
     fn embedded_catalog_loads_with_the_three_rulings() {
         let c = builtin();
-        for id in ["tencent-v-bytedance-2019", "huang-v-tencent-2020", "ling-v-douyin-2020"] {
+        for id in [
+            "tencent-v-bytedance-2019",
+            "huang-v-tencent-2020",
+            "ling-v-douyin-2020",
+        ] {
             assert!(c.ruling(id).is_some(), "{id}");
         }
         let huang = c.ruling("huang-v-tencent-2020").unwrap();
-        assert_eq!(huang.case_number.as_deref(), Some("(2019)京0491民初16142号"));
+        assert_eq!(
+            huang.case_number.as_deref(),
+            Some("(2019)京0491民初16142号")
+        );
         assert_eq!(huang.date, "2020-07-30");
         let ling = c.ruling("ling-v-douyin-2020").unwrap();
         assert_eq!(ling.case_number.as_deref(), Some("(2019)京0491民初6694号"));
@@ -208,13 +216,30 @@ mod tests {
     fn every_required_article_is_present() {
         let c = builtin();
         for id in [
-            "civil-code-1032", "civil-code-1034", "civil-code-1035", "civil-code-1038",
-            "cybersecurity-law-41", "cybersecurity-law-42", "pipl-13", "pipl-14", "pipl-15",
-            "pipl-23", "pipl-24", "pipl-25", "pipl-28", "pipl-29", "pipl-47",
-            "algorithm-provisions-17", "gdpr-25", "gdpr-7",
+            "civil-code-1032",
+            "civil-code-1034",
+            "civil-code-1035",
+            "civil-code-1038",
+            "cybersecurity-law-41",
+            "cybersecurity-law-42",
+            "pipl-13",
+            "pipl-14",
+            "pipl-15",
+            "pipl-23",
+            "pipl-24",
+            "pipl-25",
+            "pipl-28",
+            "pipl-29",
+            "pipl-47",
+            "algorithm-provisions-17",
+            "gdpr-25",
+            "gdpr-7",
         ] {
             let law = c.law(id).unwrap_or_else(|| panic!("{id} missing"));
-            assert!(!law.summary.0.en.is_empty() && !law.summary.0.zh.is_empty(), "{id}");
+            assert!(
+                !law.summary.0.en.is_empty() && !law.summary.0.zh.is_empty(),
+                "{id}"
+            );
         }
     }
 }

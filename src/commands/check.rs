@@ -21,8 +21,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
             Err(problems) => return fail_with(&problems),
         }
     }
-    let mut selections: Vec<(Selection, Option<String>)> =
-        profiles.iter().map(|p| (Selection::defaults(p), None)).collect();
+    let mut selections: Vec<(Selection, Option<String>)> = profiles
+        .iter()
+        .map(|p| (Selection::defaults(p), None))
+        .collect();
     if let Some(path) = &args.state {
         let state = match read_text_file(path).and_then(|source| parse_state_toml(&source)) {
             Ok(state) => state,

@@ -40,7 +40,10 @@ pub fn run(args: &ExplainArgs) -> Outcome {
                     let ids: Vec<_> = profile.settings.iter().map(|s| s.id.as_str()).collect();
                     return fail_with(&[Diagnostic::whole_file(
                         id,
-                        format!("app `{app_id}` has no such setting; its settings: {}", ids.join(", ")),
+                        format!(
+                            "app `{app_id}` has no such setting; its settings: {}",
+                            ids.join(", ")
+                        ),
                     )]);
                 }
             },
@@ -73,8 +76,20 @@ pub fn ruling_text(r: &Ruling, catalog: &Catalog, lang: Lang) -> String {
     let ev = &r.evidence;
     let mut out = String::new();
     let _ = writeln!(out, "{}  ({})", r.title.get(lang), r.id);
-    let _ = writeln!(out, "{}: {} {}", w("Court", "法院"), r.court.get(lang), tag(ev.court, lang));
-    let _ = writeln!(out, "{}: {} {}", w("Date", "日期"), r.date, tag(ev.date, lang));
+    let _ = writeln!(
+        out,
+        "{}: {} {}",
+        w("Court", "法院"),
+        r.court.get(lang),
+        tag(ev.court, lang)
+    );
+    let _ = writeln!(
+        out,
+        "{}: {} {}",
+        w("Date", "日期"),
+        r.date,
+        tag(ev.date, lang)
+    );
     if let Some(note) = &r.date_note {
         let _ = writeln!(out, "  {}", note.get(lang));
     }
@@ -90,7 +105,11 @@ pub fn ruling_text(r: &Ruling, catalog: &Catalog, lang: Lang) -> String {
         let _ = writeln!(out, "\n{title}\n  {body}");
     };
     section(&mut out, w("At issue", "争议功能"), r.feature.get(lang));
-    section(&mut out, &format!("{} {}", w("Held", "法院认定"), tag(ev.held, lang)), r.held.get(lang));
+    section(
+        &mut out,
+        &format!("{} {}", w("Held", "法院认定"), tag(ev.held, lang)),
+        r.held.get(lang),
+    );
     section(&mut out, w("Not held", "未予支持"), r.not_held.get(lang));
     section(&mut out, w("Why", "理由"), r.why.get(lang));
     section(
@@ -100,27 +119,53 @@ pub fn ruling_text(r: &Ruling, catalog: &Catalog, lang: Lang) -> String {
     );
     section(
         &mut out,
-        &format!("{} {}", w("Appeal and status", "上诉与现状"), tag(ev.appeal, lang)),
+        &format!(
+            "{} {}",
+            w("Appeal and status", "上诉与现状"),
+            tag(ev.appeal, lang)
+        ),
         r.appeal.get(lang),
     );
     let _ = writeln!(out, "\n{}", w("Articles of law", "相关法条"));
     for law in r.laws.iter().filter_map(|id| catalog.law(id)) {
-        let _ = writeln!(out, "  {} ({}): {}", law.citation(lang), law.id, law.summary.get(lang));
+        let _ = writeln!(
+            out,
+            "  {} ({}): {}",
+            law.citation(lang),
+            law.id,
+            law.summary.get(lang)
+        );
     }
     if let Some(note) = &r.laws_note {
         let _ = writeln!(out, "  {}", note.get(lang));
     }
     let citing = citing_settings(catalog, |s| s.rulings.iter().any(|x| x == &r.id));
     if !citing.is_empty() {
-        let _ = writeln!(out, "\n{}\n  {}", w("Settings that cite it", "引用此判决的设置"), citing.join(", "));
+        let _ = writeln!(
+            out,
+            "\n{}\n  {}",
+            w("Settings that cite it", "引用此判决的设置"),
+            citing.join(", ")
+        );
     }
-    let _ = writeln!(out, "\n{}\n  {}", w("Sources", "来源"), r.sources.join("; "));
+    let _ = writeln!(
+        out,
+        "\n{}\n  {}",
+        w("Sources", "来源"),
+        r.sources.join("; ")
+    );
     out
 }
 
 pub fn law_text(law: &Law, catalog: &Catalog, lang: Lang) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}  ({}) {}", law.citation(lang), law.id, tag(law.evidence, lang));
+    let _ = writeln!(
+        out,
+        "{}  ({}) {}",
+        law.citation(lang),
+        law.id,
+        tag(law.evidence, lang)
+    );
     if let Some(date) = &law.in_force {
         let _ = writeln!(out, "{}: {date}", words(lang, "In force since", "施行日期"));
     }
@@ -132,11 +177,21 @@ pub fn law_text(law: &Law, catalog: &Catalog, lang: Lang) -> String {
         .map(|r| format!("{} ({})", r.title.get(lang), r.id))
         .collect();
     if !rulings.is_empty() {
-        let _ = writeln!(out, "\n{}\n  {}", words(lang, "Rulings it bears on", "相关判决"), rulings.join("; "));
+        let _ = writeln!(
+            out,
+            "\n{}\n  {}",
+            words(lang, "Rulings it bears on", "相关判决"),
+            rulings.join("; ")
+        );
     }
     let citing = citing_settings(catalog, |s| s.laws.iter().any(|x| x == &law.id));
     if !citing.is_empty() {
-        let _ = writeln!(out, "\n{}\n  {}", words(lang, "Settings that cite it", "引用此条的设置"), citing.join(", "));
+        let _ = writeln!(
+            out,
+            "\n{}\n  {}",
+            words(lang, "Settings that cite it", "引用此条的设置"),
+            citing.join(", ")
+        );
     }
     out
 }
@@ -158,8 +213,17 @@ fn citing_settings(catalog: &Catalog, cites: impl Fn(&Setting) -> bool) -> Vec<S
 fn app_text(profile: &Profile, lang: Lang) -> String {
     let app = &profile.app;
     let mut out = String::new();
-    let _ = writeln!(out, "{} / {} {}  ({})", app.name.en, app.name.zh, app.version, app.id);
-    let _ = writeln!(out, "{}: {}", words(lang, "Vendor", "开发者"), app.vendor.get(lang));
+    let _ = writeln!(
+        out,
+        "{} / {} {}  ({})",
+        app.name.en, app.name.zh, app.version, app.id
+    );
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        words(lang, "Vendor", "开发者"),
+        app.vendor.get(lang)
+    );
     if let Some(reviewed) = &app.reviewed {
         let _ = writeln!(out, "{}: {reviewed}", words(lang, "Reviewed", "核对日期"));
     }
@@ -170,7 +234,12 @@ fn app_text(profile: &Profile, lang: Lang) -> String {
     for s in &profile.settings {
         let _ = writeln!(out, "  {}/{}  {}", app.id, s.id, s.label.get(lang));
     }
-    let _ = writeln!(out, "\n{}\n  {}", words(lang, "Sources", "来源"), app.sources.join("; "));
+    let _ = writeln!(
+        out,
+        "\n{}\n  {}",
+        words(lang, "Sources", "来源"),
+        app.sources.join("; ")
+    );
     out
 }
 
@@ -178,15 +247,31 @@ fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -
     let w = |en, zh| words(lang, en, zh);
     let mut out = String::new();
     let _ = writeln!(out, "{}  ({}/{})", s.label.get(lang), profile.app.id, s.id);
-    let _ = writeln!(out, "{}: {} {}", w("App", "应用"), profile.app.name.get(lang), profile.app.version);
+    let _ = writeln!(
+        out,
+        "{}: {} {}",
+        w("App", "应用"),
+        profile.app.name.get(lang),
+        profile.app.version
+    );
     if !s.path.get(lang).is_empty() {
         let _ = writeln!(out, "{}: {}", w("Where", "位置"), s.path.joined(lang));
     }
-    let _ = writeln!(out, "{}: {}", w("Label evidence", "名称可信度"), tag(s.evidence.label, lang));
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        w("Label evidence", "名称可信度"),
+        tag(s.evidence.label, lang)
+    );
     match (s.default_option(), s.evidence.default) {
         (Some(d), ev) => {
             let ev = ev.map(|e| tag(e, lang)).unwrap_or_default();
-            let _ = writeln!(out, "{}: {} {ev}", w("App default", "应用默认"), d.label.get(lang));
+            let _ = writeln!(
+                out,
+                "{}: {} {ev}",
+                w("App default", "应用默认"),
+                d.label.get(lang)
+            );
         }
         (None, _) => {
             let _ = writeln!(out, "{}", w("App default: not known", "应用默认：未知"));
@@ -198,7 +283,12 @@ fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -
     } else {
         w("the least exposing option", "暴露最少的选项")
     };
-    let _ = writeln!(out, "{}: {} ({why_rec})", w("Recommended", "建议"), rec.label.get(lang));
+    let _ = writeln!(
+        out,
+        "{}: {} ({why_rec})",
+        w("Recommended", "建议"),
+        rec.label.get(lang)
+    );
     if let Some(note) = &s.note {
         let _ = writeln!(out, "\n  {}", note.get(lang));
     }
@@ -218,9 +308,18 @@ fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -
             Some(v) => format!("{}: {}", w("finding", "发现"), v.severity.name(lang)),
             None => w("no finding", "无问题").to_owned(),
         };
-        let _ = writeln!(out, "  {} [{}]: {flows} ({verdict})", option.label.get(lang), option.id);
+        let _ = writeln!(
+            out,
+            "  {} [{}]: {flows} ({verdict})",
+            option.label.get(lang),
+            option.id
+        );
     }
-    let rulings: Vec<_> = s.rulings.iter().filter_map(|id| catalog.ruling(id)).collect();
+    let rulings: Vec<_> = s
+        .rulings
+        .iter()
+        .filter_map(|id| catalog.ruling(id))
+        .collect();
     if !rulings.is_empty() {
         let _ = writeln!(out, "\n{}", w("Rulings", "相关判决"));
         for r in rulings {

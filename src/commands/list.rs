@@ -50,14 +50,22 @@ pub fn run(args: &ListArgs) -> Outcome {
                     r.name_zh.to_owned(),
                     r.version.to_owned(),
                     r.settings.to_string(),
-                    if r.source == "user" { r.path.to_owned() } else { r.source.to_owned() },
+                    if r.source == "user" {
+                        r.path.to_owned()
+                    } else {
+                        r.source.to_owned()
+                    },
                 ]
             }))
             .collect();
             emit(&pad_table(&table));
         }
     }
-    if problems.is_empty() { Outcome::Pass } else { Outcome::BadInput }
+    if problems.is_empty() {
+        Outcome::Pass
+    } else {
+        Outcome::BadInput
+    }
 }
 
 /// Columns padded by display width, so Chinese names (two columns a character) line up.

@@ -81,7 +81,11 @@ pub fn fail_with(problems: &[Diagnostic]) -> Outcome {
 /// Write to stdout, ending quietly if the reader went away (`privaudit ... | head`).
 pub fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
-    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
         // A closed pipe is not an error worth a message; there is no one to read it.
     }
 }

@@ -180,7 +180,13 @@ impl Checker<'_> {
         Localized { en, zh }
     }
 
-    fn profile(&mut self, raw: RawProfile, catalog: &Catalog, origin: &str, builtin: bool) -> Profile {
+    fn profile(
+        &mut self,
+        raw: RawProfile,
+        catalog: &Catalog,
+        origin: &str,
+        builtin: bool,
+    ) -> Profile {
         let app = self.app(&raw.app);
         let mut seen = HashSet::new();
         let mut settings = Vec::with_capacity(raw.settings.len());
@@ -188,7 +194,10 @@ impl Checker<'_> {
             if !seen.insert(raw_setting.id.get_ref().clone()) {
                 self.problem(
                     raw_setting.id.span(),
-                    format!("duplicate setting id `{}`", sanitize(raw_setting.id.get_ref())),
+                    format!(
+                        "duplicate setting id `{}`",
+                        sanitize(raw_setting.id.get_ref())
+                    ),
                 );
             }
             if let Some(setting) = self.setting(raw_setting, catalog) {
@@ -214,7 +223,10 @@ impl Checker<'_> {
         let reviewed = raw.reviewed.as_ref().map(|r| {
             let value = r.get_ref();
             if value.date.is_none() || value.time.is_some() {
-                self.problem(r.span(), "`reviewed` must be a date such as 2026-11-23".to_owned());
+                self.problem(
+                    r.span(),
+                    "`reviewed` must be a date such as 2026-11-23".to_owned(),
+                );
             }
             value.to_string()
         });
@@ -245,14 +257,21 @@ impl Checker<'_> {
                     format!(
                         "{what} `{}` of setting `{id}` is not one of its options ({})",
                         sanitize(value.get_ref()),
-                        options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")
+                        options
+                            .iter()
+                            .map(|o| o.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 );
             }
             index
         };
         let default = raw.default.as_ref().and_then(|d| find(self, d, "default"));
-        let declared = raw.recommended.as_ref().map(|r| find(self, r, "recommended option"));
+        let declared = raw
+            .recommended
+            .as_ref()
+            .map(|r| find(self, r, "recommended option"));
         for ruling in &raw.rulings {
             if catalog.ruling(ruling.get_ref()).is_none() {
                 self.problem(
@@ -263,7 +282,10 @@ impl Checker<'_> {
         }
         for law in &raw.laws {
             if catalog.law(law.get_ref()).is_none() {
-                self.problem(law.span(), format!("unknown law id `{}`", sanitize(law.get_ref())));
+                self.problem(
+                    law.span(),
+                    format!("unknown law id `{}`", sanitize(law.get_ref())),
+                );
             }
         }
         let evidence = self.evidence(&raw.evidence);
@@ -273,7 +295,10 @@ impl Checker<'_> {
                 format!("setting `{id}` gives evidence for a default it does not state"),
             );
         }
-        let note = raw.note.as_ref().map(|n| self.text(n, &format!("note of setting `{id}`")));
+        let note = raw
+            .note
+            .as_ref()
+            .map(|n| self.text(n, &format!("note of setting `{id}`")));
         if options.is_empty() {
             return None;
         }
@@ -324,7 +349,10 @@ impl Checker<'_> {
             if !seen.insert(id.clone()) {
                 self.problem(
                     option.id.span(),
-                    format!("duplicate option id `{}` in setting `{setting}`", sanitize(&id)),
+                    format!(
+                        "duplicate option id `{}` in setting `{setting}`",
+                        sanitize(&id)
+                    ),
                 );
             }
             let label = self.text(&option.label, &format!("label of option `{id}`"));
@@ -342,7 +370,10 @@ impl Checker<'_> {
                     );
                 }
                 if flow.data.get_ref().is_empty() {
-                    self.problem(flow.data.span(), "a flow must name at least one data category".to_owned());
+                    self.problem(
+                        flow.data.span(),
+                        "a flow must name at least one data category".to_owned(),
+                    );
                 }
                 for data in flow.data.get_ref() {
                     match DataCategory::from_id(data.get_ref()) {

@@ -2,8 +2,8 @@
 //! colour terminal and NO_COLOR is unset), and plain enough for a screen reader without.
 
 use super::{Checked, Style};
-use crate::audit::{Severity, finding_message};
 use crate::audit::explain::join;
+use crate::audit::{Severity, finding_message};
 use crate::text::Lang;
 use std::fmt::Write;
 
@@ -107,10 +107,31 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
                     .map_or(id, |i| setting.options[i].label.get(lang))
                     .to_owned()
             };
-            let _ = writeln!(out, "- {} [{}]", p.paint(BOLD, setting.label.get(lang)), f.setting);
+            let _ = writeln!(
+                out,
+                "- {} [{}]",
+                p.paint(BOLD, setting.label.get(lang)),
+                f.setting
+            );
             let (now, default_mark, rec, exposes, where_, cites, sev_label) = match lang {
-                Lang::En => ("now", " (app default)", "recommended", "exposes", "where", "cites", "severity"),
-                Lang::Zh => ("当前", "（应用默认）", "建议", "暴露", "位置", "依据", "风险"),
+                Lang::En => (
+                    "now",
+                    " (app default)",
+                    "recommended",
+                    "exposes",
+                    "where",
+                    "cites",
+                    "severity",
+                ),
+                Lang::Zh => (
+                    "当前",
+                    "（应用默认）",
+                    "建议",
+                    "暴露",
+                    "位置",
+                    "依据",
+                    "风险",
+                ),
             };
             let (colon, stop, semi) = match lang {
                 Lang::En => (": ", ". ", "; "),
@@ -147,7 +168,10 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
             citations.extend(f.laws.iter().cloned());
             let _ = writeln!(out, "  {cites}: {}", citations.join(", "));
             if let Some(w) = &f.waiver {
-                let expires = w.expires.map(|d| d.to_string()).unwrap_or_else(|| "-".to_owned());
+                let expires = w
+                    .expires
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".to_owned());
                 let text = match (lang, f.waiver_expired) {
                     (Lang::En, false) => format!("waived: {} (until {expires})", w.reason),
                     (Lang::En, true) => format!("waiver expired on {expires}: {}", w.reason),

@@ -133,7 +133,12 @@ impl AccountState {
                         "setting `{}` has no option `{}` (options: {})",
                         setting.id,
                         sanitize(&choice.option),
-                        setting.options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")
+                        setting
+                            .options
+                            .iter()
+                            .map(|o| o.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )
             })?;
@@ -153,11 +158,15 @@ impl AccountState {
     }
 
     fn setting_index(&self, profile: &Profile, id: &str, pos: Pos) -> Result<usize, Diagnostic> {
-        profile.settings.iter().position(|s| s.id == id).ok_or_else(|| {
-            self.error(
-                pos,
-                format!("app `{}` has no setting `{}`", profile.app.id, sanitize(id)),
-            )
-        })
+        profile
+            .settings
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or_else(|| {
+                self.error(
+                    pos,
+                    format!("app `{}` has no setting `{}`", profile.app.id, sanitize(id)),
+                )
+            })
     }
 }

@@ -105,7 +105,11 @@ pub fn parse_state_json(name: &str, line: usize, text: &str) -> Result<AccountSt
     let raw: RawJsonState = serde_json::from_str(text).map_err(|e| {
         // serde_json counts lines within this record, which is a single line.
         let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
         Diagnostic::at_line(name, line, Some(e.column().max(1)), message)
     })?;
     let here: Pos = Some((line, 1));
@@ -118,7 +122,10 @@ pub fn parse_state_json(name: &str, line: usize, text: &str) -> Result<AccountSt
                     name,
                     line,
                     None,
-                    format!("waiver `{}`: `expires` must be a date such as 2027-06-30", sanitize(&setting)),
+                    format!(
+                        "waiver `{}`: `expires` must be a date such as 2027-06-30",
+                        sanitize(&setting)
+                    ),
                 )
             })?),
         };

@@ -1,0 +1,627 @@
+//! The command line through the real binary: every exit code, every format, every bad
+//! input. Each test runs with its own empty config and data directories.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+struct Env {
+    home: TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            home: TempDir::new().unwrap(),
+        }
+    }
+
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("privaudit").unwrap();
+        cmd.env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env_remove("NO_COLOR")
+            .env_remove("RUST_BACKTRACE");
+        cmd
+    }
+
+    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.home.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn user_profile_dir(&self) -> PathBuf {
+        let dir = self.home.path().join("config/privaudit/profiles");
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}
+
+fn fixture(name: &str) -> String {
+    format!("tests/fixtures/{name}")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().expect("exited normally, not by a signal"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn json(cmd: &mut Command) -> (i32, Value) {
+    let r = run(cmd);
+    let value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    (r.code, value)
+}
+
+fn finding<'a>(report: &'a Value, setting: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["setting"] == setting)
+        .unwrap_or_else(|| panic!("no finding {setting}"))
+}
+
+/// Bad input: exit 2, nothing on stdout, exactly one line on stderr naming the file (and
+/// the position, where given), and never a panic.
+fn assert_bad_input(r: &Run, needle: &str) {
+    assert_eq!(r.code, 2, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(r.stdout.is_empty(), "partial output: {}", r.stdout);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains(needle), "{needle:?} not in {}", r.stderr);
+    assert!(!r.stderr.contains("panicked") && !r.stderr.contains("RUST_BACKTRACE"));
+}
+
+#[test]
+fn json_report_of_wechat_read_defaults_field_by_field() {
+    let env = Env::new();
+    let (code, doc) = json(env.cmd().args(["check", "wechat-read", "--format", "json"]));
+    assert_eq!(
+        code, 1,
+        "findings at the default --fail-on low fail the check"
+    );
+    let reports = doc["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 1);
+    let r = &reports[0];
+    assert_eq!(r["app"]["id"], "wechat-read");
+    assert_eq!(r["app"]["name"], "WeChat Read");
+    assert_eq!(r["app"]["version"], "3.3.0");
+    assert_eq!(r["profile"], "profiles/wechat-read.toml");
+    assert_eq!(r["state"], Value::Null);
+    assert_eq!(r["score"], 0);
+    assert_eq!(r["summary"]["high"], 4);
+    assert_eq!(r["summary"]["medium"], 1);
+    assert_eq!(r["summary"]["critical"], 0);
+    assert_eq!(r["summary"]["waived"], 0);
+    for f in r["findings"].as_array().unwrap() {
+        for key in [
+            "setting",
+            "severity",
+            "current",
+            "recommended",
+            "audience",
+            "message",
+            "label",
+        ] {
+            assert!(f[key].is_string(), "{key} in {f}");
+        }
+        for key in ["data", "rulings", "laws", "exposes"] {
+            assert!(f[key].is_array(), "{key} in {f}");
+        }
+        assert!(f["waived"].is_boolean() && f["by_default"].is_boolean());
+        assert!(["low", "medium", "high", "critical"].contains(&f["severity"].as_str().unwrap()));
+    }
+    let import = finding(r, "wechat-friend-import");
+    assert_eq!(import["severity"], "high");
+    assert_eq!(import["current"], "on");
+    assert_eq!(import["recommended"], "off");
+    assert_eq!(import["default"], "on");
+    assert_eq!(import["by_default"], true);
+    assert_eq!(import["data"], serde_json::json!(["social-graph"]));
+    assert_eq!(import["audience"], "other-apps");
+    assert_eq!(
+        import["rulings"],
+        serde_json::json!(["huang-v-tencent-2020"])
+    );
+    assert!(
+        import["laws"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("pipl-23"))
+    );
+    assert_eq!(import["waived"], false);
+    assert!(
+        import["message"]
+            .as_str()
+            .unwrap()
+            .contains("Huang v. Tencent")
+    );
+    for setting in ["auto-follow-friends", "reading-info-to-friends"] {
+        assert_eq!(
+            finding(r, setting)["rulings"],
+            serde_json::json!(["huang-v-tencent-2020"])
+        );
+    }
+}
+
+#[test]
+fn douyin_and_duoshan_cite_their_rulings() {
+    let env = Env::new();
+    let (_, doc) = json(
+        env.cmd()
+            .args(["check", "douyin", "duoshan", "--format", "json"]),
+    );
+    let douyin = &doc["reports"][0];
+    let f = finding(douyin, "recommend-me-to-people-who-may-know-me");
+    assert_eq!(f["rulings"], serde_json::json!(["ling-v-douyin-2020"]));
+    assert_eq!(f["audience"], "network");
+    assert_eq!(f["severity"], "critical");
+    assert_eq!(douyin["unassessed"].as_array().unwrap().len(), 3);
+    let duoshan = &doc["reports"][1];
+    let f = finding(duoshan, "wechat-qq-identity-carry-over");
+    assert_eq!(
+        f["rulings"],
+        serde_json::json!(["tencent-v-bytedance-2019"])
+    );
+}
+
+#[test]
+fn every_setting_at_its_recommendation_exits_0_with_score_100() {
+    let env = Env::new();
+    let (code, doc) = json(env.cmd().args([
+        "check",
+        "wechat-read",
+        "--state",
+        &fixture("all-recommended-wechat-read.toml"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0);
+    assert_eq!(doc["reports"][0]["score"], 100);
+    assert_eq!(doc["reports"][0]["findings"], serde_json::json!([]));
+    assert_eq!(
+        doc["reports"][0]["state"],
+        "tests/fixtures/all-recommended-wechat-read.toml"
+    );
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let env = Env::new();
+    let code = |args: &[&str]| run(env.cmd().arg("check").args(args)).code;
+    assert_eq!(code(&["douyin", "--fail-on", "critical"]), 1);
+    assert_eq!(
+        code(&["duoshan", "--fail-on", "critical"]),
+        0,
+        "duoshan's worst is high"
+    );
+    assert_eq!(code(&["duoshan", "--fail-on", "high"]), 1);
+    assert_eq!(code(&["douyin", "--fail-on", "never"]), 0);
+}
+
+#[test]
+fn waived_findings_are_reported_but_do_not_fail_until_expired() {
+    let env = Env::new();
+    let (code, doc) = json(env.cmd().args([
+        "check",
+        "wechat-read",
+        "--state",
+        &fixture("waived-wechat-read.toml"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0);
+    let f = finding(&doc["reports"][0], "reading-time-leaderboard");
+    assert_eq!(f["waived"], true);
+    assert_eq!(f["waiver"]["reason"], "I like competing with my friends");
+    assert_eq!(f["waiver"]["expires"], "2999-12-31");
+    assert_eq!(doc["reports"][0]["summary"]["waived"], 1);
+
+    let (code, doc) = json(env.cmd().args([
+        "check",
+        "wechat-read",
+        "--state",
+        &fixture("expired-waiver-wechat-read.toml"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1);
+    let f = finding(&doc["reports"][0], "reading-time-leaderboard");
+    assert_eq!(f["waived"], false);
+    assert_eq!(f["waiver"]["expired"], true);
+}
+
+#[test]
+fn jsonl_prints_one_report_per_line_in_order() {
+    let env = Env::new();
+    let r = run(env.cmd().args([
+        "check",
+        "wechat-read",
+        "douyin",
+        "wechat",
+        "--format",
+        "jsonl",
+    ]));
+    assert_eq!(r.code, 1);
+    let ids: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["app"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids, ["wechat-read", "douyin", "wechat"]);
+}
+
+#[test]
+fn text_report_colours_only_when_allowed() {
+    let env = Env::new();
+    let never = run(env.cmd().args(["check", "douyin", "--color", "never"]));
+    assert!(!never.stdout.contains('\x1b'));
+    assert!(never.stdout.contains("CRITICAL") && never.stdout.contains("ling-v-douyin-2020"));
+    let always = run(env.cmd().args(["check", "douyin", "--color", "always"]));
+    assert!(always.stdout.contains("\x1b[1;31mCRITICAL\x1b[0m"));
+    // auto: stdout is a pipe here, and NO_COLOR is set too.
+    let auto = run(env.cmd().args(["check", "douyin"]).env("NO_COLOR", "1"));
+    assert!(!auto.stdout.contains('\x1b'));
+    // JSON never carries colour, whatever --color says.
+    let json = run(env
+        .cmd()
+        .args(["check", "douyin", "--format", "json", "--color", "always"]));
+    assert!(!json.stdout.contains('\x1b'));
+}
+
+#[test]
+fn chinese_output() {
+    let env = Env::new();
+    let r = run(env
+        .cmd()
+        .args(["check", "wechat-read", "--lang", "zh", "--color", "never"]));
+    assert!(
+        r.stdout.contains("微信读书") && r.stdout.contains("高风险"),
+        "{}",
+        r.stdout
+    );
+    let (_, doc) =
+        json(
+            env.cmd()
+                .args(["check", "wechat-read", "--lang", "zh", "--format", "json"]),
+        );
+    let f = finding(&doc["reports"][0], "reading-info-to-friends");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("相关判决：黄某诉腾讯（微信读书）案")
+    );
+    assert_eq!(doc["reports"][0]["app"]["name"], "微信读书");
+}
+
+#[test]
+fn no_arguments_gives_the_overview_of_the_builtin_profiles() {
+    let env = Env::new();
+    let r = run(env.cmd().env("NO_COLOR", "1"));
+    assert_eq!(r.code, 0);
+    for name in ["WeChat Read", "Douyin", "Duoshan", "WeChat"] {
+        assert!(r.stdout.contains(name), "{name}");
+    }
+}
+
+#[test]
+fn list_shows_builtin_and_user_profiles() {
+    let env = Env::new();
+    let r = run(env.cmd().arg("list"));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("wechat-read") && r.stdout.contains("微信读书"));
+    std::fs::copy(
+        fixture("fitness-tracker.toml"),
+        env.user_profile_dir().join("fitness-tracker.toml"),
+    )
+    .unwrap();
+    let (code, rows) = json(env.cmd().args(["list", "--format", "json"]));
+    assert_eq!(code, 0);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    let user = rows.iter().find(|r| r["id"] == "fitness-tracker").unwrap();
+    assert_eq!(user["source"], "user");
+    assert_eq!(user["settings"], 3);
+    assert_eq!(rows[0]["name_zh"], "微信读书");
+    assert_eq!(rows[0]["version"], "3.3.0");
+    // A user profile is found by its id too.
+    let r = run(env
+        .cmd()
+        .args(["check", "fitness-tracker", "--color", "never"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("Who sees my runs"));
+}
+
+#[test]
+fn list_names_a_broken_user_profile_and_still_lists_the_rest() {
+    let env = Env::new();
+    std::fs::write(env.user_profile_dir().join("broken.toml"), "[app\n").unwrap();
+    let r = run(env.cmd().arg("list"));
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("wechat-read"));
+    assert!(r.stderr.contains("broken.toml:1:"), "{}", r.stderr);
+}
+
+#[test]
+fn explain_a_ruling_gives_court_date_and_case_number() {
+    let env = Env::new();
+    let r = run(env.cmd().args(["explain", "huang-v-tencent-2020"]));
+    assert_eq!(r.code, 0);
+    for needle in [
+        "Beijing Internet Court",
+        "2020-07-30",
+        "(2019)京0491民初16142号",
+        "first-instance",
+        "RMB 6,600",
+        "wechat-read/reading-info-to-friends",
+    ] {
+        assert!(r.stdout.contains(needle), "{needle} not in {}", r.stdout);
+    }
+    let r = run(env.cmd().args(["explain", "tencent-v-bytedance-2019"]));
+    assert!(r.stdout.contains("Case number: Not known") && r.stdout.contains("[unverified]"));
+    assert!(r.stdout.contains("Tianjin Binhai New Area People's Court"));
+    let r = run(env
+        .cmd()
+        .args(["explain", "ling-v-douyin-2020", "--lang", "zh"]));
+    assert!(r.stdout.contains("(2019)京0491民初6694号") && r.stdout.contains("北京互联网法院"));
+}
+
+#[test]
+fn explain_laws_apps_and_settings() {
+    let env = Env::new();
+    let r = run(env.cmd().args(["explain", "pipl-23"]));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("separate consent") && r.stdout.contains("huang-v-tencent-2020"));
+    let r = run(env
+        .cmd()
+        .args(["explain", "douyin/recommend-me-to-people-who-may-know-me"]));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Ways to find me") && r.stdout.contains("(2019)京0491民初6694号"));
+    assert!(
+        r.stdout.contains("[unverified]"),
+        "the default's evidence level is shown"
+    );
+    let r = run(env.cmd().args(["explain", "wechat"]));
+    assert!(r.stdout.contains("wechat/strangers-see-ten-posts"));
+    assert_bad_input(
+        &run(env.cmd().args(["explain", "nobody-v-nothing"])),
+        "nobody-v-nothing",
+    );
+    assert_bad_input(
+        &run(env.cmd().args(["explain", "douyin/dark-mode"])),
+        "no such setting",
+    );
+}
+
+#[test]
+fn validate_reports_every_problem_as_file_line_column() {
+    let env = Env::new();
+    let ok = run(env.cmd().args([
+        "validate",
+        &fixture("fitness-tracker.toml"),
+        "profiles/douyin.toml",
+    ]));
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    assert_eq!(ok.stdout.matches(": ok (").count(), 2);
+    let bad = run(env.cmd().args(["validate", &fixture("bad-ids.toml")]));
+    assert_eq!(bad.code, 1);
+    assert_eq!(bad.stdout.lines().count(), 11, "{}", bad.stdout);
+    for line in bad.stdout.lines() {
+        let mut parts = line.splitn(4, ':');
+        assert_eq!(parts.next(), Some("tests/fixtures/bad-ids.toml"));
+        assert!(parts.next().unwrap().parse::<u32>().is_ok(), "{line}");
+        assert!(parts.next().unwrap().parse::<u32>().is_ok(), "{line}");
+    }
+    let missing = run(env.cmd().args(["validate", "no/such.toml"]));
+    assert_eq!(missing.code, 2);
+}
+
+#[test]
+fn bad_profiles_exit_2_with_one_message() {
+    let env = Env::new();
+    let check = |target: &str| run(env.cmd().args(["check", target]));
+    assert_bad_input(
+        &check(&fixture("malformed.toml")),
+        "tests/fixtures/malformed.toml:3:",
+    );
+    assert_bad_input(
+        &check(&fixture("wrong-type.toml")),
+        "tests/fixtures/wrong-type.toml:5:11: invalid type",
+    );
+    assert_bad_input(
+        &check(&fixture("bad-ids.toml")),
+        "bad-ids.toml:3:8: app name has no Chinese (zh) text (and 10 more; run `privaudit validate",
+    );
+    assert_bad_input(&check("tests/fixtures"), "tests/fixtures: is a directory");
+    assert_bad_input(
+        &check("tests/fixtures/none.toml"),
+        "tests/fixtures/none.toml: no such file",
+    );
+    assert_bad_input(
+        &check("no-such-app"),
+        "no such app; known apps: douyin, duoshan, wechat, wechat-read",
+    );
+    let empty = env.file("empty.toml", "");
+    assert_bad_input(&check(empty.to_str().unwrap()), "empty.toml: file is empty");
+    let utf8 = env.file("latin1.toml", b"[app]\nid = \"caf\xe9\"\n");
+    assert_bad_input(
+        &check(utf8.to_str().unwrap()),
+        "latin1.toml:2:10: invalid UTF-8 (byte 0xE9)",
+    );
+    let big = env.file("big.toml", vec![b'#'; 5 * 1024 * 1024]);
+    assert_bad_input(
+        &check(big.to_str().unwrap()),
+        "big.toml: file is larger than the 4 MiB limit",
+    );
+    let nested = env.file("nested.toml", format!("a = {}", "[".repeat(200_000)));
+    assert_bad_input(&check(nested.to_str().unwrap()), "nested.toml:1:");
+    let tables = env.file("tables.toml", format!("a = {}", "{ b = ".repeat(100_000)));
+    assert_bad_input(&check(tables.to_str().unwrap()), "tables.toml:1:");
+}
+
+#[test]
+fn bad_states_exit_2_with_one_message() {
+    let env = Env::new();
+    let with_state = |state: &str| run(env.cmd().args(["check", "wechat-read", "--state", state]));
+    assert_bad_input(
+        &with_state(&fixture("unknown-option-state.toml")),
+        "unknown-option-state.toml:4:27: setting `reading-info-to-friends` has no option `friends-of-friends` (options: on, off)",
+    );
+    assert_bad_input(
+        &with_state(&fixture("other-app-state.toml")),
+        "other-app-state.toml:1:7: state is for app `douyin`, which is not being checked (wechat-read)",
+    );
+    assert_bad_input(
+        &with_state(&fixture("unknown-setting-state.toml")),
+        "unknown-setting-state.toml:3:1: app `wechat-read` has no setting `dark-mode`",
+    );
+    assert_bad_input(&with_state(&fixture("malformed.toml")), "malformed.toml:3:");
+    let empty = env.file("empty-state.toml", "\n\n");
+    assert_bad_input(
+        &with_state(empty.to_str().unwrap()),
+        "empty-state.toml: file is empty",
+    );
+    let no_reason = env.file(
+        "no-reason.toml",
+        "app = \"wechat-read\"\n[waivers.private-reading]\nexpires = 2030-01-01\n",
+    );
+    assert_bad_input(
+        &with_state(no_reason.to_str().unwrap()),
+        "no-reason.toml:2:1: missing field `reason`",
+    );
+    let bad_date = env.file("bad-date.toml", "app = \"wechat-read\"\n[waivers.private-reading]\nreason = \"x\"\nexpires = 2030-01-01T10:00:00\n");
+    assert_bad_input(
+        &with_state(bad_date.to_str().unwrap()),
+        "bad-date.toml:4:11: `expires` must be a date",
+    );
+    assert_bad_input(&with_state("tests"), "tests: is a directory");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let env = Env::new();
+    assert_eq!(run(env.cmd().arg("check")).code, 2);
+    assert_eq!(
+        run(env.cmd().args(["check", "douyin", "--format", "xml"])).code,
+        2
+    );
+    assert_eq!(
+        run(env
+            .cmd()
+            .args(["check", "douyin", "--fail-on", "sometimes"]))
+        .code,
+        2
+    );
+    assert_eq!(run(env.cmd().arg("frobnicate")).code, 2);
+    let help = run(env.cmd().args(["check", "--help"]));
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("Examples:") && help.stdout.contains("Exit codes"));
+}
+
+#[test]
+fn bom_and_crlf_files_work() {
+    let env = Env::new();
+    for state in ["crlf-state.toml", "bom-state.toml"] {
+        let r = run(env.cmd().args([
+            "check",
+            "wechat-read",
+            "--state",
+            &fixture(state),
+            "--format",
+            "json",
+        ]));
+        assert_eq!(r.code, 1, "{state}: {}", r.stderr);
+    }
+    let profile = std::fs::read_to_string(fixture("fitness-tracker.toml")).unwrap();
+    let crlf = env.file(
+        "crlf-profile.toml",
+        format!("\u{feff}{}", profile.replace('\n', "\r\n")),
+    );
+    let r = run(env
+        .cmd()
+        .args(["check", crlf.to_str().unwrap(), "--format", "json"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+}
+
+#[test]
+fn control_characters_from_profiles_never_reach_the_output() {
+    let env = Env::new();
+    let hostile = fixture("hostile-labels.toml");
+    for format in ["text", "json", "jsonl"] {
+        let r = run(env
+            .cmd()
+            .args(["check", &hostile, "--format", format, "--color", "never"]));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        let bad = |c: char| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c);
+        assert!(!r.stdout.chars().any(bad), "{format}: {:?}", r.stdout);
+        if format == "text" {
+            assert!(
+                r.stdout.contains("Hostile^[[2J^[]0;pwned^G"),
+                "{}",
+                r.stdout
+            );
+            assert!(r.stdout.contains("Leak^[[31m red"));
+        } else {
+            // serde_json would escape raw controls as \u001b; we want them gone before that.
+            assert!(!r.stdout.contains("\\u001b") && !r.stdout.contains("\\u0000"));
+        }
+    }
+    // Error messages quoting hostile text are made safe too.
+    let state = env.file(
+        "evil-state.toml",
+        "app = \"wechat-read\"\n[settings]\n\"x\\u001b[2J\" = \"on\"\n",
+    );
+    let r = run(env
+        .cmd()
+        .args(["check", "wechat-read", "--state", state.to_str().unwrap()]));
+    assert_bad_input(&r, "has no setting `x^[[2J`");
+    assert!(!r.stderr.contains('\x1b'));
+}
+
+#[test]
+fn output_to_a_closed_pipe_is_not_an_error() {
+    use std::process::{Command as StdCommand, Stdio};
+    let env = Env::new();
+    let bin = assert_cmd::cargo::cargo_bin("privaudit");
+    let mut child = StdCommand::new(bin)
+        .args([
+            "check",
+            "douyin",
+            "wechat",
+            "wechat-read",
+            "--format",
+            "json",
+        ])
+        .env("HOME", env.home.path())
+        .env("XDG_CONFIG_HOME", env.home.path().join("config"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the verdict still decides the exit code"
+    );
+}

@@ -1,0 +1,300 @@
+//! The audit engine on every built-in profile and on a profile written only for the
+//! tests, through the library API (no process, no terminal).
+
+use privaudit::audit::{Report, Severity, audit};
+use privaudit::catalog;
+use privaudit::date::Date;
+use privaudit::profile::{Profile, parse_profile};
+use privaudit::registry::builtin_profiles;
+use privaudit::source::{SourceText, read_text_file};
+use privaudit::state::{Selection, parse_state_toml};
+use std::path::Path;
+
+fn today() -> Date {
+    Date::new(2026, 11, 23).unwrap()
+}
+
+fn builtin(id: &str) -> Profile {
+    builtin_profiles(catalog::builtin())
+        .expect("built-in profiles are valid")
+        .into_iter()
+        .find(|p| p.app.id == id)
+        .unwrap_or_else(|| panic!("no built-in profile {id}"))
+}
+
+fn fixture_profile(name: &str) -> Profile {
+    let path = Path::new("tests/fixtures").join(name);
+    let source = read_text_file(&path).unwrap();
+    parse_profile(&source, catalog::builtin(), name, false).unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+fn defaults_report(profile: &Profile) -> Report {
+    audit(
+        profile,
+        &Selection::defaults(profile),
+        catalog::builtin(),
+        today(),
+    )
+}
+
+fn with_state(profile: &Profile, toml: &str) -> Report {
+    let state = parse_state_toml(&SourceText::from_string("state.toml", toml)).unwrap();
+    let selection = state.bind(profile).unwrap();
+    audit(profile, &selection, catalog::builtin(), today())
+}
+
+fn finding<'a>(report: &'a Report, setting: &str) -> &'a privaudit::audit::Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.setting == setting)
+        .unwrap_or_else(|| panic!("no finding for {setting}: {:?}", report.findings))
+}
+
+#[test]
+fn every_builtin_profile_loads_and_cites_only_known_ids() {
+    let catalog = catalog::builtin();
+    let profiles = builtin_profiles(catalog).unwrap();
+    let ids: Vec<_> = profiles.iter().map(|p| p.app.id.as_str()).collect();
+    assert_eq!(ids, ["wechat-read", "douyin", "duoshan", "wechat"]);
+    for profile in &profiles {
+        for setting in &profile.settings {
+            for ruling in &setting.rulings {
+                assert!(catalog.ruling(ruling).is_some(), "{ruling}");
+            }
+            assert!(!setting.label.en.is_empty() && !setting.label.zh.is_empty());
+        }
+    }
+}
+
+#[test]
+fn wechat_read_defaults_reproduce_the_huang_findings() {
+    let report = defaults_report(&builtin("wechat-read"));
+    for setting in [
+        "wechat-friend-import",
+        "auto-follow-friends",
+        "reading-info-to-friends",
+    ] {
+        let f = finding(&report, setting);
+        assert!(
+            f.rulings.contains(&"huang-v-tencent-2020".to_owned()),
+            "{setting}"
+        );
+        assert!(f.by_default, "{setting}");
+        assert!(f.severity >= Severity::High, "{setting}: {:?}", f.severity);
+    }
+    // Carrying the friend list to another app rests on the separate-consent rule.
+    assert!(
+        finding(&report, "wechat-friend-import")
+            .laws
+            .contains(&"pipl-23".to_owned())
+    );
+    assert_eq!(report.score, 0);
+}
+
+#[test]
+fn douyin_recommending_me_to_number_holders_cites_ling_and_is_critical() {
+    let report = defaults_report(&builtin("douyin"));
+    let f = finding(&report, "recommend-me-to-people-who-may-know-me");
+    assert_eq!(f.severity, Severity::Critical);
+    assert_eq!(f.rulings, ["ling-v-douyin-2020"]);
+    assert!(f.data().iter().any(|d| d.id() == "phone-number"));
+    assert_eq!(f.broadest_audience().id(), "network");
+    // Settings whose default the dossier does not give are not guessed.
+    assert_eq!(
+        report.unassessed,
+        [
+            "third-party-content-sync",
+            "authorisation-management",
+            "local-feed"
+        ]
+    );
+}
+
+#[test]
+fn carried_over_nickname_and_avatar_cite_the_tianjin_injunction() {
+    let report = defaults_report(&builtin("duoshan"));
+    let f = finding(&report, "wechat-qq-identity-carry-over");
+    assert_eq!(f.rulings, ["tencent-v-bytedance-2019"]);
+    assert_eq!(
+        f.data().iter().map(|d| d.id()).collect::<Vec<_>>(),
+        ["profile-identity"]
+    );
+    assert_eq!(f.broadest_audience().id(), "other-apps");
+
+    let douyin = builtin("douyin");
+    let report = with_state(
+        &douyin,
+        "app = \"douyin\"\n[settings]\nthird-party-content-sync = \"on\"\n",
+    );
+    let f = finding(&report, "third-party-content-sync");
+    assert_eq!(f.rulings, ["tencent-v-bytedance-2019"]);
+    assert!(!f.by_default);
+}
+
+#[test]
+fn every_setting_at_its_recommendation_scores_100() {
+    for profile in builtin_profiles(catalog::builtin()).unwrap() {
+        let mut selection = Selection::defaults(&profile);
+        for (i, setting) in profile.settings.iter().enumerate() {
+            selection.chosen[i] = Some(setting.recommended);
+        }
+        let report = audit(&profile, &selection, catalog::builtin(), today());
+        assert!(
+            report.findings.is_empty(),
+            "{}: {:?}",
+            profile.app.id,
+            report.findings
+        );
+        assert_eq!(report.score, 100, "{}", profile.app.id);
+        assert!(report.unassessed.is_empty());
+    }
+}
+
+#[test]
+fn a_profile_the_engine_has_never_seen_is_judged_by_the_rules() {
+    let profile = fixture_profile("fitness-tracker.toml");
+    // Recommendation not declared: the least exposing option is taken.
+    assert_eq!(
+        profile
+            .setting("activity-visibility")
+            .unwrap()
+            .recommended_option()
+            .id,
+        "only-you"
+    );
+
+    let report = defaults_report(&profile);
+    let f = finding(&report, "activity-visibility");
+    // location (4) x public (4) = 16 -> high, raised to critical because it is the default.
+    assert_eq!(f.severity, Severity::Critical);
+    assert_eq!(
+        f.laws,
+        [
+            "pipl-14", "pipl-25", "pipl-28", "pipl-29", "gdpr-7", "gdpr-25"
+        ]
+    );
+    assert!(f.rulings.is_empty());
+    // No default known: not judged. Recommended equals default: no finding.
+    assert_eq!(report.unassessed, ["partner-sharing"]);
+    assert!(report.findings.iter().all(|f| f.setting != "kudos"));
+    assert_eq!(report.findings.len(), 1);
+    assert_eq!(report.score, 0);
+
+    let report = with_state(
+        &profile,
+        "app = \"fitness-tracker\"\n[settings]\nactivity-visibility = \"followers\"\npartner-sharing = \"on\"\n",
+    );
+    // Chosen by the user, not by default: location (4) x friends (2) = 8 -> medium.
+    assert_eq!(
+        finding(&report, "activity-visibility").severity,
+        Severity::Medium
+    );
+    // nickname (1) x other apps (3) = 3 -> low; the rule adds PIPL 23 and Civil Code 1038.
+    let partner = finding(&report, "partner-sharing");
+    assert_eq!(partner.severity, Severity::Low);
+    assert_eq!(partner.laws, ["civil-code-1038", "pipl-23"]);
+    // exposed 3 + 1 of possible 10 + 3 + 0 -> floor(100 * 9 / 13) = 69.
+    assert_eq!(report.score, 69);
+    assert_eq!((report.summary.medium, report.summary.low), (1, 1));
+}
+
+#[test]
+fn exposure_by_default_weighs_more_than_the_same_exposure_chosen() {
+    let profile = builtin("douyin");
+    let by_default = defaults_report(&profile);
+    let chosen = with_state(
+        &profile,
+        "app = \"douyin\"\n[settings]\nonline-status = \"on\"\n",
+    );
+    let a = finding(&by_default, "online-status");
+    let b = finding(&chosen, "online-status");
+    assert!(a.by_default && !b.by_default);
+    assert!(
+        a.severity > b.severity,
+        "{:?} vs {:?}",
+        a.severity,
+        b.severity
+    );
+    // The rule adds GDPR art. 7 (a default is not consent) only for exposure by default.
+    assert!(a.laws.contains(&"gdpr-7".to_owned()) && !b.laws.contains(&"gdpr-7".to_owned()));
+}
+
+#[test]
+fn waivers_count_until_they_expire() {
+    let profile = builtin("wechat-read");
+    let text = std::fs::read_to_string("tests/fixtures/waived-wechat-read.toml").unwrap();
+    let report = with_state(&profile, &text);
+    let f = finding(&report, "reading-time-leaderboard");
+    assert!(f.waived());
+    assert_eq!(report.worst_unwaived(), None);
+    assert_eq!(report.summary.waived, 1);
+    // Waived exposure is still exposure: the score says so.
+    assert!(report.score < 100);
+
+    let text = std::fs::read_to_string("tests/fixtures/expired-waiver-wechat-read.toml").unwrap();
+    let report = with_state(&profile, &text);
+    let f = finding(&report, "reading-time-leaderboard");
+    assert!(!f.waived() && f.waiver_expired);
+    assert_eq!(report.worst_unwaived(), Some(Severity::Medium));
+}
+
+#[test]
+fn states_for_other_apps_or_unknown_options_are_refused_with_positions() {
+    let profile = builtin("wechat-read");
+    for (file, line, col, needle) in [
+        ("other-app-state.toml", 1, 7, "state is for app `douyin`"),
+        (
+            "unknown-option-state.toml",
+            4,
+            27,
+            "has no option `friends-of-friends`",
+        ),
+        (
+            "unknown-setting-state.toml",
+            3,
+            1,
+            "has no setting `dark-mode`",
+        ),
+    ] {
+        let source = read_text_file(&Path::new("tests/fixtures").join(file)).unwrap();
+        let err = parse_state_toml(&source)
+            .unwrap()
+            .bind(&profile)
+            .unwrap_err();
+        assert_eq!(
+            (err.line, err.column),
+            (Some(line), Some(col)),
+            "{file}: {err}"
+        );
+        assert!(err.message.contains(needle), "{file}: {err}");
+    }
+}
+
+#[test]
+fn validation_collects_every_problem_with_its_position() {
+    let source = read_text_file(Path::new("tests/fixtures/bad-ids.toml")).unwrap();
+    let problems = parse_profile(&source, catalog::builtin(), "bad-ids.toml", false).unwrap_err();
+    let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(text.len(), 11, "{text:#?}");
+    let expect = [
+        "bad-ids.toml:3:8: app name has no Chinese (zh) text",
+        "bad-ids.toml:10:11: default `maybe` of setting `dup` is not one of its options (on, on)",
+        "bad-ids.toml:11:15: recommended option `nope` of setting `dup` is not one of its options (on, on)",
+        "bad-ids.toml:12:12: unknown ruling id `smith-v-jones-2021`",
+        "bad-ids.toml:13:9: unknown law id `pipl-99`",
+        "bad-ids.toml:14:22: unknown evidence level `certain`",
+        "bad-ids.toml:19:20: unknown data category `dna`",
+        "bad-ids.toml:19:33: unknown audience `everyone`",
+        "bad-ids.toml:22:6: duplicate option id `on` in setting `dup`",
+        "bad-ids.toml:23:9: label of option `on` has no Chinese (zh) text",
+        "bad-ids.toml:26:6: duplicate setting id `dup`",
+    ];
+    for line in expect {
+        let line = format!("tests/fixtures/{line}");
+        assert!(
+            text.iter().any(|t| t.starts_with(&line)),
+            "missing {line:?} in {text:#?}"
+        );
+    }
+}
