@@ -11,6 +11,9 @@ Examples:
   privaudit check douyin --state my-douyin.toml     audit your own Douyin settings
   privaudit check wechat douyin --format json       one JSON document for both apps
   privaudit check my-app.toml --fail-on high        fail CI only on high or critical
+  privaudit check douyin --format sarif > douyin.sarif   for code scanning
+  privaudit check --state-dir exported/ --format jsonl   one line per account state
+  privaudit diff old-douyin.toml profiles/douyin.toml   what defaults moved
   privaudit list                                    the profiles available
   privaudit explain huang-v-tencent-2020            the WeChat Read ruling in full
   privaudit explain douyin/recommend-me-to-people-who-may-know-me --lang zh
@@ -49,12 +52,23 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// App ids (see `privaudit list`) or paths to profile TOML files
-    #[arg(required = true, value_name = "APP-ID|PROFILE.toml")]
+    /// App ids (see `privaudit list`) or paths to profile TOML files. Optional when states
+    /// are given: each state names its app.
+    #[arg(
+        required_unless_present_any = ["state", "state_dir", "states_jsonl"],
+        value_name = "APP-ID|PROFILE.toml"
+    )]
     pub apps: Vec<String>,
-    /// Account state to audit (TOML); without it, the app's defaults are audited
+    /// Account state to audit (TOML; repeat for several); without any, the apps' defaults
+    /// are audited
     #[arg(long, value_name = "FILE")]
-    pub state: Option<PathBuf>,
+    pub state: Vec<PathBuf>,
+    /// Audit every *.toml account state in DIR, in name order
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Audit one JSON account state per line of FILE (`-` for standard input)
+    #[arg(long, value_name = "FILE|-")]
+    pub states_jsonl: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Exit 1 when an unwaived finding is at or above this severity
@@ -92,6 +106,9 @@ pub enum Format {
     Text,
     Json,
     Jsonl,
+    Sarif,
+    Junit,
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@
 //! formats ([`report`]) are views of its findings.
 
 pub mod audit;
+pub mod batch;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -1,88 +1,271 @@
-//! `privaudit check`: audit apps (defaults, or an account state) and report.
+//! `privaudit check`: audit apps (their defaults, or account states) and report.
 
-use super::{Outcome, emit, fail_with};
-use crate::audit::audit;
-use crate::catalog;
+use super::{Outcome, fail_with};
+use crate::audit::{Severity, audit};
+use crate::batch::{self, CHUNK, JsonLines, StateInput};
+use crate::catalog::{self, Catalog};
 use crate::cli::{CheckArgs, Format};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::profile::Profile;
 use crate::registry;
-use crate::report::{Checked, Style, json, text};
-use crate::source::read_text_file;
-use crate::state::{Selection, parse_state_toml};
+use crate::report::{Checked, Style, json, junit, markdown, sarif, text};
+use crate::state::Selection;
+use std::io::{BufReader, Write};
 
 pub fn run(args: &CheckArgs) -> Outcome {
     let catalog = catalog::builtin();
-    let mut profiles: Vec<Profile> = Vec::new();
-    for app in &args.apps {
-        match registry::resolve(app, catalog) {
-            Ok(profile) => profiles.push(profile),
-            Err(problems) => return fail_with(&problems),
-        }
-    }
-    let mut selections: Vec<(Selection, Option<String>)> = profiles
-        .iter()
-        .map(|p| (Selection::defaults(p), None))
-        .collect();
-    if let Some(path) = &args.state {
-        let state = match read_text_file(path).and_then(|source| parse_state_toml(&source)) {
-            Ok(state) => state,
-            Err(problem) => return fail_with(&[problem]),
-        };
-        let Some(index) = profiles.iter().position(|p| p.app.id == state.app) else {
-            let ids: Vec<_> = profiles.iter().map(|p| p.app.id.as_str()).collect();
-            let problem = match state.app_pos {
-                Some((line, col)) => Diagnostic::at_line(
-                    &state.source,
-                    line,
-                    Some(col),
-                    format!(
-                        "state is for app `{}`, which is not being checked ({})",
-                        crate::text::sanitize(&state.app),
-                        ids.join(", ")
-                    ),
-                ),
-                None => Diagnostic::whole_file(&state.source, "state names no app"),
-            };
-            return fail_with(&[problem]);
-        };
-        match state.bind(&profiles[index]) {
-            Ok(selection) => selections[index] = (selection, Some(state.source.clone())),
-            Err(problem) => return fail_with(&[problem]),
-        }
-    }
-    let today = Date::today();
-    let checked: Vec<Checked<'_>> = profiles
-        .iter()
-        .zip(selections)
-        .map(|(profile, (selection, state))| Checked {
-            profile,
-            report: audit(profile, &selection, catalog, today),
-            state,
-        })
-        .collect();
+    let profiles = match profiles(args, catalog) {
+        Ok(p) => p,
+        Err(problems) => return fail_with(&problems),
+    };
     let style = Style {
         lang: args.lang,
         color: args.format == Format::Text && args.color.enabled(),
         catalog,
     };
-    let output = match args.format {
-        Format::Text => checked
+    let has_states =
+        !args.state.is_empty() || args.state_dir.is_some() || args.states_jsonl.is_some();
+    if !has_states {
+        let checked: Vec<Checked<'_>> = profiles
             .iter()
-            .map(|c| text::render(c, style))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Format::Json => json::document(&checked, style) + "\n",
-        Format::Jsonl => checked
-            .iter()
-            .map(|c| json::line(c, style) + "\n")
-            .collect(),
+            .map(|profile| Checked {
+                profile,
+                report: audit(
+                    profile,
+                    &Selection::defaults(profile),
+                    catalog,
+                    Date::today(),
+                ),
+                state: None,
+            })
+            .collect();
+        let mut out = Output::new(args, style);
+        for c in checked {
+            out.add(Ok(c));
+        }
+        return out.finish();
+    }
+    // A single state file given with --state is input like a profile: if it is bad,
+    // nothing is reported. In a batch, a bad state is reported on its own and the
+    // others are still checked.
+    let single = args.state.len() == 1 && args.state_dir.is_none() && args.states_jsonl.is_none();
+    let dir_files = match &args.state_dir {
+        Some(dir) => match batch::state_dir_files(dir) {
+            Ok(files) => files,
+            Err(problem) => return fail_with(&[problem]),
+        },
+        None => Vec::new(),
     };
-    emit(&output);
-    let failed = args
-        .fail_on
-        .threshold()
-        .is_some_and(|threshold| checked.iter().any(|c| c.report.fails_at(threshold)));
-    if failed { Outcome::Fail } else { Outcome::Pass }
+    let jsonl: Box<dyn Iterator<Item = StateInput>> = match args.states_jsonl.as_deref() {
+        None => Box::new(std::iter::empty()),
+        Some("-") => Box::new(JsonLines::new(std::io::stdin().lock(), "stdin")),
+        Some(path) => match std::fs::File::open(path) {
+            Ok(file) if !file.metadata().is_ok_and(|m| m.is_dir()) => {
+                Box::new(JsonLines::new(BufReader::new(file), path))
+            }
+            Ok(_) => {
+                return fail_with(&[Diagnostic::whole_file(path, "is a directory, not a file")]);
+            }
+            Err(e) => {
+                return fail_with(&[Diagnostic::whole_file(path, format!("cannot open: {e}"))]);
+            }
+        },
+    };
+    let mut inputs = args
+        .state
+        .iter()
+        .cloned()
+        .chain(dir_files)
+        .map(StateInput::File)
+        .chain(jsonl);
+    let today = Date::today();
+    let explicit_apps = !args.apps.is_empty();
+    let check_one = |input: &StateInput| -> Result<Checked<'_>, Diagnostic> {
+        let state = input.load()?;
+        let Some(profile) = profiles.iter().find(|p| p.app.id == state.app) else {
+            let known: Vec<_> = profiles.iter().map(|p| p.app.id.as_str()).collect();
+            let message = if explicit_apps {
+                format!(
+                    "state is for app `{}`, which is not being checked ({})",
+                    crate::text::sanitize(&state.app),
+                    known.join(", ")
+                )
+            } else {
+                format!("no profile for app `{}`", crate::text::sanitize(&state.app))
+            };
+            return Err(match state.app_pos {
+                Some((line, col)) => Diagnostic::at_line(&state.source, line, Some(col), message),
+                None => Diagnostic::whole_file(&state.source, message),
+            });
+        };
+        let selection = state.bind(profile)?;
+        Ok(Checked {
+            profile,
+            report: audit(profile, &selection, catalog, today),
+            state: Some(input.name()),
+        })
+    };
+    let workers = batch::workers();
+    let format = args.format;
+    let mut out = Output::new(args, style);
+    loop {
+        let chunk: Vec<StateInput> = inputs.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let results = batch::parallel_map(&chunk, workers, |input| {
+            check_one(input)
+                .map(|c| prerender(format, style, c))
+                .map_err(|d| (input.name(), d))
+        });
+        if single && let Some(Err((_, problem))) = results.first() {
+            return fail_with(std::slice::from_ref(problem));
+        }
+        for result in results {
+            out.add_rendered(result);
+        }
+        if out.closed {
+            break;
+        }
+    }
+    out.finish()
+}
+
+fn profiles(args: &CheckArgs, catalog: &Catalog) -> Result<Vec<Profile>, Vec<Diagnostic>> {
+    if args.apps.is_empty() {
+        // Every state names its app: any built-in or user profile may be needed.
+        return Ok(registry::all_profiles(catalog).0);
+    }
+    args.apps
+        .iter()
+        .map(|app| registry::resolve(app, catalog))
+        .collect()
+}
+
+/// Work that can run on a worker thread: render the streaming formats to a string.
+fn prerender<'a>(
+    format: Format,
+    style: Style<'_>,
+    checked: Checked<'a>,
+) -> (Rendered<'a>, Option<Severity>) {
+    let worst = checked.report.worst_unwaived();
+    let rendered = match format {
+        Format::Jsonl => Rendered::Line(json::line(&checked, style) + "\n"),
+        Format::Text => Rendered::Line(text::render(&checked, style)),
+        _ => Rendered::Kept(checked),
+    };
+    (rendered, worst)
+}
+
+/// A checked state, rendered already where the format streams.
+enum Rendered<'a> {
+    Line(String),
+    Kept(Checked<'a>),
+}
+
+/// Where results go. Text and JSON Lines are written as they come; the document formats
+/// (JSON, SARIF, JUnit, Markdown) are assembled at the end.
+struct Output<'a> {
+    format: Format,
+    style: Style<'a>,
+    fail_threshold: Option<Severity>,
+    stdout: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    kept: Vec<Checked<'a>>,
+    errors: Vec<String>,
+    bad_input: bool,
+    failed: bool,
+    written: usize,
+    /// The reader went away (`| head`): stop working.
+    closed: bool,
+}
+
+impl<'a> Output<'a> {
+    fn new(args: &CheckArgs, style: Style<'a>) -> Self {
+        Output {
+            format: args.format,
+            style,
+            fail_threshold: args.fail_on.threshold(),
+            stdout: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
+            kept: Vec::new(),
+            errors: Vec::new(),
+            bad_input: false,
+            failed: false,
+            written: 0,
+            closed: false,
+        }
+    }
+
+    fn add(&mut self, checked: Result<Checked<'a>, (String, Diagnostic)>) {
+        let rendered = checked.map(|c| prerender(self.format, self.style, c));
+        self.add_rendered(rendered);
+    }
+
+    fn add_rendered(
+        &mut self,
+        result: Result<(Rendered<'a>, Option<Severity>), (String, Diagnostic)>,
+    ) {
+        match result {
+            Ok((rendered, worst)) => {
+                if let Some(worst) = worst {
+                    self.failed |= self.fail_threshold.is_some_and(|t| worst >= t);
+                }
+                match rendered {
+                    Rendered::Line(line) => {
+                        if self.format == Format::Text && self.written > 0 {
+                            self.write("\n");
+                        }
+                        self.write(&line);
+                    }
+                    Rendered::Kept(c) => self.kept.push(c),
+                }
+                self.written += 1;
+            }
+            Err((state, problem)) => {
+                self.bad_input = true;
+                if self.format == Format::Jsonl {
+                    let line = serde_json::json!({ "state": state, "error": problem.to_string() });
+                    self.write(&format!("{line}\n"));
+                } else {
+                    eprintln!("privaudit: error: {problem}");
+                }
+                self.errors.push(problem.to_string());
+            }
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        if !self.closed && self.stdout.write_all(text.as_bytes()).is_err() {
+            self.closed = true;
+        }
+    }
+
+    fn finish(mut self) -> Outcome {
+        let document = match self.format {
+            Format::Json => Some(json::document(&self.kept, &self.errors, self.style)),
+            Format::Sarif => Some(sarif::document(&self.kept, &self.errors, self.style)),
+            Format::Junit => Some(junit::document(&self.kept, &self.errors, self.style)),
+            Format::Markdown => Some(
+                self.kept
+                    .iter()
+                    .map(|c| markdown::render(c, self.style))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            Format::Text | Format::Jsonl => None,
+        };
+        if let Some(document) = document {
+            self.write(&document);
+        }
+        if self.stdout.flush().is_err() {
+            self.closed = true;
+        }
+        if self.bad_input {
+            Outcome::BadInput
+        } else if self.failed {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        }
+    }
 }

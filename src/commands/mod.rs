@@ -48,7 +48,9 @@ fn overview() -> Outcome {
     let apps = crate::registry::builtin_ids();
     let args = CheckArgs {
         apps,
-        state: None,
+        state: Vec::new(),
+        state_dir: None,
+        states_jsonl: None,
         format: Format::Text,
         fail_on: FailOn::Never,
         lang: crate::text::Lang::En,

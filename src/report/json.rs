@@ -110,14 +110,17 @@ fn finding<'a>(checked: &'a Checked<'a>, f: &'a Finding, style: Style<'a>) -> Js
     }
 }
 
-/// `{"reports": [...]}`, pretty-printed.
-pub fn document(checked: &[Checked<'_>], style: Style<'_>) -> String {
+/// `{"reports": [...], "errors": [...]}`, pretty-printed; `errors` holds one message per
+/// state that could not be checked.
+pub fn document(checked: &[Checked<'_>], errors: &[String], style: Style<'_>) -> String {
     #[derive(Serialize)]
     struct Document<'a> {
         reports: Vec<JsonReport<'a>>,
+        errors: &'a [String],
     }
     let doc = Document {
         reports: checked.iter().map(|c| to_json(c, style)).collect(),
+        errors,
     };
     serde_json::to_string_pretty(&doc).expect("reports serialise")
 }

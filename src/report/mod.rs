@@ -1,6 +1,9 @@
 //! Views of audit reports: every format shows the same findings.
 
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use crate::audit::Report;
