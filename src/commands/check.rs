@@ -153,7 +153,7 @@ fn prerender<'a>(
     let rendered = match format {
         Format::Jsonl => Rendered::Line(json::line(&checked, style) + "\n"),
         Format::Text => Rendered::Line(text::render(&checked, style)),
-        _ => Rendered::Kept(checked),
+        _ => Rendered::Kept(Box::new(checked)),
     };
     (rendered, worst)
 }
@@ -161,7 +161,7 @@ fn prerender<'a>(
 /// A checked state, rendered already where the format streams.
 enum Rendered<'a> {
     Line(String),
-    Kept(Checked<'a>),
+    Kept(Box<Checked<'a>>),
 }
 
 /// Where results go. Text and JSON Lines are written as they come; the document formats
@@ -217,7 +217,7 @@ impl<'a> Output<'a> {
                         }
                         self.write(&line);
                     }
-                    Rendered::Kept(c) => self.kept.push(c),
+                    Rendered::Kept(c) => self.kept.push(*c),
                 }
                 self.written += 1;
             }
