@@ -48,6 +48,22 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Check profiles you wrote; prints each problem as file:line:column: message
     Validate(ValidateArgs),
+    /// What moved between two profiles of an app (its defaults) or two account states
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older profile (app id or file) or account state (file)
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The newer profile or account state, of the same app
+    #[arg(value_name = "NEW")]
+    pub new: String,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Args)]

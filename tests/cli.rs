@@ -1,69 +1,10 @@
 //! The command line through the real binary: every exit code, every format, every bad
 //! input. Each test runs with its own empty config and data directories.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{Env, Run, fixture, json, run};
 use serde_json::Value;
-use std::path::PathBuf;
-use tempfile::TempDir;
-
-struct Env {
-    home: TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            home: TempDir::new().unwrap(),
-        }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("privaudit").unwrap();
-        cmd.env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env_remove("NO_COLOR")
-            .env_remove("RUST_BACKTRACE");
-        cmd
-    }
-
-    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.home.path().join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    fn user_profile_dir(&self) -> PathBuf {
-        let dir = self.home.path().join("config/privaudit/profiles");
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-}
-
-fn fixture(name: &str) -> String {
-    format!("tests/fixtures/{name}")
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().expect("exited normally, not by a signal"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn json(cmd: &mut Command) -> (i32, Value) {
-    let r = run(cmd);
-    let value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
-    (r.code, value)
-}
 
 fn finding<'a>(report: &'a Value, setting: &str) -> &'a Value {
     report["findings"]
@@ -328,11 +269,10 @@ fn list_shows_builtin_and_user_profiles() {
     let r = run(env.cmd().arg("list"));
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("wechat-read") && r.stdout.contains("微信读书"));
-    std::fs::copy(
-        fixture("fitness-tracker.toml"),
-        env.user_profile_dir().join("fitness-tracker.toml"),
-    )
-    .unwrap();
+    env.file(
+        "config/privaudit/profiles/fitness-tracker.toml",
+        std::fs::read(fixture("fitness-tracker.toml")).unwrap(),
+    );
     let (code, rows) = json(env.cmd().args(["list", "--format", "json"]));
     assert_eq!(code, 0);
     let rows = rows.as_array().unwrap();
@@ -353,7 +293,7 @@ fn list_shows_builtin_and_user_profiles() {
 #[test]
 fn list_names_a_broken_user_profile_and_still_lists_the_rest() {
     let env = Env::new();
-    std::fs::write(env.user_profile_dir().join("broken.toml"), "[app\n").unwrap();
+    env.file("config/privaudit/profiles/broken.toml", "[app\n");
     let r = run(env.cmd().arg("list"));
     assert_eq!(r.code, 2);
     assert!(r.stdout.contains("wechat-read"));

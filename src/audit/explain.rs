@@ -7,23 +7,14 @@ use crate::profile::Profile;
 use crate::text::Lang;
 
 /// One paragraph: what is exposed to whom, whether by default, what the recommendation
-/// changes, and what it rests on.
+/// changes ([`finding_summary`]), and what it rests on.
 pub fn finding_message(
     profile: &Profile,
     finding: &Finding,
     catalog: &Catalog,
     lang: Lang,
 ) -> String {
-    let setting = &profile.settings[finding.index];
-    let option_label = |id: &str| {
-        setting.option_index(id).map_or(id.to_owned(), |i| {
-            setting.options[i].label.get(lang).to_owned()
-        })
-    };
-    let data = join(finding.data().iter().map(|d| d.name(lang)), lang);
-    let audiences = join(finding.audiences().iter().map(|a| a.name(lang)), lang);
-    let current = option_label(&finding.current);
-    let recommended = option_label(&finding.recommended);
+    let mut text = finding_summary(profile, finding, lang);
     let rulings = join(
         finding
             .rulings
@@ -40,6 +31,39 @@ pub fn finding_message(
             .map(|l| l.short_citation(lang)),
         lang,
     );
+    match lang {
+        Lang::En => {
+            if !rulings.is_empty() {
+                text.push_str(&format!(" Courts: {rulings}."));
+            }
+            if !laws.is_empty() {
+                text.push_str(&format!(" Law: {laws}."));
+            }
+        }
+        Lang::Zh => {
+            if !rulings.is_empty() {
+                text.push_str(&format!("相关判决：{rulings}。"));
+            }
+            if !laws.is_empty() {
+                text.push_str(&format!("法律依据：{laws}。"));
+            }
+        }
+    }
+    text
+}
+
+/// What is exposed to whom, whether by default, and what the recommendation changes.
+pub fn finding_summary(profile: &Profile, finding: &Finding, lang: Lang) -> String {
+    let setting = &profile.settings[finding.index];
+    let option_label = |id: &str| {
+        setting.option_index(id).map_or(id.to_owned(), |i| {
+            setting.options[i].label.get(lang).to_owned()
+        })
+    };
+    let data = join(finding.data().iter().map(|d| d.name(lang)), lang);
+    let audiences = join(finding.audiences().iter().map(|a| a.name(lang)), lang);
+    let current = option_label(&finding.current);
+    let recommended = option_label(&finding.recommended);
     let label = setting.label.get(lang);
     match lang {
         Lang::En => {
@@ -48,16 +72,9 @@ pub fn finding_message(
             } else {
                 "as set on your account"
             };
-            let mut text = format!(
+            format!(
                 "{label}: \"{current}\" ({how}) lets {audiences} receive your {data}; the recommended \"{recommended}\" would not."
-            );
-            if !rulings.is_empty() {
-                text.push_str(&format!(" Courts: {rulings}."));
-            }
-            if !laws.is_empty() {
-                text.push_str(&format!(" Law: {laws}."));
-            }
-            text
+            )
         }
         Lang::Zh => {
             let how = if finding.by_default {
@@ -65,16 +82,9 @@ pub fn finding_message(
             } else {
                 "你的账户设置"
             };
-            let mut text = format!(
+            format!(
                 "{label}：当前为“{current}”（{how}），{audiences}可以获得你的{data}；改为建议的“{recommended}”则不会。"
-            );
-            if !rulings.is_empty() {
-                text.push_str(&format!("相关判决：{rulings}。"));
-            }
-            if !laws.is_empty() {
-                text.push_str(&format!("法律依据：{laws}。"));
-            }
-            text
+            )
         }
     }
 }

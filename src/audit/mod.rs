@@ -19,9 +19,10 @@
 //!    articles the rule itself rests on (see [`rule_laws`]).
 //! 5. **Score** 0–100, see [`score`].
 
+pub mod drift;
 pub mod explain;
 
-pub use explain::finding_message;
+pub use explain::{finding_message, finding_summary};
 
 use crate::catalog::Catalog;
 use crate::date::Date;

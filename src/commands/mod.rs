@@ -2,6 +2,7 @@
 //! exit code.
 
 mod check;
+mod diff;
 mod explain;
 mod list;
 mod validate;
@@ -38,6 +39,7 @@ pub fn run(command: Option<Command>) -> Outcome {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Explain(args)) => explain::run(&args),
         Some(Command::Validate(args)) => validate::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
         None => overview(),
     }
 }

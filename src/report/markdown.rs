@@ -2,7 +2,7 @@
 //! and what it rests on. The TUI's export uses this same writer.
 
 use super::{Checked, Style};
-use crate::audit::finding_message;
+use crate::audit::finding_summary;
 use crate::text::Lang;
 use std::fmt::Write;
 
@@ -92,30 +92,30 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         );
         let _ = writeln!(
             out,
-            "  - {} “{}” → “{}”",
-            w("Change:", "修改："),
+            "  - {}“{}” → “{}”",
+            w("Change: ", "修改："),
             escape(&option(&f.current)),
             escape(&option(&f.recommended))
         );
         if !setting.path.get(lang).is_empty() {
             let _ = writeln!(
                 out,
-                "  - {} {}",
-                w("Where:", "位置："),
+                "  - {}{}",
+                w("Where: ", "位置："),
                 escape(&setting.path.joined(lang))
             );
         }
         let _ = writeln!(
             out,
-            "  - {} {}",
-            w("Why:", "原因："),
-            escape(&finding_message(profile, f, catalog, lang))
+            "  - {}{}",
+            w("Why: ", "原因："),
+            escape(&finding_summary(profile, f, lang))
         );
         for ruling in f.rulings.iter().filter_map(|id| catalog.ruling(id)) {
             let _ = writeln!(
                 out,
-                "  - {} {}, {}, {}, {}",
-                w("Ruling:", "判决："),
+                "  - {}{}, {}, {}, {}",
+                w("Ruling: ", "判决："),
                 escape(ruling.title.get(lang)),
                 escape(ruling.court.get(lang)),
                 ruling.date,
@@ -129,7 +129,7 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
             .map(|l| escape(&l.short_citation(lang)))
             .collect();
         if !laws.is_empty() {
-            let _ = writeln!(out, "  - {} {}", w("Law:", "法律依据："), laws.join(", "));
+            let _ = writeln!(out, "  - {}{}", w("Law: ", "法律依据："), laws.join(", "));
         }
     }
     let waived: Vec<_> = report.findings.iter().filter(|f| f.waived()).collect();

@@ -1,0 +1,83 @@
+//! Shared helpers for the tests that run the real binary.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+/// An isolated home: empty config and data directories for each test.
+pub struct Env {
+    pub home: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            home: TempDir::new().unwrap(),
+        }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("privaudit").unwrap();
+        cmd.env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env_remove("NO_COLOR")
+            .env_remove("RUST_BACKTRACE");
+        cmd
+    }
+
+    pub fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.home.path().join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.home.path().join(name)
+    }
+}
+
+pub fn fixture(name: &str) -> String {
+    format!("tests/fixtures/{name}")
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().expect("exited normally, not by a signal"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+pub fn json(cmd: &mut Command) -> (i32, Value) {
+    let r = run(cmd);
+    let value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", r.stdout, r.stderr));
+    (r.code, value)
+}
+
+/// 1-based line of the first line containing `needle` after the line containing `after`.
+pub fn line_after(text: &str, after: &str, needle: &str) -> usize {
+    let start = text
+        .lines()
+        .position(|l| l.contains(after))
+        .expect("anchor line");
+    text.lines()
+        .enumerate()
+        .skip(start)
+        .find(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i + 1)
+        .expect("needle line")
+}
