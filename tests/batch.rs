@@ -19,7 +19,7 @@ fn state_toml(i: usize) -> String {
         x ^= x >> 29;
         x % n
     };
-    let (app, settings): (&str, &[(&str, &[&str])]) = if i % 3 == 0 {
+    let (app, settings): (&str, &[(&str, &[&str])]) = if i.is_multiple_of(3) {
         (
             "douyin",
             &[
@@ -120,7 +120,7 @@ fn a_state_dir_gives_one_line_per_state_in_name_order_identical_to_checking_each
         let alone = run(env
             .cmd()
             .args(["check", "--state", state, "--format", "jsonl"]));
-        assert_eq!(lines(&alone.stdout), [line.clone()], "{state}");
+        assert_eq!(lines(&alone.stdout), std::slice::from_ref(line), "{state}");
     }
 }
 
