@@ -9,7 +9,7 @@ use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 /// How many states are read, checked and written per round.
-pub const CHUNK: usize = 2048;
+pub const CHUNK: usize = 512;
 
 /// One account state to check, not yet read or parsed.
 pub enum StateInput {
@@ -25,7 +25,10 @@ impl StateInput {
     /// The name reports give the state: the file path, or `source:line`.
     pub fn name(&self) -> String {
         match self {
-            StateInput::File(path) => path.display().to_string(),
+            StateInput::File(path) => match path.to_str() {
+                Some(name) => name.to_owned(),
+                None => path.display().to_string(),
+            },
             StateInput::JsonLine { source, line, .. } => format!("{source}:{line}"),
         }
     }
@@ -58,13 +61,15 @@ pub fn state_dir_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             },
         )
     })?;
-    let mut files: Vec<PathBuf> = entries
+    let mut files: Vec<(std::ffi::OsString, PathBuf)> = entries
         .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|e| (e.file_name(), e.path()))
+        .filter(|(_, p)| p.extension().is_some_and(|e| e == "toml"))
         .collect();
-    files.sort();
-    Ok(files)
+    // All in one directory: comparing the names as bytes gives the same order as comparing
+    // whole paths, without splitting each path into components on every comparison.
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(files.into_iter().map(|(_, path)| path).collect())
 }
 
 /// Lines of a JSON Lines stream as inputs, read lazily. Blank lines are skipped (but
@@ -171,6 +176,81 @@ pub fn parallel_map<T: Sync, U: Send>(
             .flat_map(|h| h.join().expect("worker threads do not panic"))
             .collect()
     })
+}
+
+/// Run `work` over `inputs` on `workers` long-lived threads, in chunks of `chunk`, and
+/// hand the results to `write` in input order on the calling thread.
+///
+/// A feeder thread reads the inputs; the workers take chunks from a bounded queue; this
+/// thread puts finished chunks back in order. At most a few chunks per worker are in
+/// flight, so memory stays flat however long the input. `write` returns `false` to stop
+/// early (the reader went away, or the first result is fatal); everything then winds down.
+pub fn ordered_pipeline<T, U>(
+    inputs: impl Iterator<Item = T> + Send,
+    workers: usize,
+    chunk: usize,
+    work: impl Fn(&T) -> U + Sync,
+    mut write: impl FnMut(U) -> bool,
+) where
+    T: Send,
+    U: Send,
+{
+    use std::collections::BTreeMap;
+    use std::sync::mpsc::sync_channel;
+    use std::sync::{Arc, Mutex};
+
+    let workers = workers.max(1);
+    std::thread::scope(|scope| {
+        let (job_tx, job_rx) = sync_channel::<(usize, Vec<T>)>(workers);
+        let (done_tx, done_rx) = sync_channel::<(usize, Vec<U>)>(workers);
+        // Shared by the workers only: when they have all stopped, the feeder's sends fail.
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let work = &work;
+        for _ in 0..workers {
+            let job_rx = Arc::clone(&job_rx);
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                loop {
+                    let job = job_rx
+                        .lock()
+                        .map_err(|_| ())
+                        .and_then(|rx| rx.recv().map_err(|_| ()));
+                    let Ok((seq, items)) = job else { break };
+                    let results = items.iter().map(work).collect();
+                    if done_tx.send((seq, results)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(job_rx);
+        drop(done_tx);
+        scope.spawn(move || {
+            let mut inputs = inputs;
+            let mut seq = 0;
+            loop {
+                let items: Vec<T> = inputs.by_ref().take(chunk).collect();
+                if items.is_empty() || job_tx.send((seq, items)).is_err() {
+                    break;
+                }
+                seq += 1;
+            }
+        });
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        'receive: for (seq, results) in done_rx.iter() {
+            waiting.insert(seq, results);
+            while let Some(results) = waiting.remove(&next) {
+                next += 1;
+                for result in results {
+                    if !write(result) {
+                        break 'receive;
+                    }
+                }
+            }
+        }
+        // Dropping the receiver stops the workers, which stops the feeder.
+    });
 }
 
 /// Worker threads to use: one per core.

@@ -362,3 +362,37 @@ fn diff_refuses_mismatched_inputs() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("malformed.toml:3:"));
 }
+
+#[test]
+fn json_lines_from_the_finding_cache_equal_the_freshly_rendered_json_document() {
+    let env = Env::new();
+    for i in 0..60 {
+        env.file(&format!("s/{i:03}.toml"), state_toml(i));
+    }
+    let dir = env.path("s");
+    let dir = dir.to_str().unwrap();
+    for lang in ["en", "zh"] {
+        let jsonl = lines(
+            &run(env.cmd().args([
+                "check",
+                "--state-dir",
+                dir,
+                "--format",
+                "jsonl",
+                "--lang",
+                lang,
+            ]))
+            .stdout,
+        );
+        let (_, doc) = json(env.cmd().args([
+            "check",
+            "--state-dir",
+            dir,
+            "--format",
+            "json",
+            "--lang",
+            lang,
+        ]));
+        assert_eq!(doc["reports"].as_array().unwrap(), &jsonl, "{lang}");
+    }
+}

@@ -25,7 +25,7 @@ pub fn finding_message(
     );
     let laws = join(
         finding
-            .laws
+            .laws()
             .iter()
             .filter_map(|id| catalog.law(id))
             .map(|l| l.short_citation(lang)),
@@ -62,8 +62,8 @@ pub fn finding_summary(profile: &Profile, finding: &Finding, lang: Lang) -> Stri
     };
     let data = join(finding.data().iter().map(|d| d.name(lang)), lang);
     let audiences = join(finding.audiences().iter().map(|a| a.name(lang)), lang);
-    let current = option_label(&finding.current);
-    let recommended = option_label(&finding.recommended);
+    let current = option_label(finding.current);
+    let recommended = option_label(finding.recommended);
     let label = setting.label.get(lang);
     match lang {
         Lang::En => {

@@ -18,6 +18,9 @@
 //! 4. **Citations.** The rulings and articles the profile ties to the setting, plus the
 //!    articles the rule itself rests on (see [`rule_laws`]).
 //! 5. **Score** 0–100, see [`score`].
+//!
+//! [`Auditor`] works all verdicts for a profile out once, so that checking thousands of
+//! account states is a table lookup per setting.
 
 pub mod drift;
 pub mod explain;
@@ -89,34 +92,54 @@ impl Severity {
     }
 }
 
+/// What the rules conclude about one option of one setting, with one answer to "is it the
+/// default, unchosen?". Computed once per profile by [`Auditor::new`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judged {
+    pub severity: Severity,
+    /// The flows that go beyond the recommendation.
+    pub excess: Vec<Flow>,
+    /// The profile's articles plus the rule's, in catalog order.
+    pub laws: Vec<String>,
+}
+
 #[derive(Clone, Debug)]
-pub struct Finding {
+pub struct Finding<'p> {
     /// Index of the setting in the profile.
     pub index: usize,
-    pub setting: String,
+    pub setting: &'p str,
     pub severity: Severity,
-    pub current: String,
-    pub recommended: String,
-    pub default: Option<String>,
+    /// Index of the option in effect.
+    pub option: usize,
+    pub current: &'p str,
+    pub recommended: &'p str,
+    pub default: Option<&'p str>,
     /// The app's default is in effect and the user has not chosen this setting.
     pub by_default: bool,
-    /// The flows that go beyond the recommendation.
-    pub exposes: Vec<Flow>,
-    pub rulings: Vec<String>,
-    pub laws: Vec<String>,
+    pub rulings: &'p [String],
+    pub judged: &'p Judged,
     pub waiver: Option<Waiver>,
     /// The waiver exists but has expired, so the finding counts again.
     pub waiver_expired: bool,
 }
 
-impl Finding {
+impl Finding<'_> {
     pub fn waived(&self) -> bool {
         self.waiver.is_some() && !self.waiver_expired
     }
 
+    /// The flows that go beyond the recommendation.
+    pub fn exposes(&self) -> &[Flow] {
+        &self.judged.excess
+    }
+
+    pub fn laws(&self) -> &[String] {
+        &self.judged.laws
+    }
+
     /// Distinct data categories exposed, in vocabulary order.
     pub fn data(&self) -> Vec<DataCategory> {
-        let mut data: Vec<_> = self.exposes.iter().map(|f| f.data).collect();
+        let mut data: Vec<_> = self.exposes().iter().map(|f| f.data).collect();
         data.sort();
         data.dedup();
         data
@@ -124,7 +147,7 @@ impl Finding {
 
     /// The audiences reached beyond the recommendation, in vocabulary order.
     pub fn audiences(&self) -> Vec<Audience> {
-        let mut audiences: Vec<_> = self.exposes.iter().map(|f| f.to).collect();
+        let mut audiences: Vec<_> = self.exposes().iter().map(|f| f.to).collect();
         audiences.sort();
         audiences.dedup();
         audiences
@@ -132,7 +155,7 @@ impl Finding {
 
     /// The broadest audience reached (by breadth; ties go to the later id).
     pub fn broadest_audience(&self) -> Audience {
-        self.exposes
+        self.exposes()
             .iter()
             .map(|f| f.to)
             .max_by_key(|a| (a.breadth(), *a))
@@ -164,19 +187,19 @@ impl Summary {
 }
 
 #[derive(Clone, Debug)]
-pub struct Report {
-    pub app: String,
-    pub app_name: Localized,
-    pub version: String,
+pub struct Report<'p> {
+    pub app: &'p str,
+    pub app_name: &'p Localized,
+    pub version: &'p str,
     pub score: u8,
     pub summary: Summary,
     /// Most severe first, then in profile order.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Finding<'p>>,
     /// Ids of settings that could not be judged because their value is unknown.
-    pub unassessed: Vec<String>,
+    pub unassessed: Vec<&'p str>,
 }
 
-impl Report {
+impl Report<'_> {
     /// The most severe finding that is not waived.
     pub fn worst_unwaived(&self) -> Option<Severity> {
         self.findings
@@ -193,67 +216,133 @@ impl Report {
     }
 }
 
-/// Audit one account state (`selection`) of an app.
-pub fn audit(profile: &Profile, selection: &Selection, catalog: &Catalog, today: Date) -> Report {
-    let mut findings = Vec::new();
-    let mut unassessed = Vec::new();
-    let mut exposed_weight = 0u32;
-    let mut possible_weight = 0u32;
-    for (index, setting) in profile.settings.iter().enumerate() {
-        let Some(current) = selection.current(profile, index) else {
-            unassessed.push(setting.id.clone());
-            continue;
-        };
-        possible_weight += worst_possible(setting).map_or(0, Severity::weight);
-        // Exposure "by default" is what the app did without the user's choice: the state
-        // does not set this setting, so the app's default is in effect.
-        let by_default = selection.chosen[index].is_none();
-        let Some(verdict) = judge(setting, current, by_default) else {
-            continue;
-        };
-        exposed_weight += verdict.severity.weight();
-        let waiver = selection.waivers[index].clone();
-        let waiver_expired = waiver.as_ref().is_some_and(|w| !w.is_active(today));
-        findings.push(Finding {
-            index,
-            setting: setting.id.clone(),
-            severity: verdict.severity,
-            current: setting.options[current].id.clone(),
-            recommended: setting.recommended_option().id.clone(),
-            default: setting.default_option().map(|o| o.id.clone()),
+/// The engine for one profile: every verdict the rules can give for it is worked out once,
+/// so auditing an account state is a lookup per setting. Build one per profile and audit
+/// as many states with it as you like.
+#[derive(Debug)]
+pub struct Auditor<'p> {
+    pub profile: &'p Profile,
+    /// `judged[setting][option][by_default as usize]`.
+    judged: Vec<Vec<[Option<Judged>; 2]>>,
+    /// Per setting: the weight of the worst finding it could give (for the score).
+    worst: Vec<u32>,
+}
+
+impl<'p> Auditor<'p> {
+    pub fn new(profile: &'p Profile, catalog: &Catalog) -> Auditor<'p> {
+        let judged: Vec<Vec<[Option<Judged>; 2]>> = profile
+            .settings
+            .iter()
+            .map(|setting| {
+                (0..setting.options.len())
+                    .map(|option| {
+                        [false, true].map(|by_default| {
+                            judge(setting, option, by_default).map(|v| Judged {
+                                laws: citations(setting, &v.excess, by_default, catalog),
+                                severity: v.severity,
+                                excess: v.excess,
+                            })
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let worst = judged
+            .iter()
+            .map(|options| {
+                options
+                    .iter()
+                    .filter_map(|o| o[1].as_ref())
+                    .map(|j| j.severity.weight())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        Auditor {
+            profile,
+            judged,
+            worst,
+        }
+    }
+
+    /// The verdict on option `option` of setting `setting`, if it exposes anything beyond
+    /// the recommendation.
+    pub fn judged(&self, setting: usize, option: usize, by_default: bool) -> Option<&Judged> {
+        self.judged[setting][option][usize::from(by_default)].as_ref()
+    }
+
+    /// The finding option `option` of setting `setting` gives, without a waiver.
+    pub fn finding(&self, setting: usize, option: usize, by_default: bool) -> Option<Finding<'_>> {
+        let judged = self.judged(setting, option, by_default)?;
+        let s = &self.profile.settings[setting];
+        Some(Finding {
+            index: setting,
+            setting: &s.id,
+            severity: judged.severity,
+            option,
+            current: &s.options[option].id,
+            recommended: &s.recommended_option().id,
+            default: s.default_option().map(|o| o.id.as_str()),
             by_default,
-            laws: citations(setting, &verdict.excess, by_default, catalog),
-            exposes: verdict.excess,
-            rulings: setting.rulings.clone(),
-            waiver,
-            waiver_expired,
-        });
+            rulings: &s.rulings,
+            judged,
+            waiver: None,
+            waiver_expired: false,
+        })
     }
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.index.cmp(&b.index)));
-    let mut summary = Summary {
-        unassessed: unassessed.len(),
-        ..Summary::default()
-    };
-    for finding in &findings {
-        if finding.waived() {
-            summary.waived += 1;
-            continue;
+
+    /// Audit one account state (`selection`) of the app.
+    pub fn audit(&self, selection: &Selection, today: Date) -> Report<'_> {
+        let profile = self.profile;
+        let mut findings = Vec::new();
+        let mut unassessed = Vec::new();
+        let mut exposed_weight = 0u32;
+        let mut possible_weight = 0u32;
+        for (index, setting) in profile.settings.iter().enumerate() {
+            let Some(current) = selection.current(profile, index) else {
+                unassessed.push(setting.id.as_str());
+                continue;
+            };
+            possible_weight += self.worst[index];
+            // Exposure "by default" is what the app did without the user's choice: the
+            // state does not set this setting, so the app's default is in effect.
+            let by_default = selection.chosen[index].is_none();
+            let Some(mut finding) = self.finding(index, current, by_default) else {
+                continue;
+            };
+            exposed_weight += finding.severity.weight();
+            if let Some(waiver) = &selection.waivers[index] {
+                finding.waiver_expired = !waiver.is_active(today);
+                finding.waiver = Some(waiver.clone());
+            }
+            findings.push(finding);
         }
-        match finding.severity {
-            Severity::Critical => summary.critical += 1,
-            Severity::High => summary.high += 1,
-            Severity::Medium => summary.medium += 1,
-            Severity::Low => summary.low += 1,
+        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.index.cmp(&b.index)));
+        let mut summary = Summary {
+            unassessed: unassessed.len(),
+            ..Summary::default()
+        };
+        for finding in &findings {
+            if finding.waived() {
+                summary.waived += 1;
+                continue;
+            }
+            match finding.severity {
+                Severity::Critical => summary.critical += 1,
+                Severity::High => summary.high += 1,
+                Severity::Medium => summary.medium += 1,
+                Severity::Low => summary.low += 1,
+            }
         }
-    }
-    Report {
-        app: profile.app.id.clone(),
-        app_name: profile.app.name.clone(),
-        version: profile.app.version.clone(),
-        score: score(exposed_weight, possible_weight),
-        summary,
-        findings,
-        unassessed,
+        Report {
+            app: &profile.app.id,
+            app_name: &profile.app.name,
+            version: &profile.app.version,
+            score: score(exposed_weight, possible_weight),
+            summary,
+            findings,
+            unassessed,
+        }
     }
 }
 
@@ -291,14 +380,6 @@ pub fn judge(setting: &Setting, current: usize, by_default: bool) -> Option<Verd
     };
     let severity = if by_default { base.raised() } else { base };
     Some(Verdict { severity, excess })
-}
-
-/// The most severe finding any option of the setting could give, were it the default.
-fn worst_possible(setting: &Setting) -> Option<Severity> {
-    (0..setting.options.len())
-        .filter_map(|i| judge(setting, i, true))
-        .map(|v| v.severity)
-        .max()
 }
 
 /// Score 0–100: 100 × (1 − exposed ÷ possible), rounded down, where *exposed* sums the

@@ -1,7 +1,7 @@
 //! `privaudit check`: audit apps (their defaults, or account states) and report.
 
 use super::{Outcome, fail_with};
-use crate::audit::{Severity, audit};
+use crate::audit::{Auditor, Severity};
 use crate::batch::{self, CHUNK, JsonLines, StateInput};
 use crate::catalog::{self, Catalog};
 use crate::cli::{CheckArgs, Format};
@@ -9,6 +9,7 @@ use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::profile::Profile;
 use crate::registry;
+use crate::report::json::LineCache;
 use crate::report::{Checked, Style, json, junit, markdown, sarif, text};
 use crate::state::Selection;
 use std::io::{BufReader, Write};
@@ -24,19 +25,15 @@ pub fn run(args: &CheckArgs) -> Outcome {
         color: args.format == Format::Text && args.color.enabled(),
         catalog,
     };
+    let auditors: Vec<Auditor<'_>> = profiles.iter().map(|p| Auditor::new(p, catalog)).collect();
     let has_states =
         !args.state.is_empty() || args.state_dir.is_some() || args.states_jsonl.is_some();
     if !has_states {
-        let checked: Vec<Checked<'_>> = profiles
+        let checked: Vec<Checked<'_>> = auditors
             .iter()
-            .map(|profile| Checked {
-                profile,
-                report: audit(
-                    profile,
-                    &Selection::defaults(profile),
-                    catalog,
-                    Date::today(),
-                ),
+            .map(|auditor| Checked {
+                profile: auditor.profile,
+                report: auditor.audit(&Selection::defaults(auditor.profile), Date::today()),
                 state: None,
             })
             .collect();
@@ -57,9 +54,9 @@ pub fn run(args: &CheckArgs) -> Outcome {
         },
         None => Vec::new(),
     };
-    let jsonl: Box<dyn Iterator<Item = StateInput>> = match args.states_jsonl.as_deref() {
+    let jsonl: Box<dyn Iterator<Item = StateInput> + Send> = match args.states_jsonl.as_deref() {
         None => Box::new(std::iter::empty()),
-        Some("-") => Box::new(JsonLines::new(std::io::stdin().lock(), "stdin")),
+        Some("-") => Box::new(JsonLines::new(BufReader::new(std::io::stdin()), "stdin")),
         Some(path) => match std::fs::File::open(path) {
             Ok(file) if !file.metadata().is_ok_and(|m| m.is_dir()) => {
                 Box::new(JsonLines::new(BufReader::new(file), path))
@@ -72,7 +69,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
             }
         },
     };
-    let mut inputs = args
+    let inputs = args
         .state
         .iter()
         .cloned()
@@ -83,7 +80,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let explicit_apps = !args.apps.is_empty();
     let check_one = |input: &StateInput| -> Result<Checked<'_>, Diagnostic> {
         let state = input.load()?;
-        let Some(profile) = profiles.iter().find(|p| p.app.id == state.app) else {
+        let Some(auditor) = auditors.iter().find(|a| a.profile.app.id == state.app) else {
             let known: Vec<_> = profiles.iter().map(|p| p.app.id.as_str()).collect();
             let message = if explicit_apps {
                 format!(
@@ -94,40 +91,48 @@ pub fn run(args: &CheckArgs) -> Outcome {
             } else {
                 format!("no profile for app `{}`", crate::text::sanitize(&state.app))
             };
-            return Err(match state.app_pos {
-                Some((line, col)) => Diagnostic::at_line(&state.source, line, Some(col), message),
-                None => Diagnostic::whole_file(&state.source, message),
-            });
+            return Err(state.error(state.app_pos, message));
         };
-        let selection = state.bind(profile)?;
+        let selection = state.bind(auditor.profile)?;
         Ok(Checked {
-            profile,
-            report: audit(profile, &selection, catalog, today),
+            profile: auditor.profile,
+            report: auditor.audit(&selection, today),
             state: Some(input.name()),
         })
     };
     let workers = batch::workers();
     let format = args.format;
+    // JSON Lines is the format for large batches: render each finding once per profile.
+    let caches: Vec<LineCache> = match format {
+        Format::Jsonl => auditors.iter().map(|a| LineCache::new(a, style)).collect(),
+        _ => Vec::new(),
+    };
+    let cache_for = |profile: &Profile| {
+        auditors
+            .iter()
+            .position(|a| std::ptr::eq(a.profile, profile))
+            .and_then(|i| caches.get(i))
+    };
+    let job = |input: &StateInput| {
+        check_one(input)
+            .map(|c| {
+                let cache = cache_for(c.profile);
+                prerender(format, style, c, cache)
+            })
+            .map_err(|d| (input.name(), d))
+    };
     let mut out = Output::new(args, style);
-    loop {
-        let chunk: Vec<StateInput> = inputs.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            break;
+    let mut fatal = None;
+    batch::ordered_pipeline(inputs, workers, CHUNK, job, |result| {
+        if single && let Err((_, problem)) = &result {
+            fatal = Some(fail_with(std::slice::from_ref(problem)));
+            return false;
         }
-        let results = batch::parallel_map(&chunk, workers, |input| {
-            check_one(input)
-                .map(|c| prerender(format, style, c))
-                .map_err(|d| (input.name(), d))
-        });
-        if single && let Some(Err((_, problem))) = results.first() {
-            return fail_with(std::slice::from_ref(problem));
-        }
-        for result in results {
-            out.add_rendered(result);
-        }
-        if out.closed {
-            break;
-        }
+        out.add_rendered(result);
+        !out.closed
+    });
+    if let Some(outcome) = fatal {
+        return outcome;
     }
     out.finish()
 }
@@ -148,11 +153,12 @@ fn prerender<'a>(
     format: Format,
     style: Style<'_>,
     checked: Checked<'a>,
+    cache: Option<&LineCache>,
 ) -> (Rendered<'a>, Option<Severity>) {
     let worst = checked.report.worst_unwaived();
     let rendered = match format {
-        Format::Jsonl => Rendered::Line(json::line(&checked, style) + "\n"),
-        Format::Text => Rendered::Line(text::render(&checked, style)),
+        Format::Jsonl => Rendered::Line(json::line(&checked, style, cache)),
+        Format::Text => Rendered::Line(text::render(&checked, style).into_bytes()),
         _ => Rendered::Kept(Box::new(checked)),
     };
     (rendered, worst)
@@ -160,7 +166,7 @@ fn prerender<'a>(
 
 /// A checked state, rendered already where the format streams.
 enum Rendered<'a> {
-    Line(String),
+    Line(Vec<u8>),
     Kept(Box<Checked<'a>>),
 }
 
@@ -197,7 +203,7 @@ impl<'a> Output<'a> {
     }
 
     fn add(&mut self, checked: Result<Checked<'a>, (String, Diagnostic)>) {
-        let rendered = checked.map(|c| prerender(self.format, self.style, c));
+        let rendered = checked.map(|c| prerender(self.format, self.style, c, None));
         self.add_rendered(rendered);
     }
 
@@ -215,7 +221,7 @@ impl<'a> Output<'a> {
                         if self.format == Format::Text && self.written > 0 {
                             self.write("\n");
                         }
-                        self.write(&line);
+                        self.write(line);
                     }
                     Rendered::Kept(c) => self.kept.push(*c),
                 }
@@ -225,7 +231,7 @@ impl<'a> Output<'a> {
                 self.bad_input = true;
                 if self.format == Format::Jsonl {
                     let line = serde_json::json!({ "state": state, "error": problem.to_string() });
-                    self.write(&format!("{line}\n"));
+                    self.write(format!("{line}\n"));
                 } else {
                     eprintln!("privaudit: error: {problem}");
                 }
@@ -234,8 +240,8 @@ impl<'a> Output<'a> {
         }
     }
 
-    fn write(&mut self, text: &str) {
-        if !self.closed && self.stdout.write_all(text.as_bytes()).is_err() {
+    fn write(&mut self, text: impl AsRef<[u8]>) {
+        if !self.closed && self.stdout.write_all(text.as_ref()).is_err() {
             self.closed = true;
         }
     }

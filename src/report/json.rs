@@ -1,8 +1,15 @@
 //! JSON and JSON Lines: the machine-readable report. Field names are stable API.
+//!
+//! A finding's JSON depends only on the profile, the setting, the option in effect and
+//! whether it is the default, unless the user waived it. [`LineCache`] renders each such
+//! finding once per profile, so a batch of states writes cached text instead of
+//! formatting the same explanation again for every state.
 
 use super::{Checked, Style};
-use crate::audit::{Finding, Severity, Summary, finding_message};
+use crate::audit::{Auditor, Finding, Severity, Summary, finding_message};
+use crate::profile::Profile;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 #[derive(Serialize)]
 pub struct JsonReport<'a> {
@@ -13,8 +20,8 @@ pub struct JsonReport<'a> {
     pub state: Option<&'a str>,
     pub score: u8,
     pub summary: Summary,
-    pub findings: Vec<JsonFinding<'a>>,
-    pub unassessed: &'a [String],
+    pub findings: Vec<JsonFindingOut<'a>>,
+    pub unassessed: &'a [&'a str],
 }
 
 #[derive(Serialize)]
@@ -22,6 +29,14 @@ pub struct JsonApp<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub version: &'a str,
+}
+
+/// A finding rendered now, or taken ready-made from a [`LineCache`].
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum JsonFindingOut<'a> {
+    Full(Box<JsonFinding<'a>>),
+    Cached(&'a RawValue),
 }
 
 #[derive(Serialize)]
@@ -39,9 +54,9 @@ pub struct JsonFinding<'a> {
     pub exposes: Vec<JsonFlow>,
     pub rulings: &'a [String],
     pub laws: &'a [String],
+    pub message: String,
     pub waived: bool,
     pub waiver: Option<JsonWaiver<'a>>,
-    pub message: String,
 }
 
 #[derive(Serialize)]
@@ -57,56 +72,63 @@ pub struct JsonWaiver<'a> {
     pub expired: bool,
 }
 
-pub fn to_json<'a>(checked: &'a Checked<'a>, style: Style<'a>) -> JsonReport<'a> {
-    let profile = checked.profile;
-    let report = &checked.report;
-    JsonReport {
-        app: JsonApp {
-            id: &report.app,
-            name: report.app_name.get(style.lang),
-            version: &report.version,
-        },
-        profile: &profile.origin,
-        state: checked.state.as_deref(),
-        score: report.score,
-        summary: report.summary,
-        findings: report
-            .findings
-            .iter()
-            .map(|f| finding(checked, f, style))
-            .collect(),
-        unassessed: &report.unassessed,
-    }
-}
-
-fn finding<'a>(checked: &'a Checked<'a>, f: &'a Finding, style: Style<'a>) -> JsonFinding<'a> {
+pub fn finding<'a>(profile: &'a Profile, f: &'a Finding<'a>, style: Style<'_>) -> JsonFinding<'a> {
     JsonFinding {
-        setting: &f.setting,
-        label: checked.profile.settings[f.index].label.get(style.lang),
+        setting: f.setting,
+        label: profile.settings[f.index].label.get(style.lang),
         severity: f.severity,
-        current: &f.current,
-        recommended: &f.recommended,
-        default: f.default.as_deref(),
+        current: f.current,
+        recommended: f.recommended,
+        default: f.default,
         by_default: f.by_default,
         data: f.data().into_iter().map(|d| d.id()).collect(),
         audience: f.broadest_audience().id(),
         exposes: f
-            .exposes
+            .exposes()
             .iter()
             .map(|flow| JsonFlow {
                 data: flow.data.id(),
                 to: flow.to.id(),
             })
             .collect(),
-        rulings: &f.rulings,
-        laws: &f.laws,
+        rulings: f.rulings,
+        laws: f.laws(),
+        message: finding_message(profile, f, style.catalog, style.lang),
         waived: f.waived(),
         waiver: f.waiver.as_ref().map(|w| JsonWaiver {
             reason: &w.reason,
             expires: w.expires.map(|d| d.to_string()),
             expired: f.waiver_expired,
         }),
-        message: finding_message(checked.profile, f, style.catalog, style.lang),
+    }
+}
+
+/// The JSON view of a report; findings come from `cache` where it has them.
+pub fn to_json<'a>(
+    checked: &'a Checked<'a>,
+    style: Style<'_>,
+    cache: Option<&'a LineCache>,
+) -> JsonReport<'a> {
+    let report = &checked.report;
+    JsonReport {
+        app: JsonApp {
+            id: report.app,
+            name: report.app_name.get(style.lang),
+            version: report.version,
+        },
+        profile: &checked.profile.origin,
+        state: checked.state.as_deref(),
+        score: report.score,
+        summary: report.summary,
+        findings: report
+            .findings
+            .iter()
+            .map(|f| match cache.and_then(|c| c.get(f)) {
+                Some(raw) => JsonFindingOut::Cached(raw),
+                None => JsonFindingOut::Full(Box::new(finding(checked.profile, f, style))),
+            })
+            .collect(),
+        unassessed: &report.unassessed,
     }
 }
 
@@ -119,13 +141,69 @@ pub fn document(checked: &[Checked<'_>], errors: &[String], style: Style<'_>) ->
         errors: &'a [String],
     }
     let doc = Document {
-        reports: checked.iter().map(|c| to_json(c, style)).collect(),
+        reports: checked.iter().map(|c| to_json(c, style, None)).collect(),
         errors,
     };
     serde_json::to_string_pretty(&doc).expect("reports serialise")
 }
 
-/// One report on one line.
-pub fn line(checked: &Checked<'_>, style: Style<'_>) -> String {
-    serde_json::to_string(&to_json(checked, style)).expect("reports serialise")
+/// One report on one line, ending in a newline, as UTF-8 bytes ready to write.
+pub fn line(checked: &Checked<'_>, style: Style<'_>, cache: Option<&LineCache>) -> Vec<u8> {
+    let report = to_json(checked, style, cache);
+    // Sized up front: a line is mostly cached findings, and growing the buffer by doubling
+    // would copy each line several times.
+    let estimate = 512
+        + report
+            .findings
+            .iter()
+            .map(|f| match f {
+                JsonFindingOut::Cached(raw) => raw.get().len() + 1,
+                JsonFindingOut::Full(_) => 1024,
+            })
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(estimate);
+    serde_json::to_writer(&mut out, &report).expect("reports serialise");
+    out.push(b'\n');
+    out
+}
+
+/// Every unwaived finding a profile can give, rendered once, in one language.
+pub struct LineCache {
+    /// `rendered[setting][option][by_default as usize]`.
+    rendered: Vec<Vec<[Option<Box<RawValue>>; 2]>>,
+}
+
+impl LineCache {
+    pub fn new(auditor: &Auditor<'_>, style: Style<'_>) -> LineCache {
+        let profile = auditor.profile;
+        let rendered = profile
+            .settings
+            .iter()
+            .enumerate()
+            .map(|(index, setting)| {
+                (0..setting.options.len())
+                    .map(|option| {
+                        [false, true].map(|by_default| {
+                            let f = auditor.finding(index, option, by_default)?;
+                            let text = serde_json::to_string(&finding(profile, &f, style))
+                                .expect("findings serialise");
+                            Some(
+                                RawValue::from_string(text)
+                                    .expect("serde_json output is valid JSON"),
+                            )
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        LineCache { rendered }
+    }
+
+    /// The cached JSON of an unwaived finding (a waiver is particular to the state).
+    pub fn get(&self, f: &Finding<'_>) -> Option<&RawValue> {
+        if f.waiver.is_some() {
+            return None;
+        }
+        self.rendered[f.index][f.option][usize::from(f.by_default)].as_deref()
+    }
 }

@@ -35,7 +35,7 @@ pub fn document(checked: &[Checked<'_>], errors: &[String], style: Style<'_>) ->
                         .set_description(finding_message(c.profile, f, style.catalog, style.lang));
                     status
                 }
-                None if c.report.unassessed.contains(&setting.id) => {
+                None if c.report.unassessed.contains(&setting.id.as_str()) => {
                     let mut status = TestCaseStatus::skipped();
                     status.set_message("not assessed: default unknown and not set in the state");
                     status
@@ -43,7 +43,7 @@ pub fn document(checked: &[Checked<'_>], errors: &[String], style: Style<'_>) ->
                 None => TestCaseStatus::success(),
             };
             let mut case = TestCase::new(setting.id.clone(), status);
-            case.set_classname(c.report.app.clone());
+            case.set_classname(c.report.app);
             suite.add_test_case(case);
         }
         report.add_test_suite(suite);

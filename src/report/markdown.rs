@@ -37,7 +37,7 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         "# {} {} {}\n",
         w("privaudit checklist:", "privaudit 检查清单："),
         escape(report.app_name.get(lang)),
-        escape(&report.version)
+        escape(report.version)
     );
     let state = checked.state.as_deref().map(escape).unwrap_or_else(|| {
         w(
@@ -94,8 +94,8 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
             out,
             "  - {}“{}” → “{}”",
             w("Change: ", "修改："),
-            escape(&option(&f.current)),
-            escape(&option(&f.recommended))
+            escape(&option(f.current)),
+            escape(&option(f.recommended))
         );
         if !setting.path.get(lang).is_empty() {
             let _ = writeln!(
@@ -123,7 +123,7 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
             );
         }
         let laws: Vec<_> = f
-            .laws
+            .laws()
             .iter()
             .filter_map(|id| catalog.law(id))
             .map(|l| escape(&l.short_citation(lang)))

@@ -14,7 +14,7 @@ use crate::text::Lang;
 /// A report with what it was made from.
 pub struct Checked<'a> {
     pub profile: &'a Profile,
-    pub report: Report,
+    pub report: Report<'a>,
     /// The state's name (file name or `file:line`), or `None` for the app's defaults.
     pub state: Option<String>,
 }

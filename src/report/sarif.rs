@@ -128,7 +128,7 @@ fn result(checked: &Checked<'_>, f: &Finding, rule_index: usize, style: Style<'_
             "current": f.current,
             "recommended": f.recommended,
             "rulings": f.rulings,
-            "laws": f.laws,
+            "laws": f.laws(),
         },
     })
 }

@@ -141,16 +141,16 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
                 out,
                 "  {sev_label}{colon}{}{stop}{now}{colon}{}{}{semi}{rec}{colon}{}",
                 f.severity.name(lang),
-                option(&f.current),
+                option(f.current),
                 if f.by_default { default_mark } else { "" },
-                option(&f.recommended)
+                option(f.recommended)
             );
             let flows = f
                 .audiences()
                 .into_iter()
                 .map(|audience| {
                     let data = join(
-                        f.exposes
+                        f.exposes()
                             .iter()
                             .filter(|fl| fl.to == audience)
                             .map(|fl| fl.data.name(lang)),
@@ -164,8 +164,8 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
             if !setting.path.get(lang).is_empty() {
                 let _ = writeln!(out, "  {where_}: {}", setting.path.joined(lang));
             }
-            let mut citations: Vec<String> = f.rulings.clone();
-            citations.extend(f.laws.iter().cloned());
+            let mut citations: Vec<&str> = f.rulings.iter().map(String::as_str).collect();
+            citations.extend(f.laws().iter().map(String::as_str));
             let _ = writeln!(out, "  {cites}: {}", citations.join(", "));
             if let Some(w) = &f.waiver {
                 let expires = w

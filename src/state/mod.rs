@@ -18,13 +18,25 @@ use crate::diag::Diagnostic;
 use crate::profile::Profile;
 use crate::text::sanitize;
 
-/// A 1-based (line, column) position in the state's source, where known.
-pub type Pos = Option<(usize, usize)>;
+/// Where something is in the state's source. Byte offsets are turned into line and column
+/// only when a message needs them: most states are fine, and counting lines for every key
+/// of every state would cost more than parsing them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pos {
+    #[default]
+    Unknown,
+    /// A byte offset into [`AccountState::text`].
+    Offset(usize),
+    /// A line of a JSON Lines stream.
+    Line(usize),
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct AccountState {
     /// The name used in messages: a file name or `input.jsonl:12`.
     pub source: String,
+    /// The TOML text, for positions (empty for JSON states).
+    pub text: String,
     pub app: String,
     pub app_pos: Pos,
     pub choices: Vec<Choice>,
@@ -86,15 +98,16 @@ impl Selection {
                 chosen.map(|i| Choice {
                     setting: setting.id.clone(),
                     option: setting.options[i].id.clone(),
-                    setting_pos: None,
-                    option_pos: None,
+                    setting_pos: Pos::Unknown,
+                    option_pos: Pos::Unknown,
                 })
             })
             .collect();
         AccountState {
             source: String::new(),
+            text: String::new(),
             app: profile.app.id.clone(),
-            app_pos: None,
+            app_pos: Pos::Unknown,
             choices,
             waivers: self.waivers.iter().flatten().cloned().collect(),
         }
@@ -102,10 +115,12 @@ impl Selection {
 }
 
 impl AccountState {
-    fn error(&self, pos: Pos, message: String) -> Diagnostic {
+    /// A message about the state, at `pos`.
+    pub fn error(&self, pos: Pos, message: String) -> Diagnostic {
         match pos {
-            Some((line, column)) => Diagnostic::at_line(&self.source, line, Some(column), message),
-            None => Diagnostic::whole_file(&self.source, message),
+            Pos::Offset(offset) => Diagnostic::at(&self.source, &self.text, offset, message),
+            Pos::Line(line) => Diagnostic::at_line(&self.source, line, None, message),
+            Pos::Unknown => Diagnostic::whole_file(&self.source, message),
         }
     }
 

@@ -2,82 +2,154 @@
 
 use super::{AccountState, Choice, Pos, Waiver};
 use crate::date::Date;
-use crate::diag::{self, Diagnostic, line_column};
+use crate::diag::{self, Diagnostic};
 use crate::source::SourceText;
 use crate::text::sanitize;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTomlState {
-    app: Spanned<String>,
-    #[serde(default)]
-    settings: BTreeMap<Spanned<String>, Spanned<String>>,
-    #[serde(default)]
-    waivers: BTreeMap<Spanned<String>, RawTomlWaiver>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTomlWaiver {
-    reason: Spanned<String>,
-    #[serde(default)]
-    expires: Option<Spanned<toml::value::Datetime>>,
-}
-
-/// Parse a TOML account state; every position in it is kept for later messages.
+/// Parse a TOML account state; positions are kept as byte offsets for later messages.
+///
+/// States are the one input that comes by the hundred thousand, so this walks toml's
+/// borrowed document tree (no copy of any key or value that is not kept) instead of going
+/// through serde; the rules are the same: `app` (a string) is required, `settings` maps
+/// setting ids to option ids, `waivers` maps setting ids to `{ reason, expires? }`, and
+/// any other key is an error.
 pub fn parse_state_toml(source: &SourceText) -> Result<AccountState, Diagnostic> {
-    let raw: RawTomlState = toml::from_str(&source.text)
+    let error = |span: Range<usize>, message: String| {
+        Diagnostic::at_span(&source.name, &source.text, &span, message)
+    };
+    let document = DeTable::parse(&source.text)
         .map_err(|e| diag::from_toml(&source.name, &source.text, &e))?;
-    let pos = |offset: usize| -> Pos { Some(line_column(&source.text, offset)) };
-    let choices = raw
-        .settings
-        .iter()
-        .map(|(setting, option)| Choice {
-            setting: sanitize(setting.get_ref()),
-            option: sanitize(option.get_ref()),
-            setting_pos: pos(setting.span().start),
-            option_pos: pos(option.span().start),
-        })
-        .collect();
+    let mut app: Option<(&str, usize)> = None;
+    let mut choices = Vec::new();
     let mut waivers = Vec::new();
-    for (setting, waiver) in &raw.waivers {
-        let expires = match &waiver.expires {
-            None => None,
-            Some(value) => {
+    for (key, value) in document.get_ref() {
+        match key.get_ref().as_ref() {
+            "app" => app = Some((string(value, "the app id", &error)?, value.span().start)),
+            "settings" => {
+                for (setting, option) in table(value, "settings", &error)? {
+                    choices.push(Choice {
+                        setting: setting.get_ref().to_string(),
+                        option: string(option, "an option id", &error)?.to_owned(),
+                        setting_pos: Pos::Offset(setting.span().start),
+                        option_pos: Pos::Offset(option.span().start),
+                    });
+                }
+            }
+            "waivers" => {
+                for (setting, waiver) in table(value, "waivers", &error)? {
+                    waivers.push(parse_waiver(setting, waiver, &error)?);
+                }
+            }
+            other => {
+                return Err(error(
+                    key.span(),
+                    format!(
+                        "unknown field `{}`, expected one of `app`, `settings`, `waivers`",
+                        sanitize(other)
+                    ),
+                ));
+            }
+        }
+    }
+    let Some((app, app_offset)) = app else {
+        return Err(Diagnostic::whole_file(&source.name, "missing field `app`"));
+    };
+    Ok(AccountState {
+        source: source.name.clone(),
+        text: source.text.clone(),
+        app: sanitize(app),
+        app_pos: Pos::Offset(app_offset),
+        choices,
+        waivers,
+    })
+}
+
+type Located<'a, T> = &'a Spanned<T>;
+
+fn string<'a>(
+    value: Located<'a, DeValue<'_>>,
+    what: &str,
+    error: &impl Fn(Range<usize>, String) -> Diagnostic,
+) -> Result<&'a str, Diagnostic> {
+    value.get_ref().as_str().ok_or_else(|| {
+        error(
+            value.span(),
+            format!(
+                "invalid type: {}, expected a string ({what})",
+                value.get_ref().type_str()
+            ),
+        )
+    })
+}
+
+fn table<'a, 'i>(
+    value: Located<'a, DeValue<'i>>,
+    what: &str,
+    error: &impl Fn(Range<usize>, String) -> Diagnostic,
+) -> Result<&'a DeTable<'i>, Diagnostic> {
+    value.get_ref().as_table().ok_or_else(|| {
+        error(
+            value.span(),
+            format!(
+                "invalid type: {}, expected a table (`{what}`)",
+                value.get_ref().type_str()
+            ),
+        )
+    })
+}
+
+fn parse_waiver(
+    setting: &Spanned<Cow<'_, str>>,
+    waiver: Located<'_, DeValue<'_>>,
+    error: &impl Fn(Range<usize>, String) -> Diagnostic,
+) -> Result<Waiver, Diagnostic> {
+    let mut reason = None;
+    let mut expires = None;
+    for (key, value) in table(waiver, "a waiver", error)? {
+        match key.get_ref().as_ref() {
+            "reason" => reason = Some(string(value, "the reason", error)?),
+            "expires" => {
                 let date = value
                     .get_ref()
-                    .date
-                    .filter(|_| value.get_ref().time.is_none())
+                    .as_datetime()
+                    .filter(|d| d.time.is_none() && d.offset.is_none())
+                    .and_then(|d| d.date)
                     .and_then(|d| Date::new(i32::from(d.year), d.month, d.day));
                 match date {
-                    Some(date) => Some(date),
+                    Some(date) => expires = Some(date),
                     None => {
-                        return Err(Diagnostic::at_span(
-                            &source.name,
-                            &source.text,
-                            &value.span(),
-                            "`expires` must be a date such as 2027-06-30",
+                        return Err(error(
+                            value.span(),
+                            "`expires` must be a date such as 2027-06-30".to_owned(),
                         ));
                     }
                 }
             }
-        };
-        waivers.push(Waiver {
-            setting: sanitize(setting.get_ref()),
-            reason: sanitize(waiver.reason.get_ref().trim()),
-            expires,
-            pos: pos(setting.span().start),
-        });
+            other => {
+                return Err(error(
+                    key.span(),
+                    format!(
+                        "unknown field `{}`, expected `reason` or `expires`",
+                        sanitize(other)
+                    ),
+                ));
+            }
+        }
     }
-    Ok(AccountState {
-        source: source.name.clone(),
-        app: sanitize(raw.app.get_ref()),
-        app_pos: pos(raw.app.span().start),
-        choices,
-        waivers,
+    let Some(reason) = reason else {
+        return Err(error(waiver.span(), "missing field `reason`".to_owned()));
+    };
+    Ok(Waiver {
+        setting: sanitize(setting.get_ref()),
+        reason: sanitize(reason.trim()),
+        expires,
+        pos: Pos::Offset(setting.span().start),
     })
 }
 
@@ -112,7 +184,7 @@ pub fn parse_state_json(name: &str, line: usize, text: &str) -> Result<AccountSt
             .to_owned();
         Diagnostic::at_line(name, line, Some(e.column().max(1)), message)
     })?;
-    let here: Pos = Some((line, 1));
+    let here = Pos::Line(line);
     let mut waivers = Vec::new();
     for (setting, waiver) in raw.waivers {
         let expires = match waiver.expires {
@@ -138,6 +210,7 @@ pub fn parse_state_json(name: &str, line: usize, text: &str) -> Result<AccountSt
     }
     Ok(AccountState {
         source: name.to_owned(),
+        text: String::new(),
         app: sanitize(&raw.app),
         app_pos: here,
         choices: raw

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Whole-process speed and memory of privaudit against a floor measured in the same run.
+
+Usage: python3 benches/speed.py [--states N] [--runs R]
+
+Builds the release binaries (privaudit and examples/floor.rs), generates N account states
+(default 100,000) as TOML files in a temporary directory and as one JSON Lines file, then
+reports median wall times over R runs (default 5) and peak memory (max RSS):
+
+  1. `privaudit check wechat-read --format json` vs `floor profile profiles/wechat-read.toml`
+     (read and parse the same TOML, print it as JSON)
+  2. `privaudit check --state-dir DIR --format jsonl` vs `floor states DIR`
+     (read and parse every state file, on every core)
+  3. `privaudit check --states-jsonl FILE --format jsonl`
+  4. peak memory of 2 and 3
+
+Each ratio divides privaudit's median by the floor's median from the same run.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+DOUYIN = [
+    ("recommend-me-to-people-who-may-know-me", ["on", "off"]),
+    ("recommend-people-i-may-know", ["on", "off"]),
+    ("private-account", ["on", "off"]),
+    ("follow-list-visibility", ["public", "mutual", "only-me"]),
+    ("third-party-content-sync", ["on", "off"]),
+    ("local-feed", ["on", "off"]),
+    ("online-status", ["on", "off"]),
+]
+WECHAT_READ = [
+    ("wechat-friend-import", ["on", "off"]),
+    ("auto-follow-friends", ["on", "off"]),
+    ("reading-info-to-friends", ["on", "off"]),
+    ("reading-time-leaderboard", ["on", "off"]),
+    ("private-reading", ["public", "private"]),
+]
+
+
+def make_state(rng):
+    app, settings = ("douyin", DOUYIN) if rng.random() < 0.5 else ("wechat-read", WECHAT_READ)
+    chosen = {s: rng.choice(o) for s, o in settings if rng.random() < 0.7}
+    state = {"app": app, "settings": chosen}
+    if rng.random() < 0.05:
+        setting = rng.choice(settings)[0]
+        state["waivers"] = {setting: {"reason": "kept on purpose", "expires": "2030-01-01"}}
+    return state
+
+
+def to_toml(state):
+    lines = [f'app = "{state["app"]}"', "", "[settings]"]
+    lines += [f'{k} = "{v}"' for k, v in state["settings"].items()]
+    for setting, waiver in state.get("waivers", {}).items():
+        lines += ["", f"[waivers.{setting}]", f'reason = "{waiver["reason"]}"', f'expires = {waiver["expires"]}']
+    return "\n".join(lines) + "\n"
+
+
+def measure(cmd, runs):
+    """Median wall time in seconds and the largest max RSS in MiB over `runs` runs."""
+    times, peak = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            sys.exit(f"{' '.join(cmd)} exited {code}: {proc.stderr.read().decode()}")
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return statistics.median(times), peak
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--states", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "privaudit", "--example", "floor"], cwd=ROOT, check=True)
+    privaudit = os.path.join(ROOT, "target/release/privaudit")
+    floor = os.path.join(ROOT, "target/release/examples/floor")
+
+    work = tempfile.mkdtemp(prefix="privaudit-speed-")
+    try:
+        rng = random.Random(20261123)
+        states_dir = os.path.join(work, "states")
+        os.mkdir(states_dir)
+        jsonl_path = os.path.join(work, "states.jsonl")
+        with open(jsonl_path, "w") as jsonl:
+            for i in range(args.states):
+                state = make_state(rng)
+                with open(os.path.join(states_dir, f"{i:06}.toml"), "w") as f:
+                    f.write(to_toml(state))
+                jsonl.write(json.dumps(state) + "\n")
+        env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(work, "config"))
+        os.environ.update(env)
+
+        rows = []
+        one_p, _ = measure([privaudit, "check", "wechat-read", "--format", "json"], args.runs * 4)
+        one_f, _ = measure([floor, "profile", os.path.join(ROOT, "profiles/wechat-read.toml")], args.runs * 4)
+        rows.append(("check one built-in profile (whole process)", one_p, one_f, None))
+        dir_p, dir_mem = measure([privaudit, "check", "--state-dir", states_dir, "--format", "jsonl"], args.runs)
+        dir_f, dir_floor_mem = measure([floor, "states", states_dir], args.runs)
+        rows.append((f"{args.states:,} states from a directory", dir_p, dir_f, dir_mem))
+        jl_p, jl_mem = measure([privaudit, "check", "--states-jsonl", jsonl_path, "--format", "jsonl"], args.runs)
+        rows.append((f"{args.states:,} states from JSON Lines", jl_p, dir_f, jl_mem))
+
+        print(f"cores: {os.cpu_count()}, runs: {args.runs} (median wall time)")
+        print(f"{'what':48} {'privaudit':>10} {'floor':>10} {'ratio':>6} {'peak MiB':>9}")
+        for what, p, f, mem in rows:
+            mem_text = f"{mem:9.1f}" if mem is not None else f"{'':9}"
+            print(f"{what:48} {p * 1000:8.1f}ms {f * 1000:8.1f}ms {p / f:6.2f} {mem_text}")
+        print(f"floor (read+parse {args.states:,} files) peak memory: {dir_floor_mem:.1f} MiB")
+    finally:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
