@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 const EXAMPLES: &str = "\
 Examples:
+  privaudit                                         the interactive auditor
+  privaudit open wechat-read --demo                 demonstrate WeChat Read's settings
   privaudit check wechat-read                       audit WeChat Read's defaults
   privaudit check douyin --state my-douyin.toml     audit your own Douyin settings
   privaudit check wechat douyin --format json       one JSON document for both apps
@@ -39,6 +41,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the interactive auditor (the default with no command): pick an app, see what
+    /// is exposed to whom, and walk through safer settings
+    Open(OpenArgs),
     /// Audit apps and report the findings (for people, scripts and CI)
     #[command(after_help = EXAMPLES)]
     Check(CheckArgs),
@@ -94,6 +99,22 @@ pub struct CheckArgs {
     pub lang: Lang,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// App id or profile file to open; without it, start at the app picker
+    #[arg(value_name = "APP-ID|PROFILE.toml")]
+    pub app: Option<String>,
+    /// Account state file to use (and save to) instead of the saved one
+    #[arg(long, value_name = "FILE", requires = "app")]
+    pub state: Option<PathBuf>,
+    /// Demo mode for showing settings: start from the defaults, never write anything; R resets
+    #[arg(long)]
+    pub demo: bool,
+    /// Language (default: the config file, then the system locale)
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Args)]

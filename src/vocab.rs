@@ -211,6 +211,22 @@ impl Audience {
     }
 }
 
+impl Audience {
+    /// A column heading for the exposure map.
+    pub fn short_name(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            Audience::OnlyMe => ("me", "自己"),
+            Audience::Approved => ("approved", "经同意"),
+            Audience::Friends => ("friends", "好友"),
+            Audience::Network => ("network", "可能认识"),
+            Audience::Public => ("anyone", "所有人"),
+            Audience::OtherApps => ("other apps", "其他应用"),
+            Audience::Operator => ("the app", "应用自身"),
+        };
+        pick(lang, en, zh)
+    }
+}
+
 fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
     match lang {
         Lang::En => en,

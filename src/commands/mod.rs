@@ -7,7 +7,7 @@ mod explain;
 mod list;
 mod validate;
 
-use crate::cli::{CheckArgs, ColorChoice, Command, FailOn, Format};
+use crate::cli::Command;
 use crate::diag::Diagnostic;
 use std::io::Write;
 use std::process::ExitCode;
@@ -40,29 +40,14 @@ pub fn run(command: Option<Command>) -> Outcome {
         Some(Command::Explain(args)) => explain::run(&args),
         Some(Command::Validate(args)) => validate::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
-        None => overview(),
+        Some(Command::Open(args)) => crate::tui::run(&crate::tui::Options {
+            app: args.app,
+            state: args.state,
+            demo: args.demo,
+            lang: args.lang,
+        }),
+        None => crate::tui::run(&crate::tui::Options::default()),
     }
-}
-
-/// With no subcommand: the text report of every built-in profile's defaults. This is an
-/// overview, not a check, so it exits 0 whatever it finds.
-fn overview() -> Outcome {
-    let apps = crate::registry::builtin_ids();
-    let args = CheckArgs {
-        apps,
-        state: Vec::new(),
-        state_dir: None,
-        states_jsonl: None,
-        format: Format::Text,
-        fail_on: FailOn::Never,
-        lang: crate::text::Lang::En,
-        color: ColorChoice::Auto,
-    };
-    let outcome = check::run(&args);
-    emit(
-        "\nRun `privaudit --help` for the commands, `privaudit check APP --state FILE` to audit your own settings.\n",
-    );
-    outcome
 }
 
 /// Print a file problem (the first of several, with a count of the rest) and return the

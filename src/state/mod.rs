@@ -10,6 +10,7 @@
 //! ```
 
 mod parse;
+pub mod store;
 
 pub use parse::{parse_state_json, parse_state_toml};
 

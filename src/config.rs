@@ -1,0 +1,92 @@
+//! The user's settings for the interactive auditor: `<config dir>/config.toml`.
+//!
+//! ```toml
+//! lang = "zh"            # en | zh; default: the system locale
+//! theme = "high-contrast" # default | high-contrast
+//! mouse = false          # mouse capture stops the terminal's own text selection
+//! ```
+
+use crate::diag::{self, Diagnostic};
+use crate::source::read_text_file;
+use crate::text::Lang;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeName {
+    #[default]
+    Default,
+    HighContrast,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub lang: Option<ConfigLang>,
+    #[serde(default)]
+    pub theme: ThemeName,
+    #[serde(default = "yes")]
+    pub mouse: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfigLang {
+    En,
+    Zh,
+}
+
+impl From<ConfigLang> for Lang {
+    fn from(lang: ConfigLang) -> Lang {
+        match lang {
+            ConfigLang::En => Lang::En,
+            ConfigLang::Zh => Lang::Zh,
+        }
+    }
+}
+
+pub fn config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "privaudit")
+        .map(|dirs| dirs.config_dir().join("config.toml"))
+}
+
+/// The config file, or the defaults when there is none. A config that exists but is bad
+/// is an error, like any other input.
+pub fn load() -> Result<Config, Diagnostic> {
+    let Some(path) = config_path() else {
+        return Ok(Config {
+            mouse: true,
+            ..Config::default()
+        });
+    };
+    if !path.exists() {
+        return Ok(Config {
+            mouse: true,
+            ..Config::default()
+        });
+    }
+    let source = read_text_file(&path)?;
+    toml::from_str(&source.text).map_err(|e| diag::from_toml(&source.name, &source.text, &e))
+}
+
+/// English or Chinese from the environment's locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+pub fn system_lang() -> Lang {
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Ok(value) = std::env::var(var)
+            && !value.is_empty()
+        {
+            return if value.to_ascii_lowercase().starts_with("zh") {
+                Lang::Zh
+            } else {
+                Lang::En
+            };
+        }
+    }
+    Lang::En
+}

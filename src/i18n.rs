@@ -1,0 +1,100 @@
+//! The interactive auditor's own words, in English and Simplified Chinese. Profile texts
+//! carry their own two languages; these are the labels around them.
+
+use crate::text::Lang;
+
+macro_rules! messages {
+    ($($name:ident => $en:expr, $zh:expr;)*) => {
+        /// A UI string.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($name),* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Lang::En) => $en, (Msg::$name, Lang::Zh) => $zh,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    PickerTitle => "Pick an app", "选择应用";
+    Filter => "Filter", "筛选";
+    FilterHint => "/ filter  Enter open  r rulings  L 中文  ? help  q quit", "/ 筛选  Enter 打开  r 判决  L English  ? 帮助  q 退出";
+    Exposed => "exposed", "项暴露";
+    Unreadable => "state unreadable", "状态文件无法读取";
+    NoMatch => "No app matches the filter.", "没有符合筛选条件的应用。";
+    Score => "Score", "得分";
+    Settings => "Settings", "设置项";
+    Details => "Details", "详情";
+    Now => "Now", "当前";
+    Recommended => "Recommended", "建议";
+    Where => "Where", "位置";
+    WhyItMatters => "Why it matters", "为何重要";
+    Court => "Court", "法院";
+    Date => "Date", "日期";
+    CaseNumber => "Case number", "案号";
+    Held => "Held", "认定";
+    Remedy => "Remedy", "裁判结果";
+    Law => "Law", "法律依据";
+    Evidence => "How sure", "可信度";
+    MarkExposed => "exposed", "暴露";
+    MarkOk => "ok", "已安全";
+    MarkWaived => "kept", "保留";
+    MarkUnknown => "unknown", "未知";
+    SharesNothing => "shares nothing", "不共享任何信息";
+    DefaultMark => "app default", "应用默认";
+    Demo => "DEMO - nothing is saved - R resets", "演示模式 - 不保存 - R 重置";
+    DashboardHint => "w walk through  m map  d fix  c change  r rulings  L 中文  ? help  q back", "w 逐项引导  m 地图  d 修复  c 切换  r 判决  L English  ? 帮助  q 返回";
+    ExposureMap => "Exposure map: who can see what", "暴露地图：谁能看到什么";
+    MapLegend => "X exposed now and after the recommendations   x exposed now, gone after them   ? unknown   . nothing", "X 当前暴露且按建议修改后仍暴露   x 当前暴露、修改后消除   ? 未知   . 无";
+    DataColumn => "Data", "数据";
+    Walkthrough => "Walk-through", "逐项引导";
+    WalkHint => "d I changed it   k keep it   s skip   b back   q stop", "d 我已修改   k 保留   s 跳过   b 上一步   q 停止";
+    WhatIsExposed => "What is exposed", "暴露了什么";
+    HowToChange => "Where to change it", "在哪里修改";
+    Summary => "Summary", "总结";
+    StillExposed => "Still exposed", "仍然暴露";
+    NothingExposed => "Nothing is exposed beyond the recommendations.", "没有超出建议范围的信息暴露。";
+    SummaryHint => "e export a Markdown checklist   Enter back to the app   q back", "e 导出 Markdown 清单   Enter 返回应用   q 返回";
+    Rulings => "Rulings and law", "判决与法律";
+    CitedBy => "Cited by", "引用此项的设置";
+    RulingsHint => "Up/Down choose   L 中文   q back", "上/下 选择   L English   q 返回";
+    HelpTitle => "Keys", "按键";
+    HelpClose => "Press any key to close", "按任意键关闭";
+    TooSmall => "Terminal too small", "终端窗口太小";
+    ReasonPrompt => "Why keep it? Enter confirms, Esc cancels", "为什么保留？Enter 确认，Esc 取消";
+    ExpiryPrompt => "Keep until? YYYY-MM-DD, or Enter for no end date", "保留到何时？格式 YYYY-MM-DD，直接 Enter 表示不设期限";
+    BadDate => "Not a date: use YYYY-MM-DD", "日期格式不对：请用 YYYY-MM-DD";
+    EmptyReason => "A reason is needed to keep it", "保留需要填写理由";
+    Saved => "Saved", "已保存";
+    SaveFailed => "Could not save", "保存失败";
+    NotSaving => "The saved state could not be read, so it is left untouched and nothing is saved", "已保存的状态文件无法读取，因此保持原样，本次不会保存";
+    DemoNoWrite => "Demo mode: nothing is written", "演示模式：不写入任何文件";
+    ExportedTo => "Checklist written to", "清单已写入";
+    ResetDone => "Reset to the app's defaults", "已重置为应用默认设置";
+    StepsDone => "All steps done", "全部步骤已完成";
+    Before => "before", "之前";
+    After => "after", "之后";
+    NotAssessed => "Not assessed: the default is not known. Press c to say what yours is set to.", "未评估：默认值未知。按 c 注明你的设置。";
+    AtRecommendation => "At the recommendation: nothing beyond what is needed is shared.", "已符合建议：没有超出必要范围的共享。";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for msg in Msg::ALL {
+            assert!(
+                !msg.text(Lang::En).is_empty() && !msg.text(Lang::Zh).is_empty(),
+                "{msg:?}"
+            );
+        }
+    }
+}

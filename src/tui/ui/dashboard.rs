@@ -1,0 +1,376 @@
+//! One app: score, counts, the settings grouped by what they expose, the detail of the
+//! selected one with its ruling card, and the exposure map.
+
+use super::{Hits, block, field, flows_text, ruling_card};
+use crate::audit::{Finding, Report, finding_summary};
+use crate::i18n::Msg;
+use crate::tui::app::{App, primary_data};
+use crate::tui::theme::Theme;
+use crate::vocab::{Audience, DataCategory};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Gauge, Paragraph, Row, Table, Wrap};
+use std::collections::BTreeSet;
+
+pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
+    let report = app.report();
+    let [header, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
+    render_header(app, &report, theme, frame, header);
+    if app.show_map {
+        render_map(app, &report, theme, frame, body);
+        return Hits::default();
+    }
+    let [list, detail] =
+        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(body);
+    let hits = render_list(app, &report, theme, frame, list);
+    render_detail(app, &report, theme, frame, detail);
+    hits
+}
+
+pub fn render_header(
+    app: &App<'_>,
+    report: &Report<'_>,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let lang = app.lang;
+    let profile = app.profile();
+    let [title, gauge, counts] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let mut spans = vec![Span::styled(
+        format!(
+            "{} {} ({})",
+            profile.app.name.get(lang),
+            profile.app.version,
+            profile.app.id
+        ),
+        theme.title,
+    )];
+    if app.demo {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            format!(" {} ", Msg::Demo.text(lang)),
+            theme.demo,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), title);
+    frame.render_widget(
+        Gauge::default()
+            .gauge_style(theme.gauge)
+            .percent(u16::from(report.score))
+            .label(format!("{} {}/100", Msg::Score.text(lang), report.score)),
+        gauge,
+    );
+    let s = &report.summary;
+    let mut spans = Vec::new();
+    for severity in crate::audit::Severity::ALL_DESC {
+        spans.push(Span::styled(
+            format!("{} {}  ", severity.name(lang), s.count(severity)),
+            if s.count(severity) > 0 {
+                theme.severity(severity)
+            } else {
+                theme.dim
+            },
+        ));
+    }
+    spans.push(Span::styled(
+        format!("{} {}  ", Msg::MarkWaived.text(lang), s.waived),
+        theme.waived,
+    ));
+    spans.push(Span::styled(
+        format!("{} {}", Msg::MarkUnknown.text(lang), s.unassessed),
+        theme.dim,
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), counts);
+}
+
+fn finding_for<'r>(report: &'r Report<'_>, setting: usize) -> Option<&'r Finding<'r>> {
+    report.findings.iter().find(|f| f.index == setting)
+}
+
+fn render_list(
+    app: &App<'_>,
+    report: &Report<'_>,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) -> Hits {
+    let lang = app.lang;
+    let profile = app.profile();
+    let outer = block(Msg::Settings.text(lang), theme.title);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    // Lines: a heading per group, then its settings.
+    let mut lines: Vec<(Line<'_>, Option<usize>)> = Vec::new();
+    let mut group: Option<Option<DataCategory>> = None;
+    for (row, &setting) in app.order.iter().enumerate() {
+        let data = primary_data(profile, setting);
+        if group != Some(data) {
+            group = Some(data);
+            let heading = data.map_or("-", |d| d.name(lang));
+            lines.push((Line::styled(heading.to_uppercase(), theme.dim), None));
+        }
+        let (mark, style) = match finding_for(report, setting) {
+            Some(f) if f.waived() => (Msg::MarkWaived.text(lang).to_owned(), theme.waived),
+            Some(f) => (f.severity.name(lang).to_owned(), theme.severity(f.severity)),
+            None if report
+                .unassessed
+                .contains(&profile.settings[setting].id.as_str()) =>
+            {
+                (Msg::MarkUnknown.text(lang).to_owned(), theme.dim)
+            }
+            None => (Msg::MarkOk.text(lang).to_owned(), theme.ok),
+        };
+        let selected = row == app.setting_row;
+        let marker = if selected { "> " } else { "  " };
+        let label_style = if selected { theme.selected } else { theme.text };
+        lines.push((
+            Line::from(vec![
+                Span::styled(marker, label_style),
+                Span::styled(format!("[{mark}] "), style),
+                Span::styled(profile.settings[setting].label.get(lang), label_style),
+            ]),
+            Some(row),
+        ));
+    }
+    // Keep the selected row in view.
+    let height = usize::from(inner.height);
+    let selected_line = lines
+        .iter()
+        .position(|(_, r)| *r == Some(app.setting_row))
+        .unwrap_or(0);
+    let offset = selected_line.saturating_sub(height.saturating_sub(1));
+    let shown: Vec<_> = lines.into_iter().skip(offset).take(height).collect();
+    let rows = shown.iter().map(|(_, r)| *r).collect();
+    frame.render_widget(
+        Paragraph::new(shown.into_iter().map(|(l, _)| l).collect::<Vec<_>>()),
+        inner,
+    );
+    Hits { list: inner, rows }
+}
+
+fn render_detail(
+    app: &App<'_>,
+    report: &Report<'_>,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let lang = app.lang;
+    let profile = app.profile();
+    let index = app.selected_setting();
+    let setting = &profile.settings[index];
+    let selection = &app.entries[app.current].selection;
+    let mut lines = vec![Line::styled(setting.label.get(lang), theme.title)];
+    if !setting.path.get(lang).is_empty() {
+        lines.push(field(
+            Msg::Where.text(lang),
+            setting.path.joined(lang),
+            theme,
+        ));
+    }
+    match selection.current(profile, index) {
+        Some(current) => {
+            let option = &setting.options[current];
+            let default = if selection.chosen[index].is_none() {
+                format!(" ({})", Msg::DefaultMark.text(lang))
+            } else {
+                String::new()
+            };
+            lines.push(field(
+                Msg::Now.text(lang),
+                format!(
+                    "{}{default}: {}",
+                    option.label.get(lang),
+                    flows_text(&option.flows, lang)
+                ),
+                theme,
+            ));
+        }
+        None => lines.push(Line::styled(Msg::NotAssessed.text(lang), theme.dim)),
+    }
+    let rec = setting.recommended_option();
+    lines.push(field(
+        Msg::Recommended.text(lang),
+        format!("{}: {}", rec.label.get(lang), flows_text(&rec.flows, lang)),
+        theme,
+    ));
+    let default_evidence = setting
+        .evidence
+        .default
+        .map(|e| e.name(lang))
+        .unwrap_or("-");
+    lines.push(field(
+        Msg::Evidence.text(lang),
+        format!(
+            "{} / {}",
+            setting.evidence.label.name(lang),
+            default_evidence
+        ),
+        theme,
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(Msg::WhyItMatters.text(lang), theme.title));
+    match finding_for(report, index) {
+        Some(f) => {
+            lines.push(Line::styled(
+                finding_summary(profile, f, lang),
+                theme.severity(f.severity),
+            ));
+            if let Some(w) = &f.waiver {
+                lines.push(Line::styled(
+                    format!("{}: {}", Msg::MarkWaived.text(lang), w.reason),
+                    theme.waived,
+                ));
+            }
+        }
+        None if selection.current(profile, index).is_some() => {
+            lines.push(Line::styled(Msg::AtRecommendation.text(lang), theme.ok));
+        }
+        None => {}
+    }
+    if let Some(note) = &setting.note {
+        lines.push(Line::styled(note.get(lang), theme.dim));
+    }
+    for ruling in setting
+        .rulings
+        .iter()
+        .filter_map(|id| app.catalog.ruling(id))
+    {
+        lines.push(Line::raw(""));
+        lines.extend(ruling_card(ruling, lang, theme));
+    }
+    let laws: Vec<_> = match finding_for(report, index) {
+        Some(f) => f.laws().to_vec(),
+        None => setting.laws.clone(),
+    };
+    if !laws.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(Msg::Law.text(lang), theme.title));
+        for law in laws.iter().filter_map(|id| app.catalog.law(id)) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{}: ", law.short_citation(lang)), theme.title),
+                Span::raw(law.summary.get(lang)),
+            ]));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(block(Msg::Details.text(lang), theme.title)),
+        area,
+    );
+}
+
+/// What each cell of the exposure map shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell3 {
+    /// Exposed now, and still after the recommendations (waived or chosen).
+    Stays,
+    /// Exposed now; the recommendations remove it.
+    Goes,
+    /// Some setting that could send it has an unknown value.
+    Unknown,
+    Nothing,
+}
+
+/// Data categories x audiences: who receives what now, and what remains after the
+/// recommendations.
+pub fn exposure_map(app: &App<'_>, report: &Report<'_>) -> Vec<(DataCategory, Vec<Cell3>)> {
+    let profile = app.profile();
+    let selection = &app.entries[app.current].selection;
+    let mut now = BTreeSet::new();
+    let mut after = BTreeSet::new();
+    let mut unknown = BTreeSet::new();
+    let mut categories = BTreeSet::new();
+    for (index, setting) in profile.settings.iter().enumerate() {
+        for option in &setting.options {
+            categories.extend(option.flows.iter().map(|f| f.data));
+        }
+        let Some(current) = selection.current(profile, index) else {
+            for option in &setting.options {
+                unknown.extend(option.flows.iter().map(|f| (f.data, f.to)));
+            }
+            continue;
+        };
+        let flows = &setting.options[current].flows;
+        now.extend(flows.iter().map(|f| (f.data, f.to)));
+        let fixed = finding_for(report, index).is_some_and(|f| !f.waived());
+        let remaining = if fixed {
+            &setting.recommended_option().flows
+        } else {
+            flows
+        };
+        after.extend(remaining.iter().map(|f| (f.data, f.to)));
+    }
+    categories
+        .into_iter()
+        .map(|data| {
+            let cells = Audience::ALL[1..]
+                .iter()
+                .map(|&to| {
+                    let key = (data, to);
+                    match (now.contains(&key), after.contains(&key)) {
+                        (true, true) => Cell3::Stays,
+                        (true, false) => Cell3::Goes,
+                        _ if unknown.contains(&key) => Cell3::Unknown,
+                        _ => Cell3::Nothing,
+                    }
+                })
+                .collect();
+            (data, cells)
+        })
+        .collect()
+}
+
+fn render_map(
+    app: &App<'_>,
+    report: &Report<'_>,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let lang = app.lang;
+    let map = exposure_map(app, report);
+    let audiences = &Audience::ALL[1..];
+    let header = Row::new(
+        std::iter::once(Cell::from(Msg::DataColumn.text(lang)))
+            .chain(audiences.iter().map(|a| Cell::from(a.short_name(lang)))),
+    )
+    .style(theme.title);
+    let rows = map.iter().map(|(data, cells)| {
+        Row::new(
+            std::iter::once(Cell::from(data.name(lang))).chain(cells.iter().map(|cell| {
+                let (mark, style) = match cell {
+                    Cell3::Stays => ("X", theme.critical),
+                    Cell3::Goes => ("x", theme.medium),
+                    Cell3::Unknown => ("?", theme.dim),
+                    Cell3::Nothing => (".", theme.dim),
+                };
+                Cell::from(Span::styled(format!("   {mark}"), style))
+            })),
+        )
+    });
+    let widths = std::iter::once(Constraint::Length(20))
+        .chain(audiences.iter().map(|_| Constraint::Length(10)));
+    let [table_area, legend] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(area);
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .block(block(Msg::ExposureMap.text(lang), theme.title)),
+        table_area,
+    );
+    frame.render_widget(
+        Paragraph::new(Msg::MapLegend.text(lang))
+            .wrap(Wrap { trim: true })
+            .style(theme.dim),
+        legend,
+    );
+}

@@ -1,0 +1,205 @@
+//! Drawing: pure functions of the [`App`] onto a ratatui frame. Nothing here decides what
+//! is risky; every verdict shown comes from the engine's report.
+
+mod dashboard;
+mod picker;
+mod rulings;
+mod walk;
+
+use super::app::{App, Overlay, Screen};
+use super::theme::Theme;
+use crate::catalog::Ruling;
+use crate::i18n::Msg;
+use crate::profile::Flow;
+use crate::text::Lang;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+/// The smallest terminal the layouts fit in.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Where the clickable list was drawn, so a mouse click can be mapped back to a row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hits {
+    pub list: Rect,
+    /// For each screen line of the list, the list row it shows (None for headings).
+    pub rows: Vec<Option<usize>>,
+}
+
+impl Hits {
+    /// The list row under a click at (column, row), if any.
+    pub fn row_at(&self, column: u16, row: u16) -> Option<usize> {
+        let area = self.list;
+        if column < area.x
+            || column >= area.x + area.width
+            || row < area.y
+            || row >= area.y + area.height
+        {
+            return None;
+        }
+        self.rows.get(usize::from(row - area.y)).copied().flatten()
+    }
+}
+
+pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>) -> Hits {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(app, theme, frame, area);
+        return Hits::default();
+    }
+    let [body, status, hint] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let hits = match app.screen {
+        Screen::Picker => picker::render(app, theme, frame, body),
+        Screen::Dashboard => dashboard::render(app, theme, frame, body),
+        Screen::Walk => walk::render_step(app, theme, frame, body),
+        Screen::Summary => walk::render_summary(app, theme, frame, body),
+        Screen::Rulings => rulings::render(app, theme, frame, body),
+    };
+    if let Some((text, problem)) = &app.status {
+        let style = if *problem { theme.problem } else { theme.ok };
+        frame.render_widget(Paragraph::new(Line::styled(text.as_str(), style)), status);
+    }
+    let hint_text = match app.screen {
+        Screen::Picker => Msg::FilterHint,
+        Screen::Dashboard => Msg::DashboardHint,
+        Screen::Walk => Msg::WalkHint,
+        Screen::Summary => Msg::SummaryHint,
+        Screen::Rulings => Msg::RulingsHint,
+    };
+    frame.render_widget(
+        Paragraph::new(Line::styled(hint_text.text(app.lang), theme.dim)),
+        hint,
+    );
+    match &app.overlay {
+        Some(Overlay::Help) => help(app, theme, frame, area),
+        Some(Overlay::Reason { text }) => prompt(app, theme, frame, area, Msg::ReasonPrompt, text),
+        Some(Overlay::Expiry { text, .. }) => {
+            prompt(app, theme, frame, area, Msg::ExpiryPrompt, text)
+        }
+        None => {}
+    }
+    hits
+}
+
+fn too_small(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let text = vec![
+        Line::styled(Msg::TooSmall.text(app.lang), theme.problem),
+        Line::raw(format!(
+            "{}x{} < {MIN_WIDTH}x{MIN_HEIGHT}",
+            area.width, area.height
+        )),
+        Line::raw("q"),
+    ];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+fn help(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let lines: Vec<Line<'_>> = super::keys::HELP
+        .iter()
+        .map(|(keys, en, zh)| {
+            let what = match app.lang {
+                Lang::En => *en,
+                Lang::Zh => *zh,
+            };
+            Line::from(vec![
+                Span::styled(format!("{keys:<14}"), theme.title),
+                Span::raw(what),
+            ])
+        })
+        .chain([
+            Line::raw(""),
+            Line::styled(Msg::HelpClose.text(app.lang), theme.dim),
+        ])
+        .collect();
+    let popup = centered(area, 64, lines.len() as u16 + 2);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Msg::HelpTitle.text(app.lang)),
+        ),
+        popup,
+    );
+}
+
+fn prompt(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect, msg: Msg, text: &str) {
+    let popup = centered(area, 64, 5);
+    frame.render_widget(Clear, popup);
+    let lines = vec![
+        Line::styled(msg.text(app.lang), theme.title),
+        Line::raw(format!("> {text}_")),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL)),
+        popup,
+    );
+}
+
+/// A rectangle of at most `width` x `height`, centred in `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
+
+/// "reading history -> friends; activity -> friends", or "shares nothing".
+pub fn flows_text(flows: &[Flow], lang: Lang) -> String {
+    let shown: Vec<String> = flows
+        .iter()
+        .filter(|f| f.to.rung() != Some(0))
+        .map(|f| format!("{} -> {}", f.data.name(lang), f.to.name(lang)))
+        .collect();
+    if shown.is_empty() {
+        Msg::SharesNothing.text(lang).to_owned()
+    } else {
+        shown.join("; ")
+    }
+}
+
+/// "Label: value" with the label styled.
+pub fn field<'t>(label: &'t str, value: impl Into<String>, theme: &Theme) -> Line<'t> {
+    Line::from(vec![
+        Span::styled(format!("{label}: "), theme.title),
+        Span::raw(value.into()),
+    ])
+}
+
+/// The ruling card: court, date, case number, what was held, the remedy.
+pub fn ruling_card<'t>(ruling: &'t Ruling, lang: Lang, theme: &Theme) -> Vec<Line<'t>> {
+    vec![
+        Line::styled(ruling.title.get(lang), theme.title),
+        field(Msg::Court.text(lang), ruling.court.get(lang), theme),
+        field(Msg::Date.text(lang), ruling.date.clone(), theme),
+        field(
+            Msg::CaseNumber.text(lang),
+            ruling.case_number_text(lang),
+            theme,
+        ),
+        field(Msg::Held.text(lang), ruling.held.get(lang), theme),
+        field(Msg::Remedy.text(lang), ruling.remedies.get(lang), theme),
+    ]
+}
+
+/// A bordered block with a title.
+pub fn block(title: &str, style: Style) -> Block<'_> {
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, style))
+}

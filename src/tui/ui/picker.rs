@@ -1,0 +1,105 @@
+//! The profile picker: each app in both languages, its version, and how many settings
+//! expose data now.
+
+use super::{Hits, block};
+use crate::i18n::Msg;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
+    let lang = app.lang;
+    let [filter_area, list_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let filter = if app.filtering || !app.filter.is_empty() {
+        let cursor = if app.filtering { "_" } else { "" };
+        format!("{}: {}{cursor}", Msg::Filter.text(lang), app.filter)
+    } else {
+        String::new()
+    };
+    let mut title = vec![Span::styled(
+        format!("privaudit - {}", Msg::PickerTitle.text(lang)),
+        theme.title,
+    )];
+    if app.demo {
+        title.push(Span::raw("  "));
+        title.push(Span::styled(
+            format!(" {} ", Msg::Demo.text(lang)),
+            theme.demo,
+        ));
+    }
+    if !filter.is_empty() {
+        title.push(Span::raw("  "));
+        title.push(Span::raw(filter));
+    }
+    frame.render_widget(Paragraph::new(Line::from(title)), filter_area);
+
+    let rows = app.filtered();
+    let inner = block("", theme.title).inner(list_area);
+    frame.render_widget(block(Msg::PickerTitle.text(lang), theme.title), list_area);
+    if rows.is_empty() {
+        frame.render_widget(Paragraph::new(Msg::NoMatch.text(lang)), inner);
+        return Hits::default();
+    }
+    let height = usize::from(inner.height);
+    let offset = app.picker_row.saturating_sub(height.saturating_sub(1));
+    let name_width = rows
+        .iter()
+        .map(|&i| {
+            app.auditors[i].profile.app.name.en.width()
+                + app.auditors[i].profile.app.name.zh.width()
+                + 3
+        })
+        .max()
+        .unwrap_or(0);
+    let version_width = rows
+        .iter()
+        .map(|&i| app.auditors[i].profile.app.version.width())
+        .max()
+        .unwrap_or(0);
+    let mut lines = Vec::new();
+    let mut hit_rows = Vec::new();
+    for (row, &index) in rows.iter().enumerate().skip(offset).take(height) {
+        let profile = app.auditors[index].profile;
+        let entry = &app.entries[index];
+        let name = format!("{} / {}", profile.app.name.en, profile.app.name.zh);
+        let pad = " ".repeat(name_width.saturating_sub(name.width()));
+        let report = app.report_of(index);
+        let open = report.findings.iter().filter(|f| !f.waived()).count();
+        let selected = row == app.picker_row;
+        let marker = if selected { "> " } else { "  " };
+        let base = if selected { theme.selected } else { theme.text };
+        let mut spans = vec![
+            Span::styled(format!("{marker}{name}{pad}  "), base),
+            Span::styled(
+                format!(
+                    "{}{}  ",
+                    profile.app.version,
+                    " ".repeat(version_width - profile.app.version.width())
+                ),
+                theme.dim,
+            ),
+            Span::styled(
+                format!("{open} {}", Msg::Exposed.text(lang)),
+                if open > 0 { theme.problem } else { theme.ok },
+            ),
+        ];
+        if entry.load_error.is_some() {
+            spans.push(Span::styled(
+                format!("  ({})", Msg::Unreadable.text(lang)),
+                theme.problem,
+            ));
+        }
+        lines.push(Line::from(spans));
+        hit_rows.push(Some(row));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    Hits {
+        list: inner,
+        rows: hit_rows,
+    }
+}

@@ -1,0 +1,136 @@
+//! The rulings browser: every ruling and article, and which settings cite it.
+
+use super::{Hits, block, field};
+use crate::i18n::Msg;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
+    let lang = app.lang;
+    let catalog = app.catalog;
+    let [list, detail] =
+        Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
+    let titles: Vec<String> = catalog
+        .rulings
+        .iter()
+        .map(|r| r.title.get(lang).to_owned())
+        .chain(catalog.laws.iter().map(|l| l.short_citation(lang)))
+        .collect();
+    let outer = block(Msg::Rulings.text(lang), theme.title);
+    let inner = outer.inner(list);
+    frame.render_widget(outer, list);
+    let height = usize::from(inner.height);
+    let offset = app.rulings_row.saturating_sub(height.saturating_sub(1));
+    let mut rows = Vec::new();
+    let lines: Vec<Line<'_>> = titles
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(row, title)| {
+            rows.push(Some(row));
+            let selected = row == app.rulings_row;
+            let style = if selected { theme.selected } else { theme.text };
+            Line::styled(
+                format!("{}{title}", if selected { "> " } else { "  " }),
+                style,
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+
+    let row = app.rulings_row;
+    let mut text: Vec<Line<'_>> = Vec::new();
+    let cites: Box<dyn Fn(&crate::profile::Setting) -> bool> =
+        if let Some(r) = catalog.rulings.get(row) {
+            let ev = &r.evidence;
+            let tag = |e: crate::evidence::Evidence| format!(" [{}]", e.name(lang));
+            text.push(Line::styled(r.title.get(lang), theme.title));
+            text.push(field(
+                Msg::Court.text(lang),
+                format!("{}{}", r.court.get(lang), tag(ev.court)),
+                theme,
+            ));
+            text.push(field(
+                Msg::Date.text(lang),
+                format!("{}{}", r.date, tag(ev.date)),
+                theme,
+            ));
+            text.push(field(
+                Msg::CaseNumber.text(lang),
+                format!("{}{}", r.case_number_text(lang), tag(ev.case_number)),
+                theme,
+            ));
+            text.push(Line::raw(r.nature.name(lang)));
+            text.push(Line::raw(""));
+            text.push(Line::raw(r.feature.get(lang)));
+            text.push(Line::raw(""));
+            text.push(field(
+                Msg::Held.text(lang),
+                format!("{}{}", r.held.get(lang), tag(ev.held)),
+                theme,
+            ));
+            text.push(Line::raw(r.not_held.get(lang)));
+            text.push(field(
+                Msg::Remedy.text(lang),
+                format!("{}{}", r.remedies.get(lang), tag(ev.remedies)),
+                theme,
+            ));
+            text.push(Line::raw(format!(
+                "{}{}",
+                r.appeal.get(lang),
+                tag(ev.appeal)
+            )));
+            let laws: Vec<String> = r
+                .laws
+                .iter()
+                .filter_map(|id| catalog.law(id))
+                .map(|l| l.short_citation(lang))
+                .collect();
+            text.push(field(Msg::Law.text(lang), laws.join(", "), theme));
+            let id = r.id.clone();
+            Box::new(move |s| s.rulings.contains(&id))
+        } else if let Some(law) = catalog.laws.get(row - catalog.rulings.len()) {
+            text.push(Line::styled(law.citation(lang), theme.title));
+            if let Some(date) = &law.in_force {
+                text.push(Line::raw(date.clone()));
+            }
+            text.push(Line::raw(""));
+            text.push(Line::raw(law.summary.get(lang)));
+            let id = law.id.clone();
+            Box::new(move |s| s.laws.contains(&id))
+        } else {
+            Box::new(|_| false)
+        };
+    let citing: Vec<String> = app
+        .auditors
+        .iter()
+        .flat_map(|a| {
+            a.profile
+                .settings
+                .iter()
+                .filter(|s| cites(s))
+                .map(|s| format!("{} / {}", a.profile.app.name.get(lang), s.label.get(lang)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !citing.is_empty() {
+        text.push(Line::raw(""));
+        text.push(Line::from(Span::styled(
+            Msg::CitedBy.text(lang),
+            theme.title,
+        )));
+        text.extend(citing.into_iter().map(|c| Line::raw(format!("- {c}"))));
+    }
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .block(block(Msg::Details.text(lang), theme.title)),
+        detail,
+    );
+    Hits { list: inner, rows }
+}

@@ -1,0 +1,196 @@
+//! The guided walk-through, one finding per screen, and the summary at its end.
+
+use super::{Hits, block, field, flows_text, ruling_card};
+use crate::audit::finding_summary;
+use crate::i18n::Msg;
+use crate::text::Lang;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph, Wrap};
+
+fn step_of(lang: Lang, n: usize, m: usize) -> String {
+    match lang {
+        Lang::En => format!("step {n} of {m}"),
+        Lang::Zh => format!("第 {n} 步，共 {m} 步"),
+    }
+}
+
+pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
+    let lang = app.lang;
+    let profile = app.profile();
+    let walk = &app.walk;
+    let Some(&index) = walk.steps.get(walk.pos) else {
+        return Hits::default();
+    };
+    let [title, progress, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    let mut spans = vec![Span::styled(
+        format!(
+            "{} - {}: {}",
+            profile.app.name.get(lang),
+            Msg::Walkthrough.text(lang),
+            step_of(lang, walk.pos + 1, walk.steps.len())
+        ),
+        theme.title,
+    )];
+    if app.demo {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            format!(" {} ", Msg::Demo.text(lang)),
+            theme.demo,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), title);
+    frame.render_widget(
+        Gauge::default()
+            .gauge_style(theme.gauge)
+            .ratio(walk.pos as f64 / walk.steps.len().max(1) as f64)
+            .label(format!("{}/{}", walk.pos, walk.steps.len())),
+        progress,
+    );
+    let setting = &profile.settings[index];
+    let selection = &app.entries[app.current].selection;
+    let report = app.report();
+    let finding = report.findings.iter().find(|f| f.index == index);
+    let mut lines = vec![Line::styled(setting.label.get(lang), theme.title)];
+    if let Some(f) = finding {
+        lines.push(Line::styled(
+            f.severity.name(lang).to_uppercase(),
+            theme.severity(f.severity),
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(Msg::WhatIsExposed.text(lang), theme.title));
+    if let Some(current) = selection.current(profile, index) {
+        let option = &setting.options[current];
+        lines.push(field(
+            Msg::Now.text(lang),
+            format!(
+                "{}: {}",
+                option.label.get(lang),
+                flows_text(&option.flows, lang)
+            ),
+            theme,
+        ));
+    }
+    let rec = setting.recommended_option();
+    lines.push(field(
+        Msg::Recommended.text(lang),
+        format!("{}: {}", rec.label.get(lang), flows_text(&rec.flows, lang)),
+        theme,
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(Msg::HowToChange.text(lang), theme.title));
+    let path = if setting.path.get(lang).is_empty() {
+        "-".to_owned()
+    } else {
+        setting.path.joined(lang)
+    };
+    lines.push(Line::raw(path));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(Msg::WhyItMatters.text(lang), theme.title));
+    if let Some(f) = finding {
+        lines.push(Line::raw(finding_summary(profile, f, lang)));
+    }
+    if let Some(note) = &setting.note {
+        lines.push(Line::styled(note.get(lang), theme.dim));
+    }
+    for ruling in setting
+        .rulings
+        .iter()
+        .filter_map(|id| app.catalog.ruling(id))
+    {
+        lines.push(Line::raw(""));
+        lines.extend(ruling_card(ruling, lang, theme));
+    }
+    if let Some(f) = finding {
+        let laws: Vec<String> = f
+            .laws()
+            .iter()
+            .filter_map(|id| app.catalog.law(id))
+            .map(|l| l.short_citation(lang))
+            .collect();
+        lines.push(field(Msg::Law.text(lang), laws.join(", "), theme));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(block(Msg::Walkthrough.text(lang), theme.title)),
+        body,
+    );
+    Hits::default()
+}
+
+pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
+    let lang = app.lang;
+    let profile = app.profile();
+    let report = app.report();
+    let before = if app.walk.steps.is_empty() {
+        report.score
+    } else {
+        app.walk.score_before
+    };
+    let mut lines = vec![
+        Line::styled(
+            format!(
+                "{} - {}",
+                profile.app.name.get(lang),
+                Msg::Summary.text(lang)
+            ),
+            theme.title,
+        ),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(format!("{}: ", Msg::Score.text(lang)), theme.title),
+            Span::raw(format!(
+                "{before} ({}) -> {} ({})",
+                Msg::Before.text(lang),
+                report.score,
+                Msg::After.text(lang)
+            )),
+        ]),
+        Line::raw(""),
+        Line::styled(Msg::StillExposed.text(lang), theme.title),
+    ];
+    let open: Vec<_> = report.findings.iter().filter(|f| !f.waived()).collect();
+    if open.is_empty() {
+        lines.push(Line::styled(Msg::NothingExposed.text(lang), theme.ok));
+    }
+    for f in open {
+        let setting = &profile.settings[f.index];
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("[{}] ", f.severity.name(lang)),
+                theme.severity(f.severity),
+            ),
+            Span::raw(setting.label.get(lang)),
+            Span::styled(format!("  ({})", flows_text(f.exposes(), lang)), theme.dim),
+        ]));
+    }
+    let kept: Vec<_> = report.findings.iter().filter(|f| f.waived()).collect();
+    if !kept.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(Msg::MarkWaived.text(lang), theme.title));
+        for f in kept {
+            let reason = f.waiver.as_ref().map_or("", |w| w.reason.as_str());
+            lines.push(Line::styled(
+                format!("{}: {reason}", profile.settings[f.index].label.get(lang)),
+                theme.waived,
+            ));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(block(Msg::Summary.text(lang), theme.title)),
+        area,
+    );
+    Hits::default()
+}
