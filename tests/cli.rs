@@ -256,11 +256,19 @@ fn chinese_output() {
 #[test]
 fn the_interactive_auditor_refuses_a_pipe_and_points_to_check() {
     let env = Env::new();
-    for args in [&[][..], &["open", "wechat-read"][..], &["open", "--demo"][..]] {
+    for args in [
+        &[][..],
+        &["open", "wechat-read"][..],
+        &["open", "--demo"][..],
+    ] {
         let r = run(env.cmd().args(args));
         assert_eq!(r.code, 2, "{args:?}");
         assert!(r.stdout.is_empty(), "nothing is drawn into a pipe");
-        assert!(r.stderr.contains("needs a terminal") && r.stderr.contains("privaudit check"), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("needs a terminal") && r.stderr.contains("privaudit check"),
+            "{}",
+            r.stderr
+        );
     }
     // --state only makes sense with an app to open.
     assert_eq!(run(env.cmd().args(["open", "--state", "x.toml"])).code, 2);

@@ -1,7 +1,7 @@
 //! One app: score, counts, the settings grouped by what they expose, the detail of the
 //! selected one with its ruling card, and the exposure map.
 
-use super::{Hits, block, field, flows_text, ruling_card};
+use super::{Hits, block, colon, field, flows_text, ruling_card};
 use crate::audit::{Finding, Report, finding_summary};
 use crate::i18n::Msg;
 use crate::tui::app::{App, primary_data};
@@ -186,8 +186,9 @@ fn render_detail(
             lines.push(field(
                 Msg::Now.text(lang),
                 format!(
-                    "{}{default}: {}",
+                    "{}{default}{}{}",
                     option.label.get(lang),
+                    colon(lang),
                     flows_text(&option.flows, lang)
                 ),
                 theme,
@@ -198,7 +199,12 @@ fn render_detail(
     let rec = setting.recommended_option();
     lines.push(field(
         Msg::Recommended.text(lang),
-        format!("{}: {}", rec.label.get(lang), flows_text(&rec.flows, lang)),
+        format!(
+            "{}{}{}",
+            rec.label.get(lang),
+            colon(lang),
+            flows_text(&rec.flows, lang)
+        ),
         theme,
     ));
     let default_evidence = setting
@@ -225,7 +231,7 @@ fn render_detail(
             ));
             if let Some(w) = &f.waiver {
                 lines.push(Line::styled(
-                    format!("{}: {}", Msg::MarkWaived.text(lang), w.reason),
+                    format!("{}{}{}", Msg::MarkWaived.text(lang), colon(lang), w.reason),
                     theme.waived,
                 ));
             }
@@ -254,8 +260,13 @@ fn render_detail(
         lines.push(Line::raw(""));
         lines.push(Line::styled(Msg::Law.text(lang), theme.title));
         for law in laws.iter().filter_map(|id| app.catalog.law(id)) {
+            let colon = if lang == crate::text::Lang::Zh {
+                "："
+            } else {
+                ": "
+            };
             lines.push(Line::from(vec![
-                Span::styled(format!("{}: ", law.short_citation(lang)), theme.title),
+                Span::styled(format!("{}{colon}", law.short_citation(lang)), theme.title),
                 Span::raw(law.summary.get(lang)),
             ]));
         }
@@ -339,9 +350,10 @@ fn render_map(
     let lang = app.lang;
     let map = exposure_map(app, report);
     let audiences = &Audience::ALL[1..];
+    let centered = |text: &'static str| Cell::from(Line::from(text).centered());
     let header = Row::new(
         std::iter::once(Cell::from(Msg::DataColumn.text(lang)))
-            .chain(audiences.iter().map(|a| Cell::from(a.short_name(lang)))),
+            .chain(audiences.iter().map(|a| centered(a.short_name(lang)))),
     )
     .style(theme.title);
     let rows = map.iter().map(|(data, cells)| {
@@ -353,12 +365,21 @@ fn render_map(
                     Cell3::Unknown => ("?", theme.dim),
                     Cell3::Nothing => (".", theme.dim),
                 };
-                Cell::from(Span::styled(format!("   {mark}"), style))
+                Cell::from(Line::styled(mark, style).centered())
             })),
         )
     });
-    let widths = std::iter::once(Constraint::Length(20))
-        .chain(audiences.iter().map(|_| Constraint::Length(10)));
+    // The data column as wide as its longest name; the audiences share the rest.
+    let data_width = map
+        .iter()
+        .map(|(d, _)| unicode_width::UnicodeWidthStr::width(d.name(lang)))
+        .chain([unicode_width::UnicodeWidthStr::width(
+            Msg::DataColumn.text(lang),
+        )])
+        .max()
+        .unwrap_or(8) as u16;
+    let widths = std::iter::once(Constraint::Length(data_width))
+        .chain(audiences.iter().map(|_| Constraint::Fill(1)));
     let [table_area, legend] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(area);
     frame.render_widget(

@@ -159,6 +159,14 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// The colon between a label and its value in each language.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ": ",
+        Lang::Zh => "：",
+    }
+}
+
 /// "reading history -> friends; activity -> friends", or "shares nothing".
 pub fn flows_text(flows: &[Flow], lang: Lang) -> String {
     let shown: Vec<String> = flows
@@ -175,8 +183,9 @@ pub fn flows_text(flows: &[Flow], lang: Lang) -> String {
 
 /// "Label: value" with the label styled.
 pub fn field<'t>(label: &'t str, value: impl Into<String>, theme: &Theme) -> Line<'t> {
+    let colon = if label.is_ascii() { ": " } else { "：" };
     Line::from(vec![
-        Span::styled(format!("{label}: "), theme.title),
+        Span::styled(format!("{label}{colon}"), theme.title),
         Span::raw(value.into()),
     ])
 }

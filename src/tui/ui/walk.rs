@@ -1,6 +1,6 @@
 //! The guided walk-through, one finding per screen, and the summary at its end.
 
-use super::{Hits, block, field, flows_text, ruling_card};
+use super::{Hits, block, colon, field, flows_text, ruling_card};
 use crate::audit::finding_summary;
 use crate::i18n::Msg;
 use crate::text::Lang;
@@ -33,9 +33,10 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
     .areas(area);
     let mut spans = vec![Span::styled(
         format!(
-            "{} - {}: {}",
+            "{} - {}{}{}",
             profile.app.name.get(lang),
             Msg::Walkthrough.text(lang),
+            colon(lang),
             step_of(lang, walk.pos + 1, walk.steps.len())
         ),
         theme.title,
@@ -73,8 +74,9 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
         lines.push(field(
             Msg::Now.text(lang),
             format!(
-                "{}: {}",
+                "{}{}{}",
                 option.label.get(lang),
+                colon(lang),
                 flows_text(&option.flows, lang)
             ),
             theme,
@@ -83,7 +85,12 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
     let rec = setting.recommended_option();
     lines.push(field(
         Msg::Recommended.text(lang),
-        format!("{}: {}", rec.label.get(lang), flows_text(&rec.flows, lang)),
+        format!(
+            "{}{}{}",
+            rec.label.get(lang),
+            colon(lang),
+            flows_text(&rec.flows, lang)
+        ),
         theme,
     ));
     lines.push(Line::raw(""));
