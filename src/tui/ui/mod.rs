@@ -51,9 +51,18 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>) -> Hits {
         too_small(app, theme, frame, area);
         return Hits::default();
     }
+    // A long status (a file problem with its path) gets a second line rather than being cut.
+    let status_lines = match &app.status {
+        Some((text, _))
+            if unicode_width::UnicodeWidthStr::width(text.as_str()) > usize::from(area.width) =>
+        {
+            2
+        }
+        _ => 1,
+    };
     let [body, status, hint] = Layout::vertical([
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status_lines),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -66,7 +75,10 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>) -> Hits {
     };
     if let Some((text, problem)) = &app.status {
         let style = if *problem { theme.problem } else { theme.ok };
-        frame.render_widget(Paragraph::new(Line::styled(text.as_str(), style)), status);
+        frame.render_widget(
+            Paragraph::new(Line::styled(text.as_str(), style)).wrap(Wrap { trim: true }),
+            status,
+        );
     }
     let hint_text = match app.screen {
         Screen::Picker => Msg::FilterHint,

@@ -1,0 +1,323 @@
+//! The real binary in a real pseudo-terminal: keys typed, the screen read back through a
+//! terminal emulator (vt100), files and the terminal's modes checked afterwards.
+#![cfg(unix)]
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, SlavePty, native_pty_system};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    _master: Box<dyn MasterPty + Send>,
+    slave: Box<dyn SlavePty + Send>,
+}
+
+fn command(home: &Path, args: &[&str]) -> CommandBuilder {
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_privaudit"));
+    cmd.args(args);
+    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+    cmd.env("HOME", home);
+    cmd.env("XDG_CONFIG_HOME", home.join("config"));
+    cmd.env("XDG_DATA_HOME", home.join("data"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("LANG", "en_US.UTF-8");
+    cmd.env_remove("LC_ALL");
+    cmd.env_remove("PRIVAUDIT_TEST_PANIC");
+    cmd
+}
+
+impl Session {
+    fn start(cmd: CommandBuilder) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(40).unwrap(),
+            std::num::NonZeroU16::new(120).unwrap(),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (screen2, raw2) = (Arc::clone(&screen), Arc::clone(&raw));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                screen2.lock().unwrap().process(&buf[..n]);
+                raw2.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Session {
+            child,
+            writer,
+            screen,
+            raw,
+            _master: pair.master,
+            slave: pair.slave,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "timed out waiting for {text:?}; screen:\n{}",
+            self.contents()
+        );
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("the auditor did not exit; screen:\n{}", self.contents());
+    }
+
+    fn raw_after(&self, from: usize) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()[from..]).into_owned()
+    }
+
+    fn raw_len(&self) -> usize {
+        self.raw.lock().unwrap().len()
+    }
+
+    /// The terminal's line discipline after the auditor has gone: `stty -a` run on the
+    /// same pseudo-terminal. Raw mode left behind would show as `-icanon -echo`.
+    fn stty(&mut self) -> String {
+        let from = self.raw_len();
+        let mut cmd = CommandBuilder::new("stty");
+        cmd.arg("-a");
+        let mut child = self.slave.spawn_command(cmd).unwrap();
+        child.wait().unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        self.raw_after(from)
+    }
+}
+
+fn assert_terminal_restored(session: &mut Session, from: usize) {
+    let tail = session.raw_after(from);
+    assert!(
+        tail.contains("\x1b[?1049l"),
+        "alternate screen left: {tail:?}"
+    );
+    assert!(tail.contains("\x1b[?25h"), "cursor shown again: {tail:?}");
+    assert!(
+        tail.contains("\x1b[?1000l"),
+        "mouse capture turned off: {tail:?}"
+    );
+    let stty = session.stty();
+    assert!(
+        stty.contains(" icanon") && stty.contains(" echo "),
+        "terminal left in raw mode: {stty}"
+    );
+}
+
+fn state_file(home: &Path) -> PathBuf {
+    home.join("data/privaudit/states/wechat-read.toml")
+}
+
+#[test]
+fn walk_through_wechat_read_saves_progress_that_check_accepts() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(command(home.path(), &[]));
+    s.wait_for("Pick an app");
+    s.send("\r");
+    s.wait_for("Score 0/100");
+    s.send("w");
+    s.wait_for("step 1 of 5");
+    for step in 2..=5 {
+        s.send("d");
+        s.wait_for(&format!("step {step} of 5"));
+    }
+    s.send("d");
+    s.wait_for("Score: 0 (before) -> 100 (after)");
+    s.send("\r");
+    s.wait_for("Score 100/100");
+    let before_quit = s.raw_len();
+    s.send("qq");
+    assert_eq!(s.wait_exit(), 0);
+    assert_terminal_restored(&mut s, before_quit);
+
+    let saved = std::fs::read_to_string(state_file(home.path())).unwrap();
+    assert!(
+        saved.contains("reading-info-to-friends = \"off\""),
+        "{saved}"
+    );
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_privaudit"))
+        .args(["check", "wechat-read", "--state"])
+        .arg(state_file(home.path()))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    // Reopening resumes where the user left off.
+    let mut again = Session::start(command(home.path(), &["open", "wechat-read"]));
+    again.wait_for("Score 100/100");
+    again.send("q");
+    again.wait_for("Pick an app");
+    again.wait_for("0 exposed");
+    again.send("q");
+    assert_eq!(again.wait_exit(), 0);
+}
+
+#[test]
+fn demo_mode_writes_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(command(home.path(), &["open", "wechat-read", "--demo"]));
+    s.wait_for("DEMO");
+    s.send("wdd");
+    s.wait_for("step 3 of 5");
+    s.send("q");
+    s.wait_for("Summary");
+    s.send("e");
+    s.wait_for("Demo mode: nothing is written");
+    s.send("R");
+    s.wait_for("Reset to the app's defaults");
+    s.send("qq");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(
+        !home.path().join("data").exists(),
+        "demo mode wrote to the data directory"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(command(home.path(), &["open", "douyin"]));
+    s.wait_for("Score 0/100");
+    let from = s.raw_len();
+    let pid = s.child.process_id().unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(s.wait_exit(), 143);
+    assert_terminal_restored(&mut s, from);
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = command(home.path(), &["open", "wechat"]);
+    cmd.env("PRIVAUDIT_TEST_PANIC", "1");
+    let mut s = Session::start(cmd);
+    assert_eq!(s.wait_exit(), 101);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_terminal_restored(&mut s, 0);
+    assert!(
+        s.raw_after(0).contains("PRIVAUDIT_TEST_PANIC is set"),
+        "the panic message is shown"
+    );
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_idle_auditor_uses_no_cpu() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(command(home.path(), &["open", "douyin"]));
+    s.wait_for("Score 0/100");
+    let pid = s.child.process_id().unwrap();
+    let ticks = || {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        // Fields after the command name: utime and stime are the 12th and 13th.
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let before = ticks();
+    std::thread::sleep(Duration::from_secs(2));
+    let after = ticks();
+    // A redraw timer or busy loop would burn tens of ticks a second; waiting burns none.
+    assert!(
+        after - before <= 1,
+        "{} clock ticks used in 2 s of idling",
+        after - before
+    );
+    s.send("q");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn an_unreadable_state_is_reported_and_left_untouched() {
+    let home = tempfile::tempdir().unwrap();
+    let path = state_file(home.path());
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let garbage = "app = \"wechat-read\"\n[settings]\nprivate-reading = \"maybe\"\n";
+    std::fs::write(&path, garbage).unwrap();
+    let mut s = Session::start(command(home.path(), &["open", "wechat-read"]));
+    s.wait_for("could not be read");
+    s.wait_for("has no option `maybe`");
+    s.send("wdd");
+    s.wait_for("step 3 of 5");
+    // Walk -> summary -> dashboard -> picker (which marks the state unreadable) -> quit.
+    s.send("qqq");
+    s.wait_for("(state unreadable)");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), garbage);
+}
+
+#[test]
+fn a_bad_config_is_bad_input_before_the_screen_changes() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/privaudit/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "theme = \"neon\"\n").unwrap();
+    let mut s = Session::start(command(home.path(), &[]));
+    assert_eq!(s.wait_exit(), 2);
+    std::thread::sleep(Duration::from_millis(200));
+    let out = s.raw_after(0);
+    assert!(out.contains("config.toml:1:9"), "{out:?}");
+    assert!(
+        !out.contains("\x1b[?1049h"),
+        "the alternate screen was never entered"
+    );
+}
