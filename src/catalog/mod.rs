@@ -7,7 +7,8 @@ use crate::text::{Lang, Localized, sanitize, sanitize_multiline};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-const CATALOG_TOML: &str = include_str!("../../profiles/catalog.toml");
+/// `profiles/catalog.toml`, converted to JSON by `build.rs` (faster to parse at start-up).
+const CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
 
 /// Interim (conduct preservation) or a judgment at first instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,21 +148,33 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Parse the catalog from its TOML source.
     pub fn parse(name: &str, text: &str) -> Result<Catalog, Diagnostic> {
-        let mut catalog: Catalog =
-            toml::from_str(text).map_err(|e| diag::from_toml(name, text, &e))?;
-        for ruling in &mut catalog.rulings {
+        let catalog: Catalog = toml::from_str(text).map_err(|e| diag::from_toml(name, text, &e))?;
+        catalog.checked(name)
+    }
+
+    /// Parse the catalog from the JSON that `build.rs` made of the TOML.
+    pub fn parse_json(name: &str, text: &str) -> Result<Catalog, Diagnostic> {
+        let catalog: Catalog = serde_json::from_str(text)
+            .map_err(|e| Diagnostic::at_line(name, e.line(), Some(e.column()), e.to_string()))?;
+        catalog.checked(name)
+    }
+
+    /// Sanitise the free-form lists and check that every cited law exists.
+    fn checked(mut self, name: &str) -> Result<Catalog, Diagnostic> {
+        for ruling in &mut self.rulings {
             ruling.sources = ruling.sources.iter().map(|s| sanitize(s)).collect();
         }
-        for ruling in &catalog.rulings {
-            if let Some(missing) = ruling.laws.iter().find(|l| catalog.law(l).is_none()) {
+        for ruling in &self.rulings {
+            if let Some(missing) = ruling.laws.iter().find(|l| self.law(l).is_none()) {
                 return Err(Diagnostic::whole_file(
                     name,
                     format!("ruling {} cites unknown law {missing}", ruling.id),
                 ));
             }
         }
-        Ok(catalog)
+        Ok(self)
     }
 
     pub fn ruling(&self, id: &str) -> Option<&Ruling> {
@@ -178,7 +191,7 @@ impl Catalog {
 pub fn builtin() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        Catalog::parse("profiles/catalog.toml", CATALOG_TOML)
+        Catalog::parse_json("profiles/catalog.toml", CATALOG_JSON)
             .unwrap_or_else(|d| panic!("embedded catalog is invalid: {d}"))
     })
 }
@@ -210,6 +223,14 @@ mod tests {
         assert!(tianjin.case_number.is_none());
         assert!(tianjin.case_number_unknown.is_some());
         assert_eq!(tianjin.nature, Nature::Interim);
+    }
+
+    #[test]
+    fn the_toml_source_and_the_embedded_json_agree() {
+        let toml_text = include_str!("../../profiles/catalog.toml");
+        let from_toml = Catalog::parse("profiles/catalog.toml", toml_text).unwrap();
+        let as_json = |c: &Catalog| serde_json::to_value(c).unwrap();
+        assert_eq!(as_json(&from_toml), as_json(builtin()));
     }
 
     #[test]
