@@ -8,7 +8,6 @@
 use privaudit::catalog;
 use privaudit::date::Date;
 use privaudit::registry::builtin_profiles;
-use privaudit::state::Selection;
 use privaudit::text::Lang;
 use privaudit::tui::app::{App, Entry};
 use privaudit::tui::theme::Theme;
@@ -26,14 +25,7 @@ fn app(lang: Lang) -> App<'static> {
             .unwrap()
             .into_boxed_slice(),
     );
-    let entries = profiles
-        .iter()
-        .map(|p| Entry {
-            selection: Selection::defaults(p),
-            state_path: None,
-            load_error: None,
-        })
-        .collect();
+    let entries = profiles.iter().map(Entry::defaults).collect();
     let mut app = App::new(
         catalog::builtin(),
         profiles,

@@ -20,14 +20,7 @@ fn profiles() -> &'static [Profile] {
 
 fn app(demo: bool) -> App<'static> {
     let profiles = profiles();
-    let entries = profiles
-        .iter()
-        .map(|p| Entry {
-            selection: Selection::defaults(p),
-            state_path: None,
-            load_error: None,
-        })
-        .collect();
+    let entries = profiles.iter().map(Entry::defaults).collect();
     App::new(
         catalog::builtin(),
         profiles,

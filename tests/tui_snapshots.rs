@@ -5,7 +5,6 @@ use privaudit::catalog;
 use privaudit::date::Date;
 use privaudit::profile::Profile;
 use privaudit::registry::builtin_profiles;
-use privaudit::state::Selection;
 use privaudit::text::Lang;
 use privaudit::tui::app::{Action, App, Entry};
 use privaudit::tui::theme::Theme;
@@ -25,14 +24,7 @@ fn profiles() -> &'static [Profile] {
 
 fn app(lang: Lang) -> App<'static> {
     let profiles = profiles();
-    let entries = profiles
-        .iter()
-        .map(|p| Entry {
-            selection: Selection::defaults(p),
-            state_path: None,
-            load_error: None,
-        })
-        .collect();
+    let entries = profiles.iter().map(Entry::defaults).collect();
     App::new(
         catalog::builtin(),
         profiles,

@@ -87,6 +87,17 @@ pub struct Entry {
     pub load_error: Option<String>,
 }
 
+impl Entry {
+    /// A new account at the app's defaults, kept nowhere (demo mode, tests).
+    pub fn defaults(profile: &Profile) -> Entry {
+        Entry {
+            selection: Selection::defaults(profile),
+            state_path: None,
+            load_error: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Walk {
     /// Setting indices, most severe first, fixed when the walk starts.

@@ -16,7 +16,6 @@ use crate::i18n::Msg;
 use crate::profile::Profile;
 use crate::registry;
 use crate::report::{Checked, Style, markdown};
-use crate::state::Selection;
 use crate::state::store::{self, Loaded};
 use crate::text::Lang;
 use app::{Action, App, Effect, Entry};
@@ -123,11 +122,7 @@ fn load_profiles(
 /// The saved state of an app (or `--state` for the one opened); in demo mode, defaults and
 /// no file at all.
 fn load_entry(profile: &Profile, options: &Options, opened: bool) -> Entry {
-    let defaults = Entry {
-        selection: Selection::defaults(profile),
-        state_path: None,
-        load_error: None,
-    };
+    let defaults = Entry::defaults(profile);
     if options.demo {
         return defaults;
     }

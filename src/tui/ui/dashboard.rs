@@ -1,7 +1,7 @@
 //! One app: score, counts, the settings grouped by what they expose, the detail of the
 //! selected one with its ruling card, and the exposure map.
 
-use super::{Hits, block, colon, field, flows_text, ruling_card};
+use super::{Hits, block, colon, field, now_and_recommended, ruling_card, title_line};
 use crate::audit::{Finding, Report, finding_summary};
 use crate::i18n::Msg;
 use crate::tui::app::{App, primary_data};
@@ -43,23 +43,13 @@ pub fn render_header(
         Constraint::Length(1),
     ])
     .areas(area);
-    let mut spans = vec![Span::styled(
-        format!(
-            "{} {} ({})",
-            profile.app.name.get(lang),
-            profile.app.version,
-            profile.app.id
-        ),
-        theme.title,
-    )];
-    if app.demo {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(
-            format!(" {} ", Msg::Demo.text(lang)),
-            theme.demo,
-        ));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), title);
+    let text = format!(
+        "{} {} ({})",
+        profile.app.name.get(lang),
+        profile.app.version,
+        profile.app.id
+    );
+    frame.render_widget(Paragraph::new(title_line(app, text, theme)), title);
     frame.render_widget(
         Gauge::default()
             .gauge_style(theme.gauge)
@@ -175,38 +165,7 @@ fn render_detail(
             theme,
         ));
     }
-    match selection.current(profile, index) {
-        Some(current) => {
-            let option = &setting.options[current];
-            let default = if selection.chosen[index].is_none() {
-                format!(" ({})", Msg::DefaultMark.text(lang))
-            } else {
-                String::new()
-            };
-            lines.push(field(
-                Msg::Now.text(lang),
-                format!(
-                    "{}{default}{}{}",
-                    option.label.get(lang),
-                    colon(lang),
-                    flows_text(&option.flows, lang)
-                ),
-                theme,
-            ));
-        }
-        None => lines.push(Line::styled(Msg::NotAssessed.text(lang), theme.dim)),
-    }
-    let rec = setting.recommended_option();
-    lines.push(field(
-        Msg::Recommended.text(lang),
-        format!(
-            "{}{}{}",
-            rec.label.get(lang),
-            colon(lang),
-            flows_text(&rec.flows, lang)
-        ),
-        theme,
-    ));
+    lines.extend(now_and_recommended(app, index, theme));
     let default_evidence = setting
         .evidence
         .default

@@ -171,6 +171,62 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// A screen's title, with the DEMO badge in demo mode.
+pub fn title_line(app: &App<'_>, text: String, theme: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(text, theme.title)];
+    if app.demo {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            format!(" {} ", Msg::Demo.text(app.lang)),
+            theme.demo,
+        ));
+    }
+    Line::from(spans)
+}
+
+/// What setting `index` of the open app sends now (or that its value is unknown), and
+/// what the recommended option would send.
+pub fn now_and_recommended(app: &App<'_>, index: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let profile = app.profile();
+    let setting = &profile.settings[index];
+    let selection = &app.entries[app.current].selection;
+    let mut lines = Vec::new();
+    match selection.current(profile, index) {
+        Some(current) => {
+            let option = &setting.options[current];
+            let default = if selection.chosen[index].is_none() {
+                format!(" ({})", Msg::DefaultMark.text(lang))
+            } else {
+                String::new()
+            };
+            lines.push(field(
+                Msg::Now.text(lang),
+                format!(
+                    "{}{default}{}{}",
+                    option.label.get(lang),
+                    colon(lang),
+                    flows_text(&option.flows, lang)
+                ),
+                theme,
+            ));
+        }
+        None => lines.push(Line::styled(Msg::NotAssessed.text(lang), theme.dim)),
+    }
+    let rec = setting.recommended_option();
+    lines.push(field(
+        Msg::Recommended.text(lang),
+        format!(
+            "{}{}{}",
+            rec.label.get(lang),
+            colon(lang),
+            flows_text(&rec.flows, lang)
+        ),
+        theme,
+    ));
+    lines
+}
+
 /// The colon between a label and its value in each language.
 pub fn colon(lang: Lang) -> &'static str {
     match lang {
@@ -194,7 +250,7 @@ pub fn flows_text(flows: &[Flow], lang: Lang) -> String {
 }
 
 /// "Label: value" with the label styled.
-pub fn field<'t>(label: &'t str, value: impl Into<String>, theme: &Theme) -> Line<'t> {
+pub fn field<'t>(label: &str, value: impl Into<String>, theme: &Theme) -> Line<'t> {
     let colon = if label.is_ascii() { ": " } else { "：" };
     Line::from(vec![
         Span::styled(format!("{label}{colon}"), theme.title),

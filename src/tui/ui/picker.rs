@@ -1,7 +1,7 @@
 //! The profile picker: each app in both languages, its version, and how many settings
 //! expose data now.
 
-use super::{Hits, block};
+use super::{Hits, block, title_line};
 use crate::i18n::Msg;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -21,22 +21,16 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     } else {
         String::new()
     };
-    let mut title = vec![Span::styled(
+    let mut title = title_line(
+        app,
         format!("privaudit - {}", Msg::PickerTitle.text(lang)),
-        theme.title,
-    )];
-    if app.demo {
-        title.push(Span::raw("  "));
-        title.push(Span::styled(
-            format!(" {} ", Msg::Demo.text(lang)),
-            theme.demo,
-        ));
-    }
+        theme,
+    );
     if !filter.is_empty() {
-        title.push(Span::raw("  "));
-        title.push(Span::raw(filter));
+        title.spans.push(Span::raw("  "));
+        title.spans.push(Span::raw(filter));
     }
-    frame.render_widget(Paragraph::new(Line::from(title)), filter_area);
+    frame.render_widget(Paragraph::new(title), filter_area);
 
     let rows = app.filtered();
     let inner = block("", theme.title).inner(list_area);

@@ -1,6 +1,6 @@
 //! The guided walk-through, one finding per screen, and the summary at its end.
 
-use super::{Hits, block, colon, field, flows_text, ruling_card};
+use super::{Hits, block, colon, field, flows_text, now_and_recommended, ruling_card, title_line};
 use crate::audit::finding_summary;
 use crate::i18n::Msg;
 use crate::text::Lang;
@@ -31,24 +31,14 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
         Constraint::Min(1),
     ])
     .areas(area);
-    let mut spans = vec![Span::styled(
-        format!(
-            "{} - {}{}{}",
-            profile.app.name.get(lang),
-            Msg::Walkthrough.text(lang),
-            colon(lang),
-            step_of(lang, walk.pos + 1, walk.steps.len())
-        ),
-        theme.title,
-    )];
-    if app.demo {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(
-            format!(" {} ", Msg::Demo.text(lang)),
-            theme.demo,
-        ));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), title);
+    let text = format!(
+        "{} - {}{}{}",
+        profile.app.name.get(lang),
+        Msg::Walkthrough.text(lang),
+        colon(lang),
+        step_of(lang, walk.pos + 1, walk.steps.len())
+    );
+    frame.render_widget(Paragraph::new(title_line(app, text, theme)), title);
     frame.render_widget(
         Gauge::default()
             .gauge_style(theme.gauge)
@@ -57,7 +47,6 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
         progress,
     );
     let setting = &profile.settings[index];
-    let selection = &app.entries[app.current].selection;
     let report = app.report();
     let finding = report.findings.iter().find(|f| f.index == index);
     let mut lines = vec![Line::styled(setting.label.get(lang), theme.title)];
@@ -69,30 +58,7 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(Msg::WhatIsExposed.text(lang), theme.title));
-    if let Some(current) = selection.current(profile, index) {
-        let option = &setting.options[current];
-        lines.push(field(
-            Msg::Now.text(lang),
-            format!(
-                "{}{}{}",
-                option.label.get(lang),
-                colon(lang),
-                flows_text(&option.flows, lang)
-            ),
-            theme,
-        ));
-    }
-    let rec = setting.recommended_option();
-    lines.push(field(
-        Msg::Recommended.text(lang),
-        format!(
-            "{}{}{}",
-            rec.label.get(lang),
-            colon(lang),
-            flows_text(&rec.flows, lang)
-        ),
-        theme,
-    ));
+    lines.extend(now_and_recommended(app, index, theme));
     lines.push(Line::raw(""));
     lines.push(Line::styled(Msg::HowToChange.text(lang), theme.title));
     let path = if setting.path.get(lang).is_empty() {
