@@ -18,6 +18,7 @@ use crate::registry;
 use crate::report::{Checked, Style, markdown};
 use crate::state::store::{self, Loaded};
 use crate::text::Lang;
+use anyhow::Context;
 use app::{Action, App, Effect, Entry};
 use crossterm::event::{Event, KeyEventKind};
 use std::path::PathBuf;
@@ -86,7 +87,7 @@ pub fn run(options: &Options) -> Outcome {
         Ok(()) => Outcome::Pass,
         Err(e) => {
             drop(guard);
-            eprintln!("privaudit: error: {e}");
+            eprintln!("privaudit: error: {e:#}");
             Outcome::BadInput
         }
     }
@@ -153,14 +154,15 @@ fn load_entry(profile: &Profile, options: &Options, opened: bool) -> Entry {
 
 /// Draw, wait for an event, act; redraw only when something changed. Blocking on the next
 /// event means an idle auditor uses no CPU.
-fn event_loop(guard: &mut TerminalGuard, app: &mut App<'_>, theme: &Theme) -> std::io::Result<()> {
+fn event_loop(guard: &mut TerminalGuard, app: &mut App<'_>, theme: &Theme) -> anyhow::Result<()> {
     let mut hits = ui::Hits::default();
     let mut dirty = true;
     loop {
         if dirty {
             guard
                 .terminal
-                .draw(|frame| hits = ui::render(app, theme, frame))?;
+                .draw(|frame| hits = ui::render(app, theme, frame))
+                .context("drawing the screen")?;
             dirty = false;
             // Lets the pseudo-terminal tests check that a panic restores the terminal;
             // debug builds only.
@@ -169,7 +171,7 @@ fn event_loop(guard: &mut TerminalGuard, app: &mut App<'_>, theme: &Theme) -> st
                 panic!("PRIVAUDIT_TEST_PANIC is set");
             }
         }
-        let action = match crossterm::event::read()? {
+        let action = match crossterm::event::read().context("reading the terminal")? {
             Event::Key(key) if key.kind == KeyEventKind::Press => keys::action_for_key(app, key),
             Event::Mouse(mouse) => keys::action_for_mouse(&hits, mouse),
             Event::Resize(..) => {
@@ -183,7 +185,7 @@ fn event_loop(guard: &mut TerminalGuard, app: &mut App<'_>, theme: &Theme) -> st
         match app.update(action) {
             Effect::None => {}
             Effect::Quit => return Ok(()),
-            Effect::Suspend => guard.suspend()?,
+            Effect::Suspend => guard.suspend().context("suspending and resuming")?,
             Effect::Save => save(app),
             Effect::Export => export(app),
         }
