@@ -222,19 +222,62 @@ fn demo_mode_writes_nothing() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
+fn signals_restore_the_terminal() {
+    for (signal, code) in [("TERM", 143), ("INT", 130), ("HUP", 129)] {
+        let home = tempfile::tempdir().unwrap();
+        let mut s = Session::start(command(home.path(), &["open", "douyin"]));
+        s.wait_for("Score 0/100");
+        let from = s.raw_len();
+        let pid = s.child.process_id().unwrap();
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        assert_eq!(s.wait_exit(), code, "SIG{signal}");
+        assert_terminal_restored(&mut s, from);
+    }
+}
+
+#[test]
+fn a_mouse_click_selects_a_row() {
     let home = tempfile::tempdir().unwrap();
-    let mut s = Session::start(command(home.path(), &["open", "douyin"]));
-    s.wait_for("Score 0/100");
-    let from = s.raw_len();
-    let pid = s.child.process_id().unwrap();
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert_eq!(s.wait_exit(), 143);
-    assert_terminal_restored(&mut s, from);
+    let mut s = Session::start(command(home.path(), &[]));
+    s.wait_for("Pick an app");
+    // The list's first row is screen line 3 (1-based); Douyin is the second row. An SGR
+    // mouse report: press and release of the left button at column 6, row 4.
+    s.send("\x1b[<0;6;4M\x1b[<0;6;4m");
+    s.wait_for("> Douyin");
+    s.send("\r");
+    s.wait_for("Douyin recent build (douyin)");
+    s.send("qq");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn the_config_file_sets_language_theme_and_mouse() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/privaudit/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "lang = \"zh\"\ntheme = \"high-contrast\"\nmouse = false\n",
+    )
+    .unwrap();
+    let mut s = Session::start(command(home.path(), &[]));
+    s.wait_for("选择应用");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    let out = s.raw_after(0);
+    assert!(
+        !out.contains("\x1b[?1000h"),
+        "mouse capture stays off when the config says so"
+    );
+    // --lang wins over the config.
+    let mut s = Session::start(command(home.path(), &["open", "--lang", "en"]));
+    s.wait_for("Pick an app");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
 }
 
 #[test]
