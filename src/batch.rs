@@ -22,14 +22,18 @@ pub enum StateInput {
 }
 
 impl StateInput {
-    /// The name reports give the state: the file path, or `source:line`.
+    /// The name reports give the state: the file path, or `source:line`. File names are
+    /// untrusted text too (a state directory may hold a file named with escape sequences),
+    /// so they are made safe here, where they enter the reports.
     pub fn name(&self) -> String {
         match self {
             StateInput::File(path) => match path.to_str() {
-                Some(name) => name.to_owned(),
-                None => path.display().to_string(),
+                Some(name) => crate::text::sanitize(name),
+                None => crate::text::sanitize(&path.display().to_string()),
             },
-            StateInput::JsonLine { source, line, .. } => format!("{source}:{line}"),
+            StateInput::JsonLine { source, line, .. } => {
+                crate::text::sanitize(&format!("{source}:{line}"))
+            }
         }
     }
 

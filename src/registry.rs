@@ -59,7 +59,14 @@ pub fn user_profile_dir() -> Option<PathBuf> {
 /// Load a profile from a file.
 pub fn load_profile_file(path: &Path, catalog: &Catalog) -> Result<Profile, Vec<Diagnostic>> {
     let source = read_text_file(path).map_err(|d| vec![d])?;
-    parse_profile(&source, catalog, &source.name.clone(), false)
+    // The origin is shown in reports (JSON `profile`, SARIF locations): a path from the
+    // command line or the config directory, made safe like any other input text.
+    parse_profile(
+        &source,
+        catalog,
+        &crate::text::sanitize(&source.name),
+        false,
+    )
 }
 
 /// Does this command-line word name a file rather than an app id?

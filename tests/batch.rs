@@ -396,3 +396,37 @@ fn json_lines_from_the_finding_cache_equal_the_freshly_rendered_json_document() 
         assert_eq!(doc["reports"].as_array().unwrap(), &jsonl, "{lang}");
     }
 }
+
+#[test]
+fn hostile_state_file_names_are_made_visible_in_every_format() {
+    let env = Env::new();
+    env.file("evil/\u{1b}[2J\u{7}.toml", state_toml(1));
+    let dir = env.path("evil");
+    for format in ["text", "jsonl", "json", "markdown", "junit", "sarif"] {
+        let r = run(env.cmd().args([
+            "check",
+            "--state-dir",
+            dir.to_str().unwrap(),
+            "--format",
+            format,
+            "--color",
+            "never",
+        ]));
+        assert!(
+            !r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'),
+            "{format}: {:?}",
+            r.stdout
+        );
+        assert!(
+            !r.stdout.contains("\\u001b"),
+            "{format}: escaped, not made visible"
+        );
+        // Markdown escapes the brackets as well, so they cannot start a link.
+        let visible = if format == "markdown" {
+            "^\\[\\[2J^G"
+        } else {
+            "^[[2J^G"
+        };
+        assert!(r.stdout.contains(visible), "{format}: {}", r.stdout);
+    }
+}

@@ -55,11 +55,7 @@ pub fn finding_message(
 /// What is exposed to whom, whether by default, and what the recommendation changes.
 pub fn finding_summary(profile: &Profile, finding: &Finding, lang: Lang) -> String {
     let setting = &profile.settings[finding.index];
-    let option_label = |id: &str| {
-        setting.option_index(id).map_or(id.to_owned(), |i| {
-            setting.options[i].label.get(lang).to_owned()
-        })
-    };
+    let option_label = |id| setting.option_label(id, lang);
     let data = join(finding.data().iter().map(|d| d.name(lang)), lang);
     let audiences = join(finding.audiences().iter().map(|a| a.name(lang)), lang);
     let current = option_label(finding.current);

@@ -109,6 +109,12 @@ impl Setting {
         self.options.iter().position(|o| o.id == id)
     }
 
+    /// An option's label, or its id if the setting has no such option.
+    pub fn option_label<'s>(&'s self, id: &'s str, lang: Lang) -> &'s str {
+        self.option_index(id)
+            .map_or(id, |i| self.options[i].label.get(lang))
+    }
+
     pub fn default_option(&self) -> Option<&SettingOption> {
         self.default.map(|i| &self.options[i])
     }

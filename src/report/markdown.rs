@@ -73,12 +73,7 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
     }
     for f in open {
         let setting = &profile.settings[f.index];
-        let option = |id: &str| {
-            setting
-                .option_index(id)
-                .map_or(id, |i| setting.options[i].label.get(lang))
-                .to_owned()
-        };
+        let option = |id| setting.option_label(id, lang);
         let by_default = if f.by_default {
             w(", app default", "，应用默认")
         } else {
@@ -94,8 +89,8 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
             out,
             "  - {}“{}” → “{}”",
             w("Change: ", "修改："),
-            escape(&option(f.current)),
-            escape(&option(f.recommended))
+            escape(option(f.current)),
+            escape(option(f.recommended))
         );
         if !setting.path.get(lang).is_empty() {
             let _ = writeln!(

@@ -101,12 +101,7 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         let _ = writeln!(out, "\n{}", p.paint(color, &heading));
         for f in findings {
             let setting = &profile.settings[f.index];
-            let option = |id: &str| {
-                setting
-                    .option_index(id)
-                    .map_or(id, |i| setting.options[i].label.get(lang))
-                    .to_owned()
-            };
+            let option = |id| setting.option_label(id, lang);
             let _ = writeln!(
                 out,
                 "- {} [{}]",

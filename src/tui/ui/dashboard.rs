@@ -1,7 +1,7 @@
 //! One app: score, counts, the settings grouped by what they expose, the detail of the
 //! selected one with its ruling card, and the exposure map.
 
-use super::{Hits, block, colon, field, now_and_recommended, ruling_card, title_line};
+use super::{Hits, block, colon, field, grounds, now_and_recommended, title_line};
 use crate::audit::{Finding, Report, finding_summary};
 use crate::i18n::Msg;
 use crate::tui::app::{App, primary_data};
@@ -200,36 +200,11 @@ fn render_detail(
         }
         None => {}
     }
-    if let Some(note) = &setting.note {
-        lines.push(Line::styled(note.get(lang), theme.dim));
-    }
-    for ruling in setting
-        .rulings
-        .iter()
-        .filter_map(|id| app.catalog.ruling(id))
-    {
-        lines.push(Line::raw(""));
-        lines.extend(ruling_card(ruling, lang, theme));
-    }
-    let laws: Vec<_> = match finding_for(report, index) {
-        Some(f) => f.laws().to_vec(),
-        None => setting.laws.clone(),
+    let laws = match finding_for(report, index) {
+        Some(f) => f.laws(),
+        None => &setting.laws,
     };
-    if !laws.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(Msg::Law.text(lang), theme.title));
-        for law in laws.iter().filter_map(|id| app.catalog.law(id)) {
-            let colon = if lang == crate::text::Lang::Zh {
-                "："
-            } else {
-                ": "
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{}{colon}", law.short_citation(lang)), theme.title),
-                Span::raw(law.summary.get(lang)),
-            ]));
-        }
-    }
+    lines.extend(grounds(app, index, laws, theme));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })

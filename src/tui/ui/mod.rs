@@ -227,6 +227,39 @@ pub fn now_and_recommended(app: &App<'_>, index: usize, theme: &Theme) -> Vec<Li
     lines
 }
 
+/// Why a setting matters beyond the finding itself: the profile's note, a ruling card per
+/// ruling it cites, and each article (`laws`) with its summary.
+pub fn grounds<'a>(app: &App<'a>, index: usize, laws: &[String], theme: &Theme) -> Vec<Line<'a>> {
+    let lang = app.lang;
+    let setting = &app.profile().settings[index];
+    let mut lines = Vec::new();
+    if let Some(note) = &setting.note {
+        lines.push(Line::styled(note.get(lang), theme.dim));
+    }
+    for ruling in setting
+        .rulings
+        .iter()
+        .filter_map(|id| app.catalog.ruling(id))
+    {
+        lines.push(Line::raw(""));
+        lines.extend(ruling_card(ruling, lang, theme));
+    }
+    if !laws.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(Msg::Law.text(lang), theme.title));
+        for law in laws.iter().filter_map(|id| app.catalog.law(id)) {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{}{}", law.short_citation(lang), colon(lang)),
+                    theme.title,
+                ),
+                Span::raw(law.summary.get(lang)),
+            ]));
+        }
+    }
+    lines
+}
+
 /// The colon between a label and its value in each language.
 pub fn colon(lang: Lang) -> &'static str {
     match lang {

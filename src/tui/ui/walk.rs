@@ -1,6 +1,6 @@
 //! The guided walk-through, one finding per screen, and the summary at its end.
 
-use super::{Hits, block, colon, field, flows_text, now_and_recommended, ruling_card, title_line};
+use super::{Hits, block, colon, flows_text, grounds, now_and_recommended, title_line};
 use crate::audit::finding_summary;
 use crate::i18n::Msg;
 use crate::text::Lang;
@@ -72,26 +72,8 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
     if let Some(f) = finding {
         lines.push(Line::raw(finding_summary(profile, f, lang)));
     }
-    if let Some(note) = &setting.note {
-        lines.push(Line::styled(note.get(lang), theme.dim));
-    }
-    for ruling in setting
-        .rulings
-        .iter()
-        .filter_map(|id| app.catalog.ruling(id))
-    {
-        lines.push(Line::raw(""));
-        lines.extend(ruling_card(ruling, lang, theme));
-    }
-    if let Some(f) = finding {
-        let laws: Vec<String> = f
-            .laws()
-            .iter()
-            .filter_map(|id| app.catalog.law(id))
-            .map(|l| l.short_citation(lang))
-            .collect();
-        lines.push(field(Msg::Law.text(lang), laws.join(", "), theme));
-    }
+    let laws = finding.map_or(&setting.laws[..], |f| f.laws());
+    lines.extend(grounds(app, index, laws, theme));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
