@@ -1,34 +1,16 @@
 //! The auditor's update logic, driven without a terminal: actions in, state and effects out.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use privaudit::catalog;
 use privaudit::date::Date;
-use privaudit::profile::Profile;
-use privaudit::registry::builtin_profiles;
 use privaudit::state::Selection;
 use privaudit::text::Lang;
-use privaudit::tui::app::{Action, App, Effect, Entry, Overlay, Screen};
+use privaudit::tui::app::{Action, App, Effect, Overlay, Screen};
 use privaudit::tui::keys::action_for_key;
 
-fn profiles() -> &'static [Profile] {
-    Box::leak(
-        builtin_profiles(catalog::builtin())
-            .unwrap()
-            .into_boxed_slice(),
-    )
-}
-
 fn app(demo: bool) -> App<'static> {
-    let profiles = profiles();
-    let entries = profiles.iter().map(Entry::defaults).collect();
-    App::new(
-        catalog::builtin(),
-        profiles,
-        entries,
-        Lang::En,
-        demo,
-        Date::new(2026, 11, 23).unwrap(),
-    )
+    common::tui_app(Lang::En, demo)
 }
 
 fn press(app: &mut App<'_>, keys: &str) -> Vec<Effect> {

@@ -1,12 +1,10 @@
 //! Every screen drawn with ratatui's TestBackend, in English and Chinese, small and large,
 //! compared with the snapshots under tests/snapshots/.
 
-use privaudit::catalog;
-use privaudit::date::Date;
-use privaudit::profile::Profile;
-use privaudit::registry::builtin_profiles;
+mod common;
+
 use privaudit::text::Lang;
-use privaudit::tui::app::{Action, App, Entry};
+use privaudit::tui::app::{Action, App};
 use privaudit::tui::theme::Theme;
 use privaudit::tui::ui;
 use ratatui::Terminal;
@@ -14,25 +12,8 @@ use ratatui::backend::TestBackend;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
-fn profiles() -> &'static [Profile] {
-    Box::leak(
-        builtin_profiles(catalog::builtin())
-            .unwrap()
-            .into_boxed_slice(),
-    )
-}
-
 fn app(lang: Lang) -> App<'static> {
-    let profiles = profiles();
-    let entries = profiles.iter().map(Entry::defaults).collect();
-    App::new(
-        catalog::builtin(),
-        profiles,
-        entries,
-        lang,
-        false,
-        Date::new(2026, 11, 23).unwrap(),
-    )
+    common::tui_app(lang, false)
 }
 
 fn draw(app: &App<'_>, width: u16, height: u16) -> Terminal<TestBackend> {

@@ -81,3 +81,24 @@ pub fn line_after(text: &str, after: &str, needle: &str) -> usize {
         .map(|(i, _)| i + 1)
         .expect("needle line")
 }
+
+/// The interactive auditor over the built-in profiles at their defaults, on a fixed date,
+/// saving nowhere. Leaked so tests can hold it freely.
+pub fn tui_app(lang: privaudit::text::Lang, demo: bool) -> privaudit::tui::app::App<'static> {
+    use privaudit::tui::app::{App, Entry};
+    let profiles = Box::leak(
+        privaudit::registry::builtin_profiles(privaudit::catalog::builtin())
+            .unwrap()
+            .into_boxed_slice(),
+    );
+    let entries = profiles.iter().map(Entry::defaults).collect();
+    let today = privaudit::date::Date::new(2026, 11, 23).unwrap();
+    App::new(
+        privaudit::catalog::builtin(),
+        profiles,
+        entries,
+        lang,
+        demo,
+        today,
+    )
+}
