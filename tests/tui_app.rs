@@ -229,3 +229,19 @@ fn changing_a_setting_cycles_its_options_and_fixing_takes_the_recommendation() {
             .all(|f| f.setting != "local-feed")
     );
 }
+
+#[test]
+fn page_keys_scroll_the_details_and_a_new_selection_starts_at_the_top() {
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(app.detail_scroll, 10);
+    key(&mut app, KeyCode::PageUp);
+    assert_eq!(app.detail_scroll, 5);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(
+        app.detail_scroll, 0,
+        "another setting's details start at the top"
+    );
+}

@@ -42,6 +42,9 @@ pub enum Action {
     Down,
     Top,
     Bottom,
+    /// Scroll the detail text (PageDown / PageUp).
+    ScrollDown,
+    ScrollUp,
     Open,
     Back,
     Quit,
@@ -126,6 +129,9 @@ pub struct App<'a> {
     pub walk: Walk,
     pub rulings_row: usize,
     rulings_return: Screen,
+    /// How far the detail text (dashboard detail, walk step, rulings detail) is scrolled;
+    /// back to the top whenever what it shows changes.
+    pub detail_scroll: u16,
     /// A line for the status bar, and whether it reports a problem.
     pub status: Option<(String, bool)>,
     pub today: Date,
@@ -159,6 +165,7 @@ impl<'a> App<'a> {
             walk: Walk::default(),
             rulings_row: 0,
             rulings_return: Screen::Picker,
+            detail_scroll: 0,
             status: None,
             today,
             order: Vec::new(),
@@ -246,6 +253,19 @@ impl<'a> App<'a> {
             }
             _ => {}
         }
+        match action {
+            Action::ScrollDown => {
+                self.detail_scroll = self.detail_scroll.saturating_add(5);
+                return Effect::None;
+            }
+            Action::ScrollUp => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(5);
+                return Effect::None;
+            }
+            _ => {}
+        }
+        // Anything else may change what the detail text shows: start it from the top.
+        self.detail_scroll = 0;
         match self.screen {
             Screen::Picker => self.update_picker(action),
             Screen::Dashboard => self.update_dashboard(action),

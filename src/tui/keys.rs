@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 pub const HELP: &[(&str, &str, &str)] = &[
     ("Up/Down j/k", "move", "移动"),
     ("Home/End g/G", "first / last", "第一项 / 最后一项"),
+    ("PgDn/PgUp", "scroll the details", "滚动详情"),
     ("Enter", "open", "打开"),
     (
         "q Esc",
@@ -71,6 +72,8 @@ pub fn action_for_key(app: &App<'_>, key: KeyEvent) -> Option<Action> {
         KeyCode::Down | KeyCode::Char('j') => Action::Down,
         KeyCode::Up => Action::Up,
         KeyCode::Home | KeyCode::Char('g') => Action::Top,
+        KeyCode::PageDown => Action::ScrollDown,
+        KeyCode::PageUp => Action::ScrollUp,
         KeyCode::End | KeyCode::Char('G') => Action::Bottom,
         KeyCode::Enter => Action::Open,
         KeyCode::Esc | KeyCode::Char('q') => Action::Back,

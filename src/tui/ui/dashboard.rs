@@ -208,6 +208,7 @@ fn render_detail(
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
+            .scroll((app.detail_scroll, 0))
             .block(block(Msg::Details.text(lang), theme.title)),
         area,
     );

@@ -129,6 +129,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     frame.render_widget(
         Paragraph::new(text)
             .wrap(Wrap { trim: true })
+            .scroll((app.detail_scroll, 0))
             .block(block(Msg::Details.text(lang), theme.title)),
         detail,
     );

@@ -77,6 +77,7 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
+            .scroll((app.detail_scroll, 0))
             .block(block(Msg::Walkthrough.text(lang), theme.title)),
         body,
     );
