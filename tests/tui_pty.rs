@@ -165,6 +165,17 @@ fn walk_through_wechat_read_saves_progress_that_check_accepts() {
     }
     s.send("d");
     s.wait_for("Score: 0 (before) -> 100 (after)");
+    s.send("e");
+    s.wait_for("Checklist written to");
+    let checklist = home
+        .path()
+        .join("data/privaudit/exports/wechat-read-checklist.md");
+    let text = std::fs::read_to_string(&checklist).unwrap();
+    assert!(
+        text.starts_with("# privaudit checklist: WeChat Read 3.3.0"),
+        "{text}"
+    );
+    assert!(text.contains("Nothing left to change."), "{text}");
     s.send("\r");
     s.wait_for("Score 100/100");
     let before_quit = s.raw_len();
