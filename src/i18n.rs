@@ -80,6 +80,7 @@ messages! {
     StepsDone => "All steps done", "全部步骤已完成";
     Before => "before", "之前";
     After => "after", "之后";
+    ProfileSkipped => "A user profile could not be read and is left out", "有一个用户档案无法读取，已略过";
     NotAssessed => "Not assessed: the default is not known. Press c to say what yours is set to.", "未评估：默认值未知。按 c 注明你的设置。";
     AtRecommendation => "At the recommendation: nothing beyond what is needed is shared.", "已符合建议：没有超出必要范围的共享。";
 }

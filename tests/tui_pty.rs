@@ -375,3 +375,17 @@ fn a_bad_config_is_bad_input_before_the_screen_changes() {
         "the alternate screen was never entered"
     );
 }
+
+#[test]
+fn a_broken_user_profile_is_named_and_left_out() {
+    let home = tempfile::tempdir().unwrap();
+    let profiles = home.path().join("config/privaudit/profiles");
+    std::fs::create_dir_all(&profiles).unwrap();
+    std::fs::write(profiles.join("broken.toml"), "[app\n").unwrap();
+    let mut s = Session::start(command(home.path(), &[]));
+    s.wait_for("A user profile could not be read and is left out");
+    s.wait_for("broken.toml:1:");
+    s.wait_for("WeChat / 微信");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

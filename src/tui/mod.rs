@@ -50,7 +50,7 @@ pub fn run(options: &Options) -> Outcome {
         Err(problem) => return fail_with(&[problem]),
     };
     let catalog = catalog::builtin();
-    let (profiles, open) = match load_profiles(options, catalog) {
+    let (profiles, open, skipped) = match load_profiles(options, catalog) {
         Ok(found) => found,
         Err(problems) => return fail_with(&problems),
     };
@@ -74,6 +74,14 @@ pub fn run(options: &Options) -> Outcome {
     if let Some(index) = open {
         app.open(index);
     }
+    if let Some(problem) = skipped.first() {
+        // A broken user profile should not lock a person out of the others: say which file
+        // and where, and carry on without it.
+        app.status = Some((
+            format!("{}: {problem}", Msg::ProfileSkipped.text(lang)),
+            true,
+        ));
+    }
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::pick(config.theme, no_color);
     let mut guard = match TerminalGuard::enter(config.mouse) {
@@ -93,18 +101,15 @@ pub fn run(options: &Options) -> Outcome {
     }
 }
 
-/// Every available profile, plus a profile file named on the command line; and which one
-/// to open.
-fn load_profiles(
-    options: &Options,
-    catalog: &Catalog,
-) -> Result<(Vec<Profile>, Option<usize>), Vec<Diagnostic>> {
+/// Every available profile, plus a profile file named on the command line; which one to
+/// open; and the user profiles that could not be read (left out). A profile named on the
+/// command line that cannot be read is an error.
+type FoundProfiles = (Vec<Profile>, Option<usize>, Vec<Diagnostic>);
+
+fn load_profiles(options: &Options, catalog: &Catalog) -> Result<FoundProfiles, Vec<Diagnostic>> {
     let (mut profiles, problems) = registry::all_profiles(catalog);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     let Some(arg) = &options.app else {
-        return Ok((profiles, None));
+        return Ok((profiles, None, problems));
     };
     let profile = registry::resolve(arg, catalog)?;
     let index = match profiles.iter().position(|p| p.app.id == profile.app.id) {
@@ -117,7 +122,7 @@ fn load_profiles(
             profiles.len() - 1
         }
     };
-    Ok((profiles, Some(index)))
+    Ok((profiles, Some(index), problems))
 }
 
 /// The saved state of an app (or `--state` for the one opened); in demo mode, defaults and
