@@ -159,29 +159,6 @@ impl<R: BufRead> Iterator for JsonLines<R> {
     }
 }
 
-/// Map `work` over `items` on `workers` threads, keeping the order.
-pub fn parallel_map<T: Sync, U: Send>(
-    items: &[T],
-    workers: usize,
-    work: impl Fn(&T) -> U + Sync,
-) -> Vec<U> {
-    let workers = workers.clamp(1, items.len().max(1));
-    if workers == 1 {
-        return items.iter().map(work).collect();
-    }
-    let size = items.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(size)
-            .map(|part| scope.spawn(|| part.iter().map(&work).collect::<Vec<U>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker threads do not panic"))
-            .collect()
-    })
-}
-
 /// Run `work` over `inputs` on `workers` long-lived threads, in chunks of `chunk`, and
 /// hand the results to `write` in input order on the calling thread.
 ///

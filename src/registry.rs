@@ -39,7 +39,7 @@ pub fn builtin_profiles(catalog: &Catalog) -> Result<Vec<Profile>, Diagnostic> {
         .collect()
 }
 
-pub fn builtin_ids() -> Vec<String> {
+fn builtin_ids() -> Vec<String> {
     BUILTIN
         .iter()
         .map(|(path, _)| {

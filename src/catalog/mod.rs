@@ -101,6 +101,18 @@ impl Law {
 }
 
 impl Ruling {
+    /// "Title (court, date, case number): what was held", for help texts and explanations.
+    pub fn held_line(&self, lang: Lang) -> String {
+        format!(
+            "{} ({}, {}, {}): {}",
+            self.title.get(lang),
+            self.court.get(lang),
+            self.date,
+            self.case_number_text(lang),
+            self.held.get(lang)
+        )
+    }
+
     pub fn case_number_text(&self, lang: Lang) -> String {
         match (&self.case_number, &self.case_number_unknown) {
             (Some(number), _) => number.clone(),

@@ -323,15 +323,7 @@ fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -
     if !rulings.is_empty() {
         let _ = writeln!(out, "\n{}", w("Rulings", "相关判决"));
         for r in rulings {
-            let _ = writeln!(
-                out,
-                "  {} ({}, {}, {}): {}",
-                r.title.get(lang),
-                r.court.get(lang),
-                r.date,
-                r.case_number_text(lang),
-                r.held.get(lang)
-            );
+            let _ = writeln!(out, "  {}", r.held_line(lang));
         }
     }
     let laws: Vec<_> = s.laws.iter().filter_map(|id| catalog.law(id)).collect();

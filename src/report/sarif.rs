@@ -61,14 +61,8 @@ fn rule(profile: &Profile, setting: &Setting, catalog: &Catalog, lang: Lang) -> 
         help.push_str("\n\n");
     }
     for ruling in setting.rulings.iter().filter_map(|id| catalog.ruling(id)) {
-        help.push_str(&format!(
-            "{} ({}, {}, {}): {}\n\n",
-            ruling.title.get(lang),
-            ruling.court.get(lang),
-            ruling.date,
-            ruling.case_number_text(lang),
-            ruling.held.get(lang)
-        ));
+        help.push_str(&ruling.held_line(lang));
+        help.push_str("\n\n");
     }
     for law in setting.laws.iter().filter_map(|id| catalog.law(id)) {
         help.push_str(&format!(
