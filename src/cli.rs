@@ -1,6 +1,6 @@
 //! The command line, declared with clap.
 
-use crate::audit::Severity;
+use crate::audit::{Severity, Unconfirmed};
 use crate::text::Lang;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -13,6 +13,7 @@ Examples:
   privaudit check douyin --state my-douyin.toml     audit your own Douyin settings
   privaudit check wechat douyin --format json       one JSON document for both apps
   privaudit check my-app.toml --fail-on high        fail CI only on high or critical
+  privaudit check douyin --unconfirmed warn         do not fail on unconfirmed facts
   privaudit check douyin --format sarif > douyin.sarif   for code scanning
   privaudit check --state-dir exported/ --format jsonl   one line per account state
   privaudit diff old-douyin.toml profiles/douyin.toml   what defaults moved
@@ -95,6 +96,11 @@ pub struct CheckArgs {
     /// Exit 1 when an unwaived finding is at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// Whether findings that rest on single-source or unverified facts (an unconfirmed
+    /// default, say) can fail the check: `fail` (the default) counts them like the others,
+    /// `warn` reports them without failing
+    #[arg(long, value_enum, default_value_t = Unconfirmed::Fail, value_name = "POLICY")]
+    pub unconfirmed: Unconfirmed,
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]

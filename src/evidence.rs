@@ -39,6 +39,17 @@ impl Evidence {
         Self::ALL.into_iter().find(|e| e.id() == id)
     }
 
+    /// Verified or backed by two independent sources: sure enough to raise a severity or
+    /// to count in the confirmed score.
+    pub fn confirmed(self) -> bool {
+        matches!(self, Evidence::Verified | Evidence::Secondary)
+    }
+
+    /// The less certain of two levels.
+    pub fn weakest(self, other: Evidence) -> Evidence {
+        self.max(other)
+    }
+
     pub fn name(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Evidence::Verified, Lang::En) => "verified",

@@ -15,7 +15,8 @@ pub enum DataCategory {
     SocialGraph,
     Contacts,
     PhoneNumber,
-    Location,
+    PreciseLocation,
+    CoarseLocation,
     ProfileIdentity,
     Activity,
     Content,
@@ -37,13 +38,48 @@ pub enum Audience {
     Operator,
 }
 
+/// Where data comes from: the user's account in this app, or another app that hands it over
+/// (WeChat's friend list carried into WeChat Read).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    #[default]
+    ThisApp,
+    OtherApps,
+}
+
+impl Source {
+    pub const ALL: [Source; 2] = [Source::ThisApp, Source::OtherApps];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Source::ThisApp => "this-app",
+            Source::OtherApps => "other-apps",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    /// How far data has travelled before it arrives: data carried in from another app has
+    /// crossed between companies' apps, like data sent to `other-apps` (breadth 3).
+    pub fn breadth(self) -> u8 {
+        match self {
+            Source::ThisApp => 0,
+            Source::OtherApps => 3,
+        }
+    }
+}
+
 impl DataCategory {
-    pub const ALL: [DataCategory; 10] = [
+    pub const ALL: [DataCategory; 11] = [
         DataCategory::ReadingHistory,
         DataCategory::SocialGraph,
         DataCategory::Contacts,
         DataCategory::PhoneNumber,
-        DataCategory::Location,
+        DataCategory::PreciseLocation,
+        DataCategory::CoarseLocation,
         DataCategory::ProfileIdentity,
         DataCategory::Activity,
         DataCategory::Content,
@@ -57,7 +93,8 @@ impl DataCategory {
             DataCategory::SocialGraph => "social-graph",
             DataCategory::Contacts => "contacts",
             DataCategory::PhoneNumber => "phone-number",
-            DataCategory::Location => "location",
+            DataCategory::PreciseLocation => "precise-location",
+            DataCategory::CoarseLocation => "coarse-location",
             DataCategory::ProfileIdentity => "profile-identity",
             DataCategory::Activity => "activity",
             DataCategory::Content => "content",
@@ -70,14 +107,23 @@ impl DataCategory {
         Self::ALL.into_iter().find(|d| d.id() == id)
     }
 
+    /// The id a profile used before `location` was split in two; `validate` names the
+    /// two ids that replace it.
+    pub const SPLIT_LOCATION: &'static str = "location";
+
     /// How much harm exposure of this data can do, 1 (least) to 4 (most).
-    /// Location, contacts and phone numbers weigh most: whereabouts are sensitive under
-    /// PIPL art. 28, and numbers and address books are what Ling v. Douyin turned on.
+    /// Precise location, contacts and phone numbers weigh most: whereabouts (行踪轨迹) are
+    /// sensitive under PIPL art. 28, and numbers and address books are what Ling v. Douyin
+    /// turned on. A city or region is personal information (Civil Code art. 1034) but not a
+    /// movement trail, so it weighs like activity and posts.
     pub fn sensitivity(self) -> u8 {
         match self {
-            DataCategory::Location | DataCategory::Contacts | DataCategory::PhoneNumber => 4,
+            DataCategory::PreciseLocation | DataCategory::Contacts | DataCategory::PhoneNumber => 4,
             DataCategory::ReadingHistory | DataCategory::SocialGraph | DataCategory::Interests => 3,
-            DataCategory::Activity | DataCategory::Content | DataCategory::PostHistory => 2,
+            DataCategory::Activity
+            | DataCategory::Content
+            | DataCategory::PostHistory
+            | DataCategory::CoarseLocation => 2,
             DataCategory::ProfileIdentity => 1,
         }
     }
@@ -88,10 +134,11 @@ impl DataCategory {
             DataCategory::SocialGraph => ("social connections", "社交关系"),
             DataCategory::Contacts => ("address book", "通讯录"),
             DataCategory::PhoneNumber => ("phone number", "手机号"),
-            DataCategory::Location => ("location", "位置"),
-            DataCategory::ProfileIdentity => ("nickname/avatar", "昵称头像"),
-            DataCategory::Activity => ("activity", "动态与在线状态"),
-            DataCategory::Content => ("posts", "发布的内容"),
+            DataCategory::PreciseLocation => ("precise location", "精确位置和行踪"),
+            DataCategory::CoarseLocation => ("city or region", "所在城市或地区"),
+            DataCategory::ProfileIdentity => ("nickname and avatar", "昵称和头像"),
+            DataCategory::Activity => ("activity", "活动记录"),
+            DataCategory::Content => ("posts", "发布内容"),
             DataCategory::PostHistory => ("older posts", "较早的动态"),
             DataCategory::Interests => ("interest profile", "兴趣画像"),
         };
@@ -113,7 +160,14 @@ impl DataCategory {
                 "通讯录中的姓名和号码",
             ),
             DataCategory::PhoneNumber => ("your mobile number", "你的手机号码"),
-            DataCategory::Location => ("where you are or have been", "你所在或去过的地方"),
+            DataCategory::PreciseLocation => (
+                "where you are or have been, precisely: positions and movement trails",
+                "你所在或去过的确切位置，包括行踪轨迹",
+            ),
+            DataCategory::CoarseLocation => (
+                "the city or region you are in, e.g. for a same-city feed",
+                "你所在的城市或地区，例如用于同城推荐",
+            ),
             DataCategory::ProfileIdentity => ("nickname and avatar", "昵称和头像"),
             DataCategory::Activity => (
                 "online status, likes, views, reading or listening time",
@@ -199,13 +253,13 @@ impl Audience {
 
     pub fn name(self, lang: Lang) -> &'static str {
         let (en, zh) = match self {
-            Audience::OnlyMe => ("only me", "仅自己"),
-            Audience::Approved => ("people I approve", "我同意的人"),
+            Audience::OnlyMe => ("only you", "仅你自己"),
+            Audience::Approved => ("people you approve", "经你同意的人"),
             Audience::Friends => ("friends", "好友"),
-            Audience::Network => ("people who may know me", "可能认识我的人"),
+            Audience::Network => ("people who may know you", "可能认识你的人"),
             Audience::Public => ("anyone", "所有人"),
             Audience::OtherApps => ("other apps and companies", "其他应用和公司"),
-            Audience::Operator => ("the app itself (for profiling)", "应用自身（用于画像）"),
+            Audience::Operator => ("the app itself", "应用自身"),
         };
         pick(lang, en, zh)
     }
@@ -215,7 +269,7 @@ impl Audience {
     /// A column heading for the exposure map.
     pub fn short_name(self, lang: Lang) -> &'static str {
         let (en, zh) = match self {
-            Audience::OnlyMe => ("me", "自己"),
+            Audience::OnlyMe => ("you", "自己"),
             Audience::Approved => ("approved", "经同意"),
             Audience::Friends => ("friends", "好友"),
             Audience::Network => ("network", "可能认识"),

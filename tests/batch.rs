@@ -302,11 +302,11 @@ fn diff_of_profiles_names_defaults_that_moved_toward_exposure() {
     );
     assert_eq!(
         online["newly_exposed"],
-        serde_json::json!([{"data": "activity", "to": "friends"}])
+        serde_json::json!([{"data": "activity", "to": "friends", "from": "this-app"}])
     );
     assert_eq!(
         change("private-account")["newly_exposed"],
-        serde_json::json!([{"data": "content", "to": "public"}])
+        serde_json::json!([{"data": "content", "to": "public", "from": "this-app"}])
     );
     assert_eq!(change("local-feed")["change"], "default-now-unknown");
     assert_eq!(change("local-feed")["direction"], "neutral");
@@ -330,7 +330,7 @@ fn diff_of_states_shows_what_the_user_changed() {
     let r = run(env.cmd().args(["diff", &all, &waived, "--lang", "zh"]));
     assert_eq!(r.code, 1);
     assert!(
-        r.stdout.contains("趋向暴露") && r.stdout.contains("新增暴露：动态与在线状态 -> 好友"),
+        r.stdout.contains("趋向暴露") && r.stdout.contains("新增暴露：活动记录 -> 好友"),
         "{}",
         r.stdout
     );

@@ -42,9 +42,14 @@ fn json_report_of_wechat_read_defaults_field_by_field() {
     assert_eq!(r["profile"], "profiles/wechat-read.toml");
     assert_eq!(r["state"], Value::Null);
     assert_eq!(r["score"], 0);
-    assert_eq!(r["summary"]["high"], 4);
+    // The leaderboard (single-source default) and private reading (unverified default)
+    // count only in the first score.
+    assert!(r["score_confirmed"].as_u64().unwrap() > 0);
+    assert_eq!(r["summary"]["critical"], 3);
+    assert_eq!(r["summary"]["high"], 0);
     assert_eq!(r["summary"]["medium"], 1);
-    assert_eq!(r["summary"]["critical"], 0);
+    assert_eq!(r["summary"]["low"], 1);
+    assert_eq!(r["summary"]["unconfirmed"], 2);
     assert_eq!(r["summary"]["waived"], 0);
     for f in r["findings"].as_array().unwrap() {
         for key in [
@@ -58,24 +63,43 @@ fn json_report_of_wechat_read_defaults_field_by_field() {
         ] {
             assert!(f[key].is_string(), "{key} in {f}");
         }
-        for key in ["data", "rulings", "laws", "exposes"] {
+        for key in ["data", "rulings", "laws", "exposes", "citations"] {
             assert!(f[key].is_array(), "{key} in {f}");
         }
         assert!(f["waived"].is_boolean() && f["by_default"].is_boolean());
         assert!(["low", "medium", "high", "critical"].contains(&f["severity"].as_str().unwrap()));
     }
     let import = finding(r, "wechat-friend-import");
-    assert_eq!(import["severity"], "high");
+    assert_eq!(import["severity"], "critical");
+    assert_eq!(import["certainty"], "secondary");
+    assert_eq!(import["confirmed"], true);
+    assert_eq!(import["evidence"]["label_kind"], "descriptive");
+    assert_eq!(import["evidence"]["default"], "secondary");
     assert_eq!(import["current"], "on");
     assert_eq!(import["recommended"], "off");
     assert_eq!(import["default"], "on");
     assert_eq!(import["by_default"], true);
     assert_eq!(import["data"], serde_json::json!(["social-graph"]));
-    assert_eq!(import["audience"], "other-apps");
+    // The friend graph comes *from* WeChat into WeChat Read itself.
+    assert_eq!(import["audience"], "operator");
+    assert_eq!(
+        import["exposes"],
+        serde_json::json!([{"data": "social-graph", "to": "operator", "from": "other-apps"}])
+    );
     assert_eq!(
         import["rulings"],
-        serde_json::json!(["huang-v-tencent-2020"])
+        serde_json::json!([{"id": "huang-v-tencent-2020", "link": "direct"}])
     );
+    let pipl23 = import["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["law"] == "pipl-23")
+        .unwrap();
+    assert_eq!(pipl23["layer"], "current-law");
+    assert_eq!(pipl23["in_force"], "2021-11-01");
+    assert_eq!(pipl23["later_than_ruling"], true);
+    assert_eq!(pipl23["later_than_version"], true);
     assert!(
         import["laws"]
             .as_array()
@@ -92,7 +116,7 @@ fn json_report_of_wechat_read_defaults_field_by_field() {
     for setting in ["auto-follow-friends", "reading-info-to-friends"] {
         assert_eq!(
             finding(r, setting)["rulings"],
-            serde_json::json!(["huang-v-tencent-2020"])
+            serde_json::json!([{"id": "huang-v-tencent-2020", "link": "direct"}])
         );
     }
 }
@@ -106,15 +130,42 @@ fn douyin_and_duoshan_cite_their_rulings() {
     );
     let douyin = &doc["reports"][0];
     let f = finding(douyin, "recommend-me-to-people-who-may-know-me");
-    assert_eq!(f["rulings"], serde_json::json!(["ling-v-douyin-2020"]));
+    assert_eq!(
+        f["rulings"],
+        serde_json::json!([{"id": "ling-v-douyin-2020", "link": "direct"}])
+    );
     assert_eq!(f["audience"], "network");
-    assert_eq!(f["severity"], "critical");
+    // Direct, but on a default seen only in imitation apps: not critical, not confirmed.
+    assert_eq!(f["severity"], "medium");
+    assert_eq!(f["unconfirmed_default"], true);
+    assert_eq!(f["certainty"], "unverified");
+    assert_eq!(f["data"], serde_json::json!(["profile-identity"]));
+    let message = f["message"].as_str().unwrap();
+    assert!(!message.contains("phone number"), "{message}");
+    assert!(
+        message.contains("seen only in apps imitating Douyin"),
+        "{message}"
+    );
+    assert!(
+        message.contains("direct: the court ruled on this feature"),
+        "{message}"
+    );
+    for f in douyin["findings"].as_array().unwrap() {
+        assert_ne!(f["severity"], "critical", "{f}");
+        if f["setting"] == "find-me-via-shared-links" {
+            assert_eq!(f["rulings"], serde_json::json!([]));
+        }
+    }
+    assert!(
+        douyin["score_confirmed"].as_u64().unwrap() > douyin["score"].as_u64().unwrap(),
+        "the score resting on unverified defaults is shown beside the confirmed one"
+    );
     assert_eq!(douyin["unassessed"].as_array().unwrap().len(), 3);
     let duoshan = &doc["reports"][1];
     let f = finding(duoshan, "wechat-qq-identity-carry-over");
     assert_eq!(
         f["rulings"],
-        serde_json::json!(["tencent-v-bytedance-2019"])
+        serde_json::json!([{"id": "tencent-v-bytedance-2019", "link": "direct"}])
     );
 }
 
@@ -142,7 +193,19 @@ fn every_setting_at_its_recommendation_exits_0_with_score_100() {
 fn fail_on_sets_the_threshold() {
     let env = Env::new();
     let code = |args: &[&str]| run(env.cmd().arg("check").args(args)).code;
-    assert_eq!(code(&["douyin", "--fail-on", "critical"]), 1);
+    // Douyin's defaults are mostly unverified: nothing critical, two high findings.
+    assert_eq!(code(&["douyin", "--fail-on", "critical"]), 0);
+    assert_eq!(code(&["douyin", "--fail-on", "high"]), 1);
+    // Both high findings rest on unverified defaults: `warn` keeps them from failing...
+    assert_eq!(
+        code(&["douyin", "--fail-on", "high", "--unconfirmed", "warn"]),
+        0
+    );
+    // ...but not the confirmed medium one (personalised recommendation, secondary).
+    assert_eq!(
+        code(&["douyin", "--fail-on", "medium", "--unconfirmed", "warn"]),
+        1
+    );
     assert_eq!(
         code(&["duoshan", "--fail-on", "critical"]),
         0,
@@ -214,9 +277,9 @@ fn text_report_colours_only_when_allowed() {
     let env = Env::new();
     let never = run(env.cmd().args(["check", "douyin", "--color", "never"]));
     assert!(!never.stdout.contains('\x1b'));
-    assert!(never.stdout.contains("CRITICAL") && never.stdout.contains("ling-v-douyin-2020"));
+    assert!(never.stdout.contains("HIGH") && never.stdout.contains("Ling v. Beijing Weibo Vision"));
     let always = run(env.cmd().args(["check", "douyin", "--color", "always"]));
-    assert!(always.stdout.contains("\x1b[1;31mCRITICAL\x1b[0m"));
+    assert!(always.stdout.contains("\x1b[31mHIGH\x1b[0m"));
     // auto: stdout is a pipe here, and NO_COLOR is set too.
     let auto = run(env.cmd().args(["check", "douyin"]).env("NO_COLOR", "1"));
     assert!(!auto.stdout.contains('\x1b'));
@@ -234,7 +297,7 @@ fn chinese_output() {
         .cmd()
         .args(["check", "wechat-read", "--lang", "zh", "--color", "never"]));
     assert!(
-        r.stdout.contains("微信读书") && r.stdout.contains("高风险"),
+        r.stdout.contains("微信读书") && r.stdout.contains("严重风险"),
         "{}",
         r.stdout
     );
@@ -248,7 +311,7 @@ fn chinese_output() {
         f["message"]
             .as_str()
             .unwrap()
-            .contains("相关判决：黄某诉腾讯（微信读书）案")
+            .contains("黄某诉腾讯（微信读书）案（北京互联网法院，2020-07-30，一审判决）：直接相关")
     );
     assert_eq!(doc["reports"][0]["app"]["name"], "微信读书");
 }
@@ -336,6 +399,116 @@ fn explain_a_ruling_gives_court_date_and_case_number() {
 }
 
 #[test]
+fn the_tianjin_order_is_explained_as_an_interim_ruling_with_its_laws_note() {
+    let env = Env::new();
+    let r = run(env
+        .cmd()
+        .args(["explain", "tencent-v-bytedance-2019", "--lang", "zh"]));
+    assert_eq!(r.code, 0);
+    let out = &r.stdout;
+    assert!(out.contains("性质：诉中行为保全裁定"), "{out}");
+    assert!(
+        out.contains("并非裁定本身援引的法条"),
+        "the laws note: {out}"
+    );
+    assert!(out.contains("法院自身的裁判依据：未能查到"), "{out}");
+    assert!(
+        out.contains("原定于 2023 年 8 月 16 日"),
+        "scheduled, not held: {out}"
+    );
+    // The withdrawn deletion request is not presented as rejected.
+    assert!(out.contains("撤回") && !out.contains("未予支持"), "{out}");
+    assert!(
+        !out.contains("判决与法律") && !out.contains("法律依据"),
+        "{out}"
+    );
+    assert!(
+        out.contains("《个人信息保护法》第23条（2021-11-01 起施行；晚于该裁判）"),
+        "{out}"
+    );
+    let en = run(env.cmd().args(["explain", "tencent-v-bytedance-2019"]));
+    assert!(
+        en.stdout
+            .contains("interim conduct-preservation order (a ruling, not a judgment)")
+    );
+    assert!(
+        en.stdout.contains("not the order's own citations"),
+        "{}",
+        en.stdout
+    );
+    // GDPR is an EU comparison with its date of application, never a Chinese court's basis.
+    let gdpr = run(env.cmd().args(["explain", "gdpr-25", "--lang", "zh"]));
+    assert!(
+        gdpr.stdout.contains("欧盟《通用数据保护条例》第25条"),
+        "{}",
+        gdpr.stdout
+    );
+    assert!(!gdpr.stdout.contains("《欧盟《"), "{}", gdpr.stdout);
+    assert!(gdpr.stdout.contains("2018-05-25 起适用"), "{}", gdpr.stdout);
+}
+
+#[test]
+fn chinese_reports_carry_no_english_and_no_known_wording_errors() {
+    let env = Env::new();
+    for app in ["wechat-read", "douyin", "duoshan", "wechat"] {
+        for format in ["text", "markdown", "json"] {
+            let r = run(env.cmd().args([
+                "check", app, "--lang", "zh", "--format", format, "--color", "never",
+            ]));
+            let out = &r.stdout;
+            for wrong in [
+                "已安全",
+                "你的发布的内容",
+                "可能认识我的人",
+                "动态与在线状态",
+                "《欧盟《",
+                "法律依据",
+                "判决：",
+                "critical,",
+                "recent build",
+                "2019 launch",
+                "2022 builds",
+                "依据:",
+                "Related articles",
+                "How sure",
+            ] {
+                assert!(!out.contains(wrong), "{app} {format}: {wrong:?} in\n{out}");
+            }
+        }
+    }
+    // Every finding says how sure it is, in words.
+    let r = run(env
+        .cmd()
+        .args(["check", "douyin", "--lang", "zh", "--color", "never"]));
+    assert!(
+        r.stdout.contains("默认值未经核实：仅见于仿制抖音的应用"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("直接相关：法院就这一功能作出了裁判"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("类比：法院未就此设置作出裁判"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("并不会阻止应用获取你的通讯录"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("只计已证实的事实为"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("手机号 -> "),
+        "the number is not shown to anyone: {}",
+        r.stdout
+    );
+}
+
+#[test]
 fn explain_laws_apps_and_settings() {
     let env = Env::new();
     let r = run(env.cmd().args(["explain", "pipl-23"]));
@@ -374,7 +547,7 @@ fn validate_reports_every_problem_as_file_line_column() {
     assert_eq!(ok.stdout.matches(": ok (").count(), 2);
     let bad = run(env.cmd().args(["validate", &fixture("bad-ids.toml")]));
     assert_eq!(bad.code, 1);
-    assert_eq!(bad.stdout.lines().count(), 11, "{}", bad.stdout);
+    assert_eq!(bad.stdout.lines().count(), 12, "{}", bad.stdout);
     for line in bad.stdout.lines() {
         let mut parts = line.splitn(4, ':');
         assert_eq!(parts.next(), Some("tests/fixtures/bad-ids.toml"));
@@ -399,7 +572,7 @@ fn bad_profiles_exit_2_with_one_message() {
     );
     assert_bad_input(
         &check(&fixture("bad-ids.toml")),
-        "bad-ids.toml:3:8: app name has no Chinese (zh) text (and 10 more; run `privaudit validate",
+        "bad-ids.toml:3:8: app name has no Chinese (zh) text (and 11 more; run `privaudit validate",
     );
     assert_bad_input(&check("tests/fixtures"), "tests/fixtures: is a directory");
     assert_bad_input(

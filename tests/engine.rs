@@ -1,13 +1,15 @@
 //! The audit engine on every built-in profile and on a profile written only for the
 //! tests, through the library API (no process, no terminal).
 
-use privaudit::audit::{Auditor, Finding, Report, Severity};
+use privaudit::audit::{Auditor, Finding, Layer, Report, Severity};
 use privaudit::catalog;
 use privaudit::date::Date;
-use privaudit::profile::{Profile, parse_profile};
+use privaudit::evidence::Evidence;
+use privaudit::profile::{Link, Profile, RulingLink, parse_profile};
 use privaudit::registry::builtin_profiles;
 use privaudit::source::{SourceText, read_text_file};
 use privaudit::state::{Selection, parse_state_toml};
+use privaudit::vocab::{Audience, Source};
 use std::path::Path;
 
 fn today() -> Date {
@@ -64,7 +66,7 @@ fn every_builtin_profile_loads_and_cites_only_known_ids() {
     for profile in &profiles {
         for setting in &profile.settings {
             for ruling in &setting.rulings {
-                assert!(catalog.ruling(ruling).is_some(), "{ruling}");
+                assert!(catalog.ruling(&ruling.id).is_some(), "{ruling:?}");
             }
             assert!(!setting.label.en.is_empty() && !setting.label.zh.is_empty());
         }
@@ -80,13 +82,37 @@ fn wechat_read_defaults_reproduce_the_huang_findings() {
         "reading-info-to-friends",
     ] {
         let f = finding(&report, setting);
-        assert!(
-            f.rulings.contains(&"huang-v-tencent-2020".to_owned()),
+        assert_eq!(
+            f.rulings,
+            [RulingLink {
+                id: "huang-v-tencent-2020".to_owned(),
+                link: Link::Direct
+            }],
             "{setting}"
         );
         assert!(f.by_default, "{setting}");
-        assert!(f.severity >= Severity::High, "{setting}: {:?}", f.severity);
+        // Secondary-sourced default (raise) and a court ruling on this very feature
+        // (raise): critical, and confirmed.
+        assert_eq!(f.severity, Severity::Critical, "{setting}");
+        assert!(f.judged.raised_by_default && f.judged.raised_by_ruling);
+        assert!(f.confirmed() && !f.unconfirmed_default(), "{setting}");
     }
+    // The leaderboard default comes from one recent source: not raised, not confirmed.
+    let leaderboard = finding(&report, "reading-time-leaderboard");
+    assert_eq!(leaderboard.severity, leaderboard.judged.base);
+    assert!(leaderboard.unconfirmed_default());
+    assert_eq!(leaderboard.rulings[0].link, Link::Analogy);
+    // The friend list flows *into* WeChat Read from WeChat, to the app itself.
+    let import = finding(&report, "wechat-friend-import");
+    assert_eq!(import.exposes()[0].from, Source::OtherApps);
+    assert_eq!(import.exposes()[0].to, Audience::Operator);
+    // Auto-follow stays inside WeChat Read: no provision to another processor.
+    let follow = finding(&report, "auto-follow-friends");
+    assert!(!follow.laws().contains(&"pipl-23".to_owned()));
+    assert!(!follow.laws().contains(&"civil-code-1038".to_owned()));
+    // Showing reading to friends is not making it public.
+    let reading = finding(&report, "reading-info-to-friends");
+    assert!(!reading.laws().contains(&"pipl-25".to_owned()));
     // Carrying the friend list to another app rests on the separate-consent rule.
     assert!(
         finding(&report, "wechat-friend-import")
@@ -97,13 +123,38 @@ fn wechat_read_defaults_reproduce_the_huang_findings() {
 }
 
 #[test]
-fn douyin_recommending_me_to_number_holders_cites_ling_and_is_critical() {
+fn douyin_recommend_me_is_a_direct_ling_finding_resting_on_an_unverified_default() {
     let report = defaults_report(builtin("douyin"));
     let f = finding(&report, "recommend-me-to-people-who-may-know-me");
-    assert_eq!(f.severity, Severity::Critical);
-    assert_eq!(f.rulings, ["ling-v-douyin-2020"]);
-    assert!(f.data().iter().any(|d| d.id() == "phone-number"));
+    // nickname/avatar (1) x network (3) = low; the direct Ling link raises it once; the
+    // default is seen only in imitation apps, so it raises nothing.
+    assert_eq!(f.severity, Severity::Medium);
+    assert!(f.judged.raised_by_ruling && !f.judged.raised_by_default);
+    assert!(f.unconfirmed_default() && !f.confirmed());
+    assert_eq!(f.certainty(), Evidence::Unverified);
+    assert_eq!(f.rulings[0].id, "ling-v-douyin-2020");
+    assert_eq!(f.rulings[0].link, Link::Direct);
+    // The app offers the account to number holders; it does not show the number.
+    assert_eq!(
+        f.data().iter().map(|d| d.id()).collect::<Vec<_>>(),
+        ["profile-identity"]
+    );
     assert_eq!(f.broadest_audience().id(), "network");
+    // No Douyin default is critical: every exposing default but one is unverified.
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.severity < Severity::Critical)
+    );
+    assert!(report.score_confirmed > report.score);
+    assert_eq!(
+        report.summary.unconfirmed,
+        report.findings.iter().filter(|f| !f.confirmed()).count()
+    );
+    // The shared-links setting cites no ruling.
+    let links = finding(&report, "find-me-via-shared-links");
+    assert!(links.rulings.is_empty());
     // Settings whose default the dossier does not give are not guessed.
     assert_eq!(
         report.unassessed,
@@ -119,12 +170,20 @@ fn douyin_recommending_me_to_number_holders_cites_ling_and_is_critical() {
 fn carried_over_nickname_and_avatar_cite_the_tianjin_injunction() {
     let report = defaults_report(builtin("duoshan"));
     let f = finding(&report, "wechat-qq-identity-carry-over");
-    assert_eq!(f.rulings, ["tencent-v-bytedance-2019"]);
+    assert_eq!(f.rulings[0].id, "tencent-v-bytedance-2019");
+    assert_eq!(f.rulings[0].link, Link::Direct);
     assert_eq!(
         f.data().iter().map(|d| d.id()).collect::<Vec<_>>(),
         ["profile-identity"]
     );
-    assert_eq!(f.broadest_audience().id(), "other-apps");
+    assert_eq!(f.exposes()[0].from, Source::OtherApps);
+    // Laws in force from 2021 are later than the 2019 order and the 2019 app.
+    let pipl23 = f.citations().iter().find(|c| c.law == "pipl-23").unwrap();
+    assert!(pipl23.later_than_ruling && pipl23.later_than_version);
+    assert_eq!(pipl23.layer, Layer::CurrentLaw);
+    let gdpr = f.citations().iter().find(|c| c.law == "gdpr-25").unwrap();
+    assert_eq!(gdpr.layer, Layer::EuComparison);
+    assert!(!gdpr.later_than_ruling);
 
     let douyin = builtin("douyin");
     let report = with_state(
@@ -132,7 +191,8 @@ fn carried_over_nickname_and_avatar_cite_the_tianjin_injunction() {
         "app = \"douyin\"\n[settings]\nthird-party-content-sync = \"on\"\n",
     );
     let f = finding(&report, "third-party-content-sync");
-    assert_eq!(f.rulings, ["tencent-v-bytedance-2019"]);
+    assert_eq!(f.rulings[0].id, "tencent-v-bytedance-2019");
+    assert_eq!(f.rulings[0].link, Link::Analogy);
     assert!(!f.by_default);
 }
 
@@ -171,7 +231,8 @@ fn a_profile_the_engine_has_never_seen_is_judged_by_the_rules() {
 
     let report = defaults_report(profile);
     let f = finding(&report, "activity-visibility");
-    // location (4) x public (4) = 16 -> high, raised to critical because it is the default.
+    // precise location (4) x public (4) = 16 -> high, raised to critical because it is
+    // the default and the default is confirmed (secondary).
     assert_eq!(f.severity, Severity::Critical);
     assert_eq!(
         f.laws(),
@@ -199,8 +260,9 @@ fn a_profile_the_engine_has_never_seen_is_judged_by_the_rules() {
     let partner = finding(&report, "partner-sharing");
     assert_eq!(partner.severity, Severity::Low);
     assert_eq!(partner.laws(), ["civil-code-1038", "pipl-23"]);
-    // exposed 3 + 1 of possible 10 + 3 + 0 -> floor(100 * 9 / 13) = 69.
-    assert_eq!(report.score, 69);
+    // exposed 3 + 1 of possible 10 + 1 + 0 -> floor(100 * 7 / 11) = 63 (partner-sharing has
+    // no known default, so by default it could never be raised above low).
+    assert_eq!(report.score, 63);
     assert_eq!((report.summary.medium, report.summary.low), (1, 1));
 }
 
@@ -210,10 +272,18 @@ fn exposure_by_default_weighs_more_than_the_same_exposure_chosen() {
     let by_default = defaults_report(profile);
     let chosen = with_state(
         profile,
-        "app = \"douyin\"\n[settings]\nonline-status = \"on\"\n",
+        "app = \"douyin\"\n[settings]\nonline-status = \"on\"\npersonalised-recommendation = \"on\"\n",
     );
-    let a = finding(&by_default, "online-status");
-    let b = finding(&chosen, "online-status");
+    // An unverified default raises nothing: the same severity either way.
+    let (a, b) = (
+        finding(&by_default, "online-status"),
+        finding(&chosen, "online-status"),
+    );
+    assert!(a.by_default && !b.by_default && a.unconfirmed_default());
+    assert_eq!(a.severity, b.severity);
+    // A secondary-sourced default does raise it.
+    let a = finding(&by_default, "personalised-recommendation");
+    let b = finding(&chosen, "personalised-recommendation");
     assert!(a.by_default && !b.by_default);
     assert!(
         a.severity > b.severity,
@@ -241,7 +311,8 @@ fn waivers_count_until_they_expire() {
     let report = with_state(profile, &text);
     let f = finding(&report, "reading-time-leaderboard");
     assert!(!f.waived() && f.waiver_expired);
-    assert_eq!(report.worst_unwaived(), Some(Severity::Medium));
+    // activity (2) x friends (2) = low; its single-source default raises nothing.
+    assert_eq!(report.worst_unwaived(), Some(Severity::Low));
 }
 
 #[test]
@@ -281,13 +352,14 @@ fn validation_collects_every_problem_with_its_position() {
     let source = read_text_file(Path::new("tests/fixtures/bad-ids.toml")).unwrap();
     let problems = parse_profile(&source, catalog::builtin(), "bad-ids.toml", false).unwrap_err();
     let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-    assert_eq!(text.len(), 11, "{text:#?}");
+    assert_eq!(text.len(), 12, "{text:#?}");
     let expect = [
         "bad-ids.toml:3:8: app name has no Chinese (zh) text",
         "bad-ids.toml:10:11: default `maybe` of setting `dup` is not one of its options (on, on)",
         "bad-ids.toml:11:15: recommended option `nope` of setting `dup` is not one of its options (on, on)",
         "bad-ids.toml:12:12: unknown ruling id `smith-v-jones-2021`",
         "bad-ids.toml:13:9: unknown law id `pipl-99`",
+        "bad-ids.toml:14:12: setting `dup` states a default without saying how sure it is",
         "bad-ids.toml:14:22: unknown evidence level `certain`",
         "bad-ids.toml:19:20: unknown data category `dna`",
         "bad-ids.toml:19:33: unknown audience `everyone`",

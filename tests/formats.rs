@@ -72,14 +72,32 @@ fn sarif_validates_and_points_at_the_default_line() {
     let rule = &rules[result["ruleIndex"].as_u64().unwrap() as usize];
     assert_eq!(rule["id"], "wechat-read/reading-info-to-friends");
     let help = rule["help"]["text"].as_str().unwrap();
+    assert!(help.contains("(2019)京0491民初16142号"), "{help}");
+    // Each article in the help says what it is to the finding.
     assert!(
-        help.contains("(2019)京0491民初16142号")
-            && help.contains("Personal Information Protection Law")
+        help.contains("Chinese law today: PIPL art. 14 (in force since 2021-11-01; later than the ruling and than this app version)"),
+        "{help}"
+    );
+    assert!(
+        help.contains("EU comparison: GDPR art. 25 (applies since 2018-05-25"),
+        "{help}"
+    );
+    assert!(
+        help.contains("direct: the court ruled on this feature"),
+        "{help}"
+    );
+    assert!(
+        help.contains("Evidence: label secondary sources (our description"),
+        "{help}"
     );
     assert_eq!(
         result["properties"]["rulings"],
-        serde_json::json!(["huang-v-tencent-2020"])
+        serde_json::json!([{"id": "huang-v-tencent-2020", "link": "direct"}])
     );
+    assert_eq!(result["properties"]["certainty"], "secondary");
+    assert_eq!(result["properties"]["unconfirmedDefault"], false);
+    assert_eq!(result["properties"]["evidence"]["default"], "secondary");
+    assert_eq!(result["properties"]["citations"][0]["layer"], "current-law");
     // The validator is not vacuous: a level SARIF does not know is refused.
     let mut broken = doc.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
@@ -190,7 +208,15 @@ fn junit_parses_back_with_one_failure_per_finding() {
         .find(|c| c.attribute("name") == Some("recommend-me-to-people-who-may-know-me"))
         .unwrap();
     let failure = case.children().find(|c| c.has_tag_name("failure")).unwrap();
-    assert_eq!(failure.attribute("type"), Some("critical"));
+    // A direct Ling finding, but on an unverified default: medium, and the message says so.
+    assert_eq!(failure.attribute("type"), Some("medium"));
+    assert!(
+        failure
+            .attribute("message")
+            .unwrap()
+            .contains("(unconfirmed default)")
+    );
+    assert!(failure.text().unwrap().contains("How sure: unverified"));
     assert!(
         failure
             .text()
@@ -253,9 +279,18 @@ fn markdown_checklist_has_the_steps_paths_and_citations() {
     assert_eq!(md.matches("\n- [ ] ").count(), 5, "{md}");
     assert!(md.contains("“Visible to WeChat friends who use the app” → “Only me”"));
     assert!(md.contains("Where: Bookshelf \\> select book(s) \\> Private reading"));
-    assert!(md.contains("Ruling: Huang v. Tencent (WeChat Read), Beijing Internet Court, 2020-07-30, (2019)京0491民初16142号"));
+    assert!(md.contains("Ruling: Huang v. Tencent (WeChat Read) (Beijing Internet Court, 2020-07-30, first-instance judgment): direct: the court ruled on this feature."), "{md}");
+    assert!(md.contains("Case number: (2019)京0491民初16142号."), "{md}");
     assert!(
-        md.contains("Law: Civil Code art. 1034, Civil Code art. 1035, PIPL art. 14, PIPL art. 25")
+        md.contains("Related articles (Chinese law today: Civil Code art. 1034 (in force since 2021-01-01; later than the ruling and than this app version)"),
+        "{md}"
+    );
+    // A step the user cannot take in 3.3.0 says so and what to do instead.
+    assert!(md.contains("Where: There is no switch for this in version 3.3.0. Instead: mark books as private reading"), "{md}");
+    // The leaderboard rests on a single recent source: marked, not raised.
+    assert!(
+        md.contains("(low, app default, unconfirmed default)"),
+        "{md}"
     );
     let zh = run(env.cmd().args([
         "check",
@@ -267,6 +302,12 @@ fn markdown_checklist_has_the_steps_paths_and_citations() {
     ]))
     .stdout;
     assert!(zh.contains("位置：书架 \\> 选择书籍 \\> 私密阅读"));
+    assert!(zh.contains("裁判：黄某诉腾讯（微信读书）案"), "{zh}");
+    assert!(
+        zh.contains("待处理：严重 3 项，高 0 项，中 1 项，低 1 项"),
+        "{zh}"
+    );
+    assert!(!zh.contains("判决：") && !zh.contains("critical"), "{zh}");
     let waived = run(env.cmd().args([
         "check",
         "wechat-read",

@@ -31,7 +31,7 @@ fn key(app: &mut App<'_>, code: KeyCode) -> Effect {
 }
 
 #[test]
-fn walking_through_wechat_read_pressing_d_reaches_100() {
+fn walking_through_wechat_read_changes_what_has_a_switch_and_notes_the_rest() {
     let mut app = app(false);
     assert_eq!(key(&mut app, KeyCode::Enter), Effect::None);
     assert_eq!(app.screen, Screen::Dashboard);
@@ -40,16 +40,52 @@ fn walking_through_wechat_read_pressing_d_reaches_100() {
     press(&mut app, "w");
     assert_eq!(app.screen, Screen::Walk);
     assert_eq!(app.walk.steps.len(), 5);
+    // 3.3.0 had no switch for the friend import (asked once at login), the automatic
+    // follows, the reading shown to friends or the leaderboard: `d` notes them and changes
+    // nothing. Private reading has a switch: `d` changes it, and the change is saved.
+    let steps: Vec<&str> = app
+        .walk
+        .steps
+        .iter()
+        .map(|&i| app.profile().settings[i].id.as_str())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "wechat-friend-import",
+            "auto-follow-friends",
+            "reading-info-to-friends",
+            "private-reading",
+            "reading-time-leaderboard"
+        ]
+    );
     let effects = press(&mut app, "ddddd");
     assert_eq!(
         effects,
-        vec![Effect::Save; 5],
-        "every change is saved at once"
+        [
+            Effect::None,
+            Effect::None,
+            Effect::None,
+            Effect::Save,
+            Effect::None
+        ],
+        "only a real change is saved"
     );
     assert_eq!(app.screen, Screen::Summary);
     assert_eq!(app.walk.score_before, 0);
-    assert_eq!(app.report().score, 100);
-    assert!(app.report().findings.is_empty());
+    let report = app.report();
+    assert!(report.score > 0 && report.score < 100);
+    let open: Vec<&str> = report.findings.iter().map(|f| f.setting).collect();
+    assert_eq!(
+        open,
+        [
+            "wechat-friend-import",
+            "auto-follow-friends",
+            "reading-info-to-friends",
+            "reading-time-leaderboard"
+        ],
+        "noting a step without a switch does not pretend it was fixed"
+    );
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Dashboard);
     assert_eq!(key(&mut app, KeyCode::Char('e')), Effect::Export);
@@ -110,7 +146,7 @@ fn keep_asks_for_a_reason_and_an_optional_expiry() {
 fn demo_mode_writes_nothing_and_resets() {
     let mut app = app(true);
     key(&mut app, KeyCode::Enter);
-    press(&mut app, "wddq");
+    press(&mut app, "wsssdq");
     assert_eq!(
         app.screen,
         Screen::Summary,

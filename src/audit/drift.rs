@@ -46,11 +46,12 @@ pub struct Change {
     pub no_longer_exposed: Vec<Flow>,
 }
 
-/// Flows of `a` that no flow of `b` covers (same data, `b`'s audience as broad or broader).
+/// Flows of `a` that no flow of `b` covers (same data from the same place, `b`'s audience
+/// as broad or broader).
 fn uncovered(a: &[Flow], b: &[Flow]) -> Vec<Flow> {
     a.iter()
         .filter(|f| f.to.rung() != Some(0))
-        .filter(|f| !b.iter().any(|g| g.data == f.data && f.to.covered_by(g.to)))
+        .filter(|f| !b.iter().any(|g| f.covered_by(g)))
         .copied()
         .collect()
 }

@@ -9,15 +9,22 @@
 //!    on the ladder only-me < approved < friends < network < public. `other-apps` and
 //!    `operator` are separate channels, covered only by themselves.
 //! 2. **A finding** arises for each setting whose option in effect has excess flows.
-//! 3. **Severity.** Each excess flow scores sensitivity(data) × breadth(audience)
-//!    (see [`crate::vocab`]); the highest score gives the base: 12 and up *high*, 6 and up
-//!    *medium*, else *low*. If the option in effect is the app's default and the user's
-//!    state does not set it, the exposure happened without the user's choice (what the
-//!    courts condemned), and the severity rises one level, so *critical* is reserved for
-//!    exposure by default.
-//! 4. **Citations.** The rulings and articles the profile ties to the setting, plus the
-//!    articles the rule itself rests on (see [`rule_laws`]).
-//! 5. **Score** 0–100, see [`score`].
+//! 3. **Certainty.** A finding is as sure as the weakest fact it rests on: the flows, the
+//!    label where it is the app's on-screen text, and the default when the exposure is by
+//!    default (see [`certainty`]). *Confirmed* means verified or secondary.
+//! 4. **Severity.** Each excess flow scores sensitivity(data) × breadth (see
+//!    [`crate::vocab`]); the highest score gives the base: 12 and up *high*, 6 and up
+//!    *medium*, else *low*. When the app's default is in effect and the user's state does
+//!    not set it, the severity rises one level for each of: the default is confirmed (the
+//!    exposure happened without the user's choice, what the courts condemned), and a
+//!    ruling is tied to the setting *directly* (a court found this very feature unlawful).
+//!    An unconfirmed default raises nothing: the finding keeps its base severity and is
+//!    marked *unconfirmed default*. *Critical* therefore only arises by default.
+//! 5. **Citations.** The rulings and articles the profile ties to the setting, plus the
+//!    articles the rule itself rests on (see [`rule_laws`]), each with its standing (see
+//!    [`Citation`]).
+//! 6. **Score** 0–100 on the facts as reported, and the score counting only confirmed
+//!    findings; see [`score`].
 //!
 //! [`Auditor`] works all verdicts for a profile out once, so that checking thousands of
 //! account states is a table lookup per setting.
@@ -27,12 +34,13 @@ pub mod explain;
 
 pub use explain::{finding_message, finding_summary};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Jurisdiction};
 use crate::date::Date;
-use crate::profile::{Flow, Profile, Setting};
+use crate::evidence::Evidence;
+use crate::profile::{Flow, LabelKind, Profile, RulingLink, Setting};
 use crate::state::{Selection, Waiver};
 use crate::text::Localized;
-use crate::vocab::{Audience, DataCategory};
+use crate::vocab::{Audience, DataCategory, Source};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
@@ -92,15 +100,76 @@ impl Severity {
     }
 }
 
+/// Whether findings that rest on unconfirmed facts make `check` fail.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Unconfirmed {
+    /// They fail like any other finding at or above the threshold.
+    #[default]
+    Fail,
+    /// They are reported but never fail the check.
+    Warn,
+}
+
+/// What an article is to a finding: the court's own basis, Chinese law as it stands
+/// today, or the EU comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layer {
+    /// Among the articles a cited ruling is known to have relied on.
+    CourtBasis,
+    /// Chinese law in force today (possibly later than the ruling or the app version).
+    CurrentLaw,
+    /// The EU's GDPR: a comparison; it reaches a Chinese app only under its Art. 3.
+    EuComparison,
+}
+
+impl Layer {
+    pub const ALL: [Layer; 3] = [Layer::CourtBasis, Layer::CurrentLaw, Layer::EuComparison];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Layer::CourtBasis => "court-basis",
+            Layer::CurrentLaw => "current-law",
+            Layer::EuComparison => "eu-comparison",
+        }
+    }
+}
+
+/// One article cited by a finding, with its standing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Citation {
+    pub law: String,
+    pub layer: Layer,
+    /// The date from which it binds (`YYYY-MM-DD`), where the catalog gives one.
+    pub in_force: Option<String>,
+    /// It took effect after the date of a ruling the setting cites.
+    pub later_than_ruling: bool,
+    /// It took effect after the profiled app version was in use.
+    pub later_than_version: bool,
+}
+
 /// What the rules conclude about one option of one setting, with one answer to "is it the
 /// default, unchosen?". Computed once per profile by [`Auditor::new`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Judged {
     pub severity: Severity,
+    /// The severity from the flows alone, before any raise.
+    pub base: Severity,
+    /// Raised because a confirmed default exposed the data without the user's choice.
+    pub raised_by_default: bool,
+    /// Raised because a court ruled directly on this feature (and the user did not choose
+    /// it).
+    pub raised_by_ruling: bool,
     /// The flows that go beyond the recommendation.
     pub excess: Vec<Flow>,
     /// The profile's articles plus the rule's, in catalog order.
     pub laws: Vec<String>,
+    /// `laws`, each with its standing.
+    pub citations: Vec<Citation>,
+    /// The weakest level among the facts the finding rests on.
+    pub certainty: Evidence,
+    /// The exposure is by default, and the default is only single-source or unverified.
+    pub unconfirmed_default: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -116,7 +185,7 @@ pub struct Finding<'p> {
     pub default: Option<&'p str>,
     /// The app's default is in effect and the user has not chosen this setting.
     pub by_default: bool,
-    pub rulings: &'p [String],
+    pub rulings: &'p [RulingLink],
     pub judged: &'p Judged,
     pub waiver: Option<Waiver>,
     /// The waiver exists but has expired, so the finding counts again.
@@ -135,6 +204,30 @@ impl Finding<'_> {
 
     pub fn laws(&self) -> &[String] {
         &self.judged.laws
+    }
+
+    pub fn citations(&self) -> &[Citation] {
+        &self.judged.citations
+    }
+
+    pub fn certainty(&self) -> Evidence {
+        self.judged.certainty
+    }
+
+    /// Every fact under it is verified or secondary.
+    pub fn confirmed(&self) -> bool {
+        self.judged.certainty.confirmed()
+    }
+
+    pub fn unconfirmed_default(&self) -> bool {
+        self.judged.unconfirmed_default
+    }
+
+    /// Does this finding fail a check at `threshold` under `policy`?
+    pub fn fails(&self, threshold: Severity, policy: Unconfirmed) -> bool {
+        !self.waived()
+            && self.severity >= threshold
+            && (self.confirmed() || policy == Unconfirmed::Fail)
     }
 
     /// Distinct data categories exposed, in vocabulary order.
@@ -173,6 +266,8 @@ pub struct Summary {
     pub waived: usize,
     /// Settings whose value is not known (no default in the profile, not in the state).
     pub unassessed: usize,
+    /// Unwaived findings (counted above) that rest on a single-source or unverified fact.
+    pub unconfirmed: usize,
 }
 
 impl Summary {
@@ -190,8 +285,12 @@ impl Summary {
 pub struct Report<'p> {
     pub app: &'p str,
     pub app_name: &'p Localized,
-    pub version: &'p str,
+    pub version: &'p Localized,
+    /// The score on the facts as reported.
     pub score: u8,
+    /// The score counting only findings whose facts are all confirmed: at least `score`,
+    /// and equal to it when nothing rests on unconfirmed facts.
+    pub score_confirmed: u8,
     pub summary: Summary,
     /// Most severe first, then in profile order.
     pub findings: Vec<Finding<'p>>,
@@ -209,10 +308,10 @@ impl Report<'_> {
             .max()
     }
 
-    /// Does any unwaived finding reach `threshold`?
-    pub fn fails_at(&self, threshold: Severity) -> bool {
-        self.worst_unwaived()
-            .is_some_and(|worst| worst >= threshold)
+    /// Does any unwaived finding reach `threshold` (leaving out unconfirmed ones under
+    /// `Unconfirmed::Warn`)?
+    pub fn fails_at(&self, threshold: Severity, policy: Unconfirmed) -> bool {
+        self.findings.iter().any(|f| f.fails(threshold, policy))
     }
 }
 
@@ -237,10 +336,23 @@ impl<'p> Auditor<'p> {
                 (0..setting.options.len())
                     .map(|option| {
                         [false, true].map(|by_default| {
-                            judge(setting, option, by_default).map(|v| Judged {
-                                laws: citations(setting, &v.excess, by_default, catalog),
-                                severity: v.severity,
-                                excess: v.excess,
+                            judge(setting, option, by_default).map(|v| {
+                                let laws = citations(setting, &v.excess, by_default, catalog);
+                                Judged {
+                                    citations: standing(&laws, setting, profile, catalog),
+                                    laws,
+                                    severity: v.severity,
+                                    base: v.base,
+                                    raised_by_default: v.raised_by_default,
+                                    raised_by_ruling: v.raised_by_ruling,
+                                    excess: v.excess,
+                                    certainty: certainty(setting, by_default),
+                                    unconfirmed_default: by_default
+                                        && !setting
+                                            .evidence
+                                            .default
+                                            .is_some_and(Evidence::confirmed),
+                                }
                             })
                         })
                     })
@@ -297,6 +409,7 @@ impl<'p> Auditor<'p> {
         let mut findings = Vec::new();
         let mut unassessed = Vec::new();
         let mut exposed_weight = 0u32;
+        let mut confirmed_weight = 0u32;
         let mut possible_weight = 0u32;
         for (index, setting) in profile.settings.iter().enumerate() {
             let Some(current) = selection.current(profile, index) else {
@@ -311,6 +424,9 @@ impl<'p> Auditor<'p> {
                 continue;
             };
             exposed_weight += finding.severity.weight();
+            if finding.confirmed() {
+                confirmed_weight += finding.severity.weight();
+            }
             if let Some(waiver) = &selection.waivers[index] {
                 finding.waiver_expired = !waiver.is_active(today);
                 finding.waiver = Some(waiver.clone());
@@ -327,6 +443,9 @@ impl<'p> Auditor<'p> {
                 summary.waived += 1;
                 continue;
             }
+            if !finding.confirmed() {
+                summary.unconfirmed += 1;
+            }
             match finding.severity {
                 Severity::Critical => summary.critical += 1,
                 Severity::High => summary.high += 1,
@@ -339,6 +458,7 @@ impl<'p> Auditor<'p> {
             app_name: &profile.app.name,
             version: &profile.app.version,
             score: score(exposed_weight, possible_weight),
+            score_confirmed: score(confirmed_weight, possible_weight),
             summary,
             findings,
             unassessed,
@@ -350,6 +470,9 @@ impl<'p> Auditor<'p> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     pub severity: Severity,
+    pub base: Severity,
+    pub raised_by_default: bool,
+    pub raised_by_ruling: bool,
     pub excess: Vec<Flow>,
 }
 
@@ -361,25 +484,86 @@ pub fn judge(setting: &Setting, current: usize, by_default: bool) -> Option<Verd
         .flows
         .iter()
         .filter(|flow| flow.to != Audience::OnlyMe)
-        .filter(|flow| {
-            !recommended
-                .flows
-                .iter()
-                .any(|r| r.data == flow.data && flow.to.covered_by(r.to))
-        })
+        .filter(|flow| !recommended.flows.iter().any(|r| flow.covered_by(r)))
         .copied()
         .collect();
-    let worst = excess
-        .iter()
-        .map(|f| f.data.sensitivity() * f.to.breadth())
-        .max()?;
+    let worst = excess.iter().map(Flow::weight).max()?;
     let base = match worst {
         12.. => Severity::High,
         6.. => Severity::Medium,
         _ => Severity::Low,
     };
-    let severity = if by_default { base.raised() } else { base };
-    Some(Verdict { severity, excess })
+    // Raises need the user not to have chosen the option; a default we are not sure of
+    // raises nothing (a verdict is never more certain than its weakest fact).
+    let raised_by_default = by_default && setting.evidence.default.is_some_and(|e| e.confirmed());
+    let raised_by_ruling = by_default && setting.has_direct_ruling();
+    let mut severity = base;
+    for raised in [raised_by_default, raised_by_ruling] {
+        if raised {
+            severity = severity.raised();
+        }
+    }
+    Some(Verdict {
+        severity,
+        base,
+        raised_by_default,
+        raised_by_ruling,
+        excess,
+    })
+}
+
+/// How sure a finding on `setting` is: the weakest of its flows' level, its label's when
+/// the label is on-screen text (the finding names it), and its default's when the exposure
+/// is by default. A default the profile does not state counts as unverified.
+pub fn certainty(setting: &Setting, by_default: bool) -> Evidence {
+    let evidence = &setting.evidence;
+    let mut level = evidence.flows;
+    if setting.label_kind == LabelKind::OnScreen {
+        level = level.weakest(evidence.label);
+    }
+    if by_default {
+        level = level.weakest(evidence.default.unwrap_or(Evidence::Unverified));
+    }
+    level
+}
+
+/// The standing of each article in `laws` for a finding on `setting` of `profile`.
+pub fn standing(
+    laws: &[String],
+    setting: &Setting,
+    profile: &Profile,
+    catalog: &Catalog,
+) -> Vec<Citation> {
+    let rulings: Vec<_> = setting
+        .rulings
+        .iter()
+        .filter_map(|link| catalog.ruling(&link.id))
+        .collect();
+    let earliest_ruling = rulings.iter().map(|r| r.date.as_str()).min();
+    let version_date = profile.app.version_date.map(|d| d.latest());
+    laws.iter()
+        .filter_map(|id| catalog.law(id))
+        .map(|law| {
+            let layer = if rulings.iter().any(|r| r.basis.contains(&law.id)) {
+                Layer::CourtBasis
+            } else if law.jurisdiction == Jurisdiction::Eu {
+                Layer::EuComparison
+            } else {
+                Layer::CurrentLaw
+            };
+            let after = |date: Option<&str>| match (law.in_force.as_deref(), date) {
+                (Some(in_force), Some(date)) => in_force > date,
+                _ => false,
+            };
+            Citation {
+                law: law.id.clone(),
+                layer,
+                in_force: law.in_force.clone(),
+                later_than_ruling: after(earliest_ruling),
+                later_than_version: after(version_date.as_deref()),
+            }
+        })
+        .collect()
 }
 
 /// Score 0–100: 100 × (1 − exposed ÷ possible), rounded down, where *exposed* sums the
@@ -395,20 +579,39 @@ pub fn score(exposed: u32, possible: u32) -> u8 {
     (100 * (possible - exposed) / possible) as u8
 }
 
-/// Articles the rules themselves rest on, whatever the profile cites.
+/// Is this flow the app itself making data public (a follow list, a "people you may
+/// know" card), rather than a user's own posts shown to the audience the user picked?
+/// Only the former is what PIPL art. 25 forbids without separate consent; showing data to
+/// friends is not making it public.
+pub fn app_makes_public(flow: &Flow) -> bool {
+    matches!(flow.to, Audience::Network | Audience::Public)
+        && !matches!(flow.data, DataCategory::Content | DataCategory::PostHistory)
+}
+
+/// Articles the rules themselves rest on, whatever the profile cites. Each is cited only
+/// for what it says: PIPL 25 when the app itself makes data public; PIPL 23 and Civil Code
+/// 1038 when data passes between apps (to another processor); PIPL 24 and the algorithm
+/// provisions' art. 17 (the right to switch personalisation off) for the interest profile;
+/// PIPL 28/29 only for precise location and movement trails; Civil Code 1034 and PIPL 13/14
+/// for a city or region.
 pub fn rule_laws(excess: &[Flow], by_default: bool) -> Vec<&'static str> {
     let mut laws = Vec::new();
     for flow in excess {
-        match flow.to {
-            Audience::Public => laws.push("pipl-25"),
-            Audience::OtherApps => laws.extend(["pipl-23", "civil-code-1038"]),
-            Audience::Operator if flow.data == DataCategory::Interests => {
-                laws.extend(["pipl-24", "algorithm-provisions-17"]);
+        if app_makes_public(flow) {
+            laws.push("pipl-25");
+        }
+        if flow.to == Audience::OtherApps || flow.from == Source::OtherApps {
+            laws.extend(["pipl-23", "civil-code-1038"]);
+        }
+        if flow.to == Audience::Operator && flow.data == DataCategory::Interests {
+            laws.extend(["pipl-24", "algorithm-provisions-17"]);
+        }
+        match flow.data {
+            DataCategory::PreciseLocation => laws.extend(["pipl-28", "pipl-29"]),
+            DataCategory::CoarseLocation => {
+                laws.extend(["civil-code-1034", "pipl-13", "pipl-14"]);
             }
             _ => {}
-        }
-        if flow.data == DataCategory::Location {
-            laws.extend(["pipl-28", "pipl-29"]);
         }
     }
     if by_default {

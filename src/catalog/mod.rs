@@ -21,12 +21,23 @@ pub enum Nature {
 impl Nature {
     pub fn name(self, lang: Lang) -> &'static str {
         match (self, lang) {
-            (Nature::Interim, Lang::En) => "interim injunction (conduct preservation)",
+            (Nature::Interim, Lang::En) => {
+                "interim conduct-preservation order (a ruling, not a judgment)"
+            }
             (Nature::Interim, Lang::Zh) => "诉中行为保全裁定",
             (Nature::FirstInstance, Lang::En) => "first-instance judgment",
             (Nature::FirstInstance, Lang::Zh) => "一审判决",
         }
     }
+}
+
+/// Whose law an article is: China's, or the EU's (a comparison, not the law the Chinese
+/// courts applied).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Jurisdiction {
+    Cn,
+    Eu,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -38,6 +49,9 @@ pub struct RulingEvidence {
     pub held: Evidence,
     pub remedies: Evidence,
     pub appeal: Evidence,
+    /// How sure we are of what the court's own legal basis was, where any is given.
+    #[serde(default)]
+    pub basis: Option<Evidence>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -61,9 +75,18 @@ pub struct Ruling {
     pub why: Text,
     pub remedies: Text,
     pub appeal: Text,
+    /// Articles that speak to the same data flow (today's law, the EU comparison); not
+    /// necessarily what the court cited: see `basis`.
     pub laws: Vec<String>,
     #[serde(default)]
     pub laws_note: Option<Text>,
+    /// The articles the court itself is known to have relied on; empty when its own
+    /// citations were not seen.
+    #[serde(default)]
+    pub basis: Vec<String>,
+    /// How the court used its basis, and what of it was not seen.
+    #[serde(default)]
+    pub basis_note: Option<Text>,
     pub sources: Vec<String>,
     pub evidence: RulingEvidence,
 }
@@ -76,6 +99,8 @@ pub struct Law {
     /// Short name for citations in running text ("PIPL").
     pub short: Text,
     pub article: String,
+    pub jurisdiction: Jurisdiction,
+    /// `YYYY-MM-DD` from which the article binds (for the GDPR, its date of application).
     #[serde(default)]
     pub in_force: Option<String>,
     pub evidence: Evidence,
@@ -87,15 +112,23 @@ impl Law {
     pub fn citation(&self, lang: Lang) -> String {
         match lang {
             Lang::En => format!("{}, art. {}", self.law.0.en, self.article),
+            // A name that carries its own book-title marks (欧盟《通用数据保护条例》) is not
+            // wrapped again.
+            Lang::Zh if self.law.0.zh.contains('《') => {
+                format!("{}第{}条", self.law.0.zh, self.article)
+            }
             Lang::Zh => format!("《{}》第{}条", self.law.0.zh, self.article),
         }
     }
 
-    /// Short citation for running text: "PIPL art. 23".
+    /// Short citation for running text: "PIPL art. 23", "《个人信息保护法》第23条".
     pub fn short_citation(&self, lang: Lang) -> String {
         match lang {
             Lang::En => format!("{} art. {}", self.short.0.en, self.article),
-            Lang::Zh => format!("{}第{}条", self.short.0.zh, self.article),
+            Lang::Zh if self.short.0.zh.contains('《') => {
+                format!("{}第{}条", self.short.0.zh, self.article)
+            }
+            Lang::Zh => format!("《{}》第{}条", self.short.0.zh, self.article),
         }
     }
 }
@@ -179,7 +212,12 @@ impl Catalog {
             ruling.sources = ruling.sources.iter().map(|s| sanitize(s)).collect();
         }
         for ruling in &self.rulings {
-            if let Some(missing) = ruling.laws.iter().find(|l| self.law(l).is_none()) {
+            if let Some(missing) = ruling
+                .laws
+                .iter()
+                .chain(&ruling.basis)
+                .find(|l| self.law(l).is_none())
+            {
                 return Err(Diagnostic::whole_file(
                     name,
                     format!("ruling {} cites unknown law {missing}", ruling.id),

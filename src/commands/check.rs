@@ -1,7 +1,7 @@
 //! `privaudit check`: audit apps (their defaults, or account states) and report.
 
 use super::{Outcome, fail_with};
-use crate::audit::{Auditor, Severity};
+use crate::audit::{Auditor, Severity, Unconfirmed};
 use crate::batch::{self, CHUNK, JsonLines, StateInput};
 use crate::catalog::{self, Catalog};
 use crate::cli::{CheckArgs, Format};
@@ -102,6 +102,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     };
     let workers = batch::workers();
     let format = args.format;
+    let gate = Gate::from(args);
     // JSON Lines is the format for large batches: render each finding once per profile.
     let caches: Vec<LineCache> = match format {
         Format::Jsonl => auditors.iter().map(|a| LineCache::new(a, style)).collect(),
@@ -117,7 +118,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
         check_one(input)
             .map(|c| {
                 let cache = cache_for(c.profile);
-                prerender(format, style, c, cache)
+                prerender(format, style, gate, c, cache)
             })
             .map_err(|d| (input.name(), d))
     };
@@ -148,20 +149,43 @@ fn profiles(args: &CheckArgs, catalog: &Catalog) -> Result<Vec<Profile>, Vec<Dia
         .collect()
 }
 
-/// Work that can run on a worker thread: render the streaming formats to a string.
+/// What makes a check fail: the `--fail-on` threshold and the `--unconfirmed` policy.
+#[derive(Clone, Copy)]
+struct Gate {
+    threshold: Option<Severity>,
+    unconfirmed: Unconfirmed,
+}
+
+impl Gate {
+    fn from(args: &CheckArgs) -> Gate {
+        Gate {
+            threshold: args.fail_on.threshold(),
+            unconfirmed: args.unconfirmed,
+        }
+    }
+
+    fn fails(self, report: &crate::audit::Report<'_>) -> bool {
+        self.threshold
+            .is_some_and(|t| report.fails_at(t, self.unconfirmed))
+    }
+}
+
+/// Work that can run on a worker thread: render the streaming formats to a string, and
+/// decide whether the report fails the check.
 fn prerender<'a>(
     format: Format,
     style: Style<'_>,
+    gate: Gate,
     checked: Checked<'a>,
     cache: Option<&LineCache>,
-) -> (Rendered<'a>, Option<Severity>) {
-    let worst = checked.report.worst_unwaived();
+) -> (Rendered<'a>, bool) {
+    let fails = gate.fails(&checked.report);
     let rendered = match format {
         Format::Jsonl => Rendered::Line(json::line(&checked, style, cache)),
         Format::Text => Rendered::Line(text::render(&checked, style).into_bytes()),
         _ => Rendered::Kept(Box::new(checked)),
     };
-    (rendered, worst)
+    (rendered, fails)
 }
 
 /// A checked state, rendered already where the format streams.
@@ -175,7 +199,7 @@ enum Rendered<'a> {
 struct Output<'a> {
     format: Format,
     style: Style<'a>,
-    fail_threshold: Option<Severity>,
+    gate: Gate,
     stdout: std::io::BufWriter<std::io::StdoutLock<'static>>,
     kept: Vec<Checked<'a>>,
     errors: Vec<String>,
@@ -191,7 +215,7 @@ impl<'a> Output<'a> {
         Output {
             format: args.format,
             style,
-            fail_threshold: args.fail_on.threshold(),
+            gate: Gate::from(args),
             stdout: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
             kept: Vec::new(),
             errors: Vec::new(),
@@ -203,19 +227,14 @@ impl<'a> Output<'a> {
     }
 
     fn add(&mut self, checked: Result<Checked<'a>, (String, Diagnostic)>) {
-        let rendered = checked.map(|c| prerender(self.format, self.style, c, None));
+        let rendered = checked.map(|c| prerender(self.format, self.style, self.gate, c, None));
         self.add_rendered(rendered);
     }
 
-    fn add_rendered(
-        &mut self,
-        result: Result<(Rendered<'a>, Option<Severity>), (String, Diagnostic)>,
-    ) {
+    fn add_rendered(&mut self, result: Result<(Rendered<'a>, bool), (String, Diagnostic)>) {
         match result {
-            Ok((rendered, worst)) => {
-                if let Some(worst) = worst {
-                    self.failed |= self.fail_threshold.is_some_and(|t| worst >= t);
-                }
+            Ok((rendered, fails)) => {
+                self.failed |= fails;
                 match rendered {
                     Rendered::Line(line) => {
                         if self.format == Format::Text && self.written > 0 {

@@ -1,7 +1,11 @@
 //! `privaudit explain`: a ruling, an article, an app or a setting, in full.
 
 use super::{Outcome, emit, fail_with};
-use crate::audit::judge;
+use crate::audit::explain::{
+    certainty_badge, evidence_sentence, how_to_change, link_words, ruling_articles,
+    ruling_link_sentence,
+};
+use crate::audit::{Auditor, judge, standing};
 use crate::catalog::{self, Catalog, Law, Ruling};
 use crate::cli::ExplainArgs;
 use crate::diag::Diagnostic;
@@ -61,7 +65,10 @@ fn find_profile(app_id: &str, catalog: &Catalog) -> Option<Profile> {
 }
 
 fn tag(e: crate::evidence::Evidence, lang: Lang) -> String {
-    format!("[{}]", e.name(lang))
+    match lang {
+        Lang::En => format!("[{}]", e.name(lang)),
+        Lang::Zh => format!("（{}）", e.name(lang)),
+    }
 }
 
 fn words(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -74,18 +81,19 @@ fn words(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
 pub fn ruling_text(r: &Ruling, catalog: &Catalog, lang: Lang) -> String {
     let w = |en, zh| words(lang, en, zh);
     let ev = &r.evidence;
+    let c = w(": ", "：");
     let mut out = String::new();
     let _ = writeln!(out, "{}  ({})", r.title.get(lang), r.id);
     let _ = writeln!(
         out,
-        "{}: {} {}",
+        "{}{c}{} {}",
         w("Court", "法院"),
         r.court.get(lang),
         tag(ev.court, lang)
     );
     let _ = writeln!(
         out,
-        "{}: {} {}",
+        "{}{c}{} {}",
         w("Date", "日期"),
         r.date,
         tag(ev.date, lang)
@@ -95,12 +103,12 @@ pub fn ruling_text(r: &Ruling, catalog: &Catalog, lang: Lang) -> String {
     }
     let _ = writeln!(
         out,
-        "{}: {} {}",
+        "{}{c}{} {}",
         w("Case number", "案号"),
         r.case_number_text(lang),
         tag(ev.case_number, lang)
     );
-    let _ = writeln!(out, "{}: {}", w("Nature", "性质"), r.nature.name(lang));
+    let _ = writeln!(out, "{}{c}{}", w("Nature", "性质"), r.nature.name(lang));
     let section = |out: &mut String, title: &str, body: &str| {
         let _ = writeln!(out, "\n{title}\n  {body}");
     };
@@ -110,7 +118,11 @@ pub fn ruling_text(r: &Ruling, catalog: &Catalog, lang: Lang) -> String {
         &format!("{} {}", w("Held", "法院认定"), tag(ev.held, lang)),
         r.held.get(lang),
     );
-    section(&mut out, w("Not held", "未予支持"), r.not_held.get(lang));
+    section(
+        &mut out,
+        w("Not found or not decided", "未认定或未裁决的事项"),
+        r.not_held.get(lang),
+    );
     section(&mut out, w("Why", "理由"), r.why.get(lang));
     section(
         &mut out,
@@ -126,27 +138,46 @@ pub fn ruling_text(r: &Ruling, catalog: &Catalog, lang: Lang) -> String {
         ),
         r.appeal.get(lang),
     );
-    let _ = writeln!(out, "\n{}", w("Articles of law", "相关法条"));
+    let _ = writeln!(out, "\n{}", crate::audit::explain::related_articles(lang));
+    for line in ruling_articles(r, catalog, lang) {
+        let _ = writeln!(out, "  {line}");
+    }
+    let _ = writeln!(out, "\n{}", w("What the articles say", "法条要点"));
     for law in r.laws.iter().filter_map(|id| catalog.law(id)) {
         let _ = writeln!(
             out,
-            "  {} ({}): {}",
+            "  {} ({}){}{}",
             law.citation(lang),
             law.id,
+            w(": ", "："),
             law.summary.get(lang)
         );
     }
-    if let Some(note) = &r.laws_note {
-        let _ = writeln!(out, "  {}", note.get(lang));
-    }
-    let citing = citing_settings(catalog, |s| s.rulings.iter().any(|x| x == &r.id));
+    let citing: Vec<String> = registry::all_profiles(catalog)
+        .0
+        .iter()
+        .flat_map(|p| {
+            p.settings
+                .iter()
+                .filter_map(|s| {
+                    let link = s.rulings.iter().find(|l| l.id == r.id)?;
+                    Some(match lang {
+                        Lang::En => {
+                            format!("{}/{} ({})", p.app.id, s.id, link_words(link.link, lang))
+                        }
+                        Lang::Zh => {
+                            format!("{}/{}（{}）", p.app.id, s.id, link_words(link.link, lang))
+                        }
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
     if !citing.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}\n  {}",
-            w("Settings that cite it", "引用此判决的设置"),
-            citing.join(", ")
-        );
+        let _ = writeln!(out, "\n{}", w("Settings that cite it", "引用此裁判的设置"));
+        for line in citing {
+            let _ = writeln!(out, "  {line}");
+        }
     }
     let _ = writeln!(
         out,
@@ -166,23 +197,40 @@ pub fn law_text(law: &Law, catalog: &Catalog, lang: Lang) -> String {
         law.id,
         tag(law.evidence, lang)
     );
-    if let Some(date) = &law.in_force {
-        let _ = writeln!(out, "{}: {date}", words(lang, "In force since", "施行日期"));
+    let standing = crate::audit::explain::standing_words(law, None, lang);
+    if !standing.is_empty() {
+        let _ = writeln!(out, "{standing}");
     }
     let _ = writeln!(out, "\n  {}", law.summary.get(lang));
     let rulings: Vec<_> = catalog
         .rulings
         .iter()
-        .filter(|r| r.laws.iter().any(|l| l == &law.id))
-        .map(|r| format!("{} ({})", r.title.get(lang), r.id))
+        .filter(|r| r.laws.iter().chain(&r.basis).any(|l| l == &law.id))
         .collect();
     if !rulings.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}\n  {}",
-            words(lang, "Rulings it bears on", "相关判决"),
-            rulings.join("; ")
-        );
+        let _ = writeln!(out, "\n{}", words(lang, "Rulings it bears on", "相关裁判"));
+        for r in rulings {
+            let what = if r.basis.contains(&law.id) {
+                words(lang, "the court's own basis", "法院自身的裁判依据")
+            } else {
+                match r.laws_note.as_ref() {
+                    Some(note) => note.get(lang),
+                    None => words(
+                        lang,
+                        "an article on the same data flow, not the court's citation",
+                        "规范同类数据流动的条款，并非法院援引的法条",
+                    ),
+                }
+            };
+            let _ = writeln!(
+                out,
+                "  {} ({}, {}){}{what}",
+                r.title.get(lang),
+                r.id,
+                r.date,
+                words(lang, ": ", "：")
+            );
+        }
     }
     let citing = citing_settings(catalog, |s| s.laws.iter().any(|x| x == &law.id));
     if !citing.is_empty() {
@@ -216,8 +264,18 @@ fn app_text(profile: &Profile, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{} / {} {}  ({})",
-        app.name.en, app.name.zh, app.version, app.id
+        app.name.en,
+        app.name.zh,
+        app.version.get(lang),
+        app.id
     );
+    if let Some(date) = &app.version_date {
+        let _ = writeln!(
+            out,
+            "{}: {date}",
+            words(lang, "Version in use", "该版本使用时间")
+        );
+    }
     let _ = writeln!(
         out,
         "{}: {}",
@@ -252,85 +310,140 @@ fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -
         "{}: {} {}",
         w("App", "应用"),
         profile.app.name.get(lang),
-        profile.app.version
+        profile.app.version.get(lang)
     );
-    if !s.path.get(lang).is_empty() {
-        let _ = writeln!(out, "{}: {}", w("Where", "位置"), s.path.joined(lang));
-    }
     let _ = writeln!(
         out,
-        "{}: {}",
-        w("Label evidence", "名称可信度"),
-        tag(s.evidence.label, lang)
+        "{}{}{}",
+        w("Where", "位置"),
+        w(": ", "："),
+        how_to_change(profile, s, lang)
     );
-    match (s.default_option(), s.evidence.default) {
-        (Some(d), ev) => {
-            let ev = ev.map(|e| tag(e, lang)).unwrap_or_default();
+    match s.default_option() {
+        Some(d) => {
+            let ev = s.evidence.default.map(|e| tag(e, lang)).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{}: {} {ev}",
+                "{}{}{} {ev}",
                 w("App default", "应用默认"),
+                w(": ", "："),
                 d.label.get(lang)
             );
         }
-        (None, _) => {
+        None => {
             let _ = writeln!(out, "{}", w("App default: not known", "应用默认：未知"));
         }
     }
+    let _ = writeln!(out, "{}", evidence_sentence(s, lang));
     let rec = s.recommended_option();
     let why_rec = if s.recommended_declared {
         w("named by the profile", "由档案指定")
     } else {
         w("the least exposing option", "暴露最少的选项")
     };
-    let _ = writeln!(
-        out,
-        "{}: {} ({why_rec})",
-        w("Recommended", "建议"),
-        rec.label.get(lang)
-    );
+    let _ = match lang {
+        Lang::En => writeln!(out, "Recommended: {} ({why_rec})", rec.label.get(lang)),
+        Lang::Zh => writeln!(out, "建议：{}（{why_rec}）", rec.label.get(lang)),
+    };
     if let Some(note) = &s.note {
         let _ = writeln!(out, "\n  {}", note.get(lang));
+    }
+    if let Some(caveat) = &s.caveat {
+        let _ = writeln!(out, "  {}{}", w("Note: ", "注意："), caveat.get(lang));
     }
     let _ = writeln!(out, "\n{}", w("Options", "选项"));
     for (i, option) in s.options.iter().enumerate() {
         let flows = if option.flows.is_empty() {
             w("shares nothing", "不共享任何信息").to_owned()
         } else {
-            option
-                .flows
-                .iter()
-                .map(|f| format!("{} -> {}", f.data.name(lang), f.to.name(lang)))
-                .collect::<Vec<_>>()
-                .join("; ")
+            crate::audit::explain::flow_list(&option.flows, lang)
         };
-        let verdict = match judge(s, i, s.default == Some(i)) {
-            Some(v) => format!("{}: {}", w("finding", "发现"), v.severity.name(lang)),
+        let by_default = s.default == Some(i);
+        let verdict = match judge(s, i, by_default) {
+            Some(v) => {
+                let certainty = crate::audit::certainty(s, by_default);
+                match lang {
+                    Lang::En => format!(
+                        "finding: {}, {}",
+                        v.severity.name(lang),
+                        certainty.name(lang)
+                    ),
+                    Lang::Zh => format!(
+                        "发现：风险{}，{}",
+                        v.severity.name(lang),
+                        certainty.name(lang)
+                    ),
+                }
+            }
             None => w("no finding", "无问题").to_owned(),
         };
-        let _ = writeln!(
-            out,
-            "  {} [{}]: {flows} ({verdict})",
-            option.label.get(lang),
-            option.id
-        );
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "  {} [{}]: {flows} ({verdict})",
+                option.label.get(lang),
+                option.id
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "  {} [{}]：{flows}（{verdict}）",
+                option.label.get(lang),
+                option.id
+            ),
+        };
     }
-    let rulings: Vec<_> = s
-        .rulings
-        .iter()
-        .filter_map(|id| catalog.ruling(id))
-        .collect();
-    if !rulings.is_empty() {
-        let _ = writeln!(out, "\n{}", w("Rulings", "相关判决"));
-        for r in rulings {
-            let _ = writeln!(out, "  {}", r.held_line(lang));
+    if !s.rulings.is_empty() {
+        let _ = writeln!(out, "\n{}", w("Rulings", "相关裁判"));
+        for link in &s.rulings {
+            if let Some(sentence) = ruling_link_sentence(link, catalog, lang) {
+                let _ = writeln!(out, "  {sentence}");
+            }
+            if let Some(r) = catalog.ruling(&link.id) {
+                let _ = writeln!(out, "    {}", r.held_line(lang));
+            }
         }
     }
-    let laws: Vec<_> = s.laws.iter().filter_map(|id| catalog.law(id)).collect();
-    if !laws.is_empty() {
-        let _ = writeln!(out, "\n{}", w("Articles of law", "相关法条"));
-        for law in laws {
-            let _ = writeln!(out, "  {}: {}", law.citation(lang), law.summary.get(lang));
+    // The articles a finding on the default would cite, else the profile's own.
+    let auditor = Auditor::new(profile, catalog);
+    let index = profile
+        .settings
+        .iter()
+        .position(|x| x.id == s.id)
+        .unwrap_or_default();
+    let default_finding = s.default.and_then(|d| auditor.finding(index, d, true));
+    if let Some(f) = &default_finding
+        && let Some(badge) = certainty_badge(f, lang)
+    {
+        let _ = writeln!(
+            out,
+            "\n{}{}{badge}",
+            w("The default's finding", "默认设置的发现"),
+            w(": ", "：")
+        );
+    }
+    let citations = match &default_finding {
+        Some(f) => f.citations().to_vec(),
+        None => standing(&s.laws, s, profile, catalog),
+    };
+    let groups = crate::audit::explain::citations_by_layer(&citations, catalog);
+    if !groups.is_empty() {
+        let _ = writeln!(out, "\n{}", crate::audit::explain::related_articles(lang));
+        for (layer, laws) in groups {
+            let _ = writeln!(
+                out,
+                "  {}{}",
+                crate::audit::explain::layer_name(layer, lang),
+                w(":", "：")
+            );
+            for (law, c) in laws {
+                let _ = writeln!(
+                    out,
+                    "    {}{}{}",
+                    crate::audit::explain::cited_article(law, Some(c), lang),
+                    w(": ", "："),
+                    law.summary.get(lang)
+                );
+            }
         }
     }
     out

@@ -29,7 +29,7 @@ pub fn run(args: &ListArgs) -> Outcome {
             id: &p.app.id,
             name_en: &p.app.name.en,
             name_zh: &p.app.name.zh,
-            version: &p.app.version,
+            version: &p.app.version.en,
             settings: p.settings.len(),
             source: if p.builtin { "built-in" } else { "user" },
             path: &p.origin,

@@ -4,13 +4,16 @@
 //! then collects every problem it finds (not just the first), so `privaudit validate`
 //! can show a profile author all of them at once.
 
-use super::{App, Flow, MenuPath, Profile, Setting, SettingEvidence, SettingOption};
+use super::{
+    App, Flow, LabelKind, Link, MenuPath, PartialDate, Profile, RulingLink, Setting,
+    SettingEvidence, SettingOption, Switch,
+};
 use crate::catalog::Catalog;
 use crate::diag::{self, Diagnostic, line_column};
 use crate::evidence::Evidence;
 use crate::source::SourceText;
 use crate::text::{Localized, sanitize};
-use crate::vocab::{Audience, DataCategory};
+use crate::vocab::{Audience, DataCategory, Source};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashSet};
 use toml::Spanned;
@@ -29,7 +32,9 @@ struct RawApp {
     id: Spanned<String>,
     name: Spanned<RawText>,
     vendor: Spanned<RawText>,
-    version: Spanned<String>,
+    version: Spanned<RawVersion>,
+    #[serde(default)]
+    version_date: Option<Spanned<String>>,
     #[serde(default)]
     reviewed: Option<Spanned<toml::value::Datetime>>,
     #[serde(default)]
@@ -47,6 +52,36 @@ struct RawText {
     zh: Option<String>,
 }
 
+/// `"3.3.0"`, or words in each language: `{ en = "recent build", zh = "近期版本" }`. A
+/// hand-written visitor, so a wrong type is reported like any other type error.
+enum RawVersion {
+    Plain(String),
+    Text(RawText),
+}
+
+impl<'de> Deserialize<'de> for RawVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawVersion;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string such as \"3.3.0\" or { en = \"...\", zh = \"...\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawVersion, E> {
+                Ok(RawVersion::Plain(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawVersion, A::Error> {
+                RawText::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawVersion::Text)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPath {
@@ -62,27 +97,42 @@ struct RawSetting {
     id: Spanned<String>,
     label: Spanned<RawText>,
     #[serde(default)]
+    label_kind: Option<Spanned<String>>,
+    #[serde(default)]
     path: Option<Spanned<RawPath>>,
     options: Spanned<Vec<RawOption>>,
     #[serde(default)]
     default: Option<Spanned<String>>,
     #[serde(default)]
     recommended: Option<Spanned<String>>,
+    /// Ruling ids (cited by analogy) or `{ id = "...", link = "direct" | "analogy" }`.
     #[serde(default)]
-    rulings: Vec<Spanned<String>>,
+    rulings: Vec<Spanned<toml::Value>>,
     #[serde(default)]
     laws: Vec<Spanned<String>>,
     evidence: Spanned<RawEvidence>,
     #[serde(default)]
     note: Option<Spanned<RawText>>,
+    #[serde(default)]
+    caveat: Option<Spanned<RawText>>,
+    #[serde(default)]
+    switch: Option<Spanned<String>>,
+    #[serde(default)]
+    instead: Option<Spanned<RawText>>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 struct RawEvidence {
     label: Spanned<String>,
     #[serde(default)]
     default: Option<Spanned<String>>,
+    #[serde(default)]
+    default_note: Option<Spanned<RawText>>,
+    #[serde(default)]
+    path: Option<Spanned<String>>,
+    #[serde(default)]
+    flows: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -99,6 +149,8 @@ struct RawOption {
 struct RawFlow {
     data: Spanned<Vec<Spanned<String>>>,
     to: Spanned<String>,
+    #[serde(default)]
+    from: Option<Spanned<String>>,
 }
 
 /// Ids are kebab-case ASCII so they are stable across languages and safe in every format.
@@ -217,9 +269,17 @@ impl Checker<'_> {
 
     fn app(&mut self, raw: &RawApp) -> App {
         let id = self.id(&raw.id, "app");
-        if raw.version.get_ref().trim().is_empty() {
-            self.problem(raw.version.span(), "app version is empty".to_owned());
-        }
+        let version = self.version(&raw.version);
+        let version_date = raw.version_date.as_ref().and_then(|d| {
+            let parsed = PartialDate::parse(d.get_ref().trim());
+            if parsed.is_none() {
+                self.problem(
+                    d.span(),
+                    "`version-date` must be \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"".to_owned(),
+                );
+            }
+            parsed
+        });
         let reviewed = raw.reviewed.as_ref().map(|r| {
             let value = r.get_ref();
             if value.date.is_none() || value.time.is_some() {
@@ -234,10 +294,34 @@ impl Checker<'_> {
             id,
             name: self.text(&raw.name, "app name"),
             vendor: self.text(&raw.vendor, "app vendor"),
-            version: sanitize(raw.version.get_ref().trim()),
+            version,
+            version_date,
             reviewed,
             sources: raw.sources.iter().map(|s| sanitize(s)).collect(),
             note: raw.note.as_ref().map(|n| self.text(n, "app note")),
+        }
+    }
+
+    fn version(&mut self, raw: &Spanned<RawVersion>) -> Localized {
+        match raw.get_ref() {
+            RawVersion::Plain(v) if !v.trim().is_empty() => {
+                let v = sanitize(v.trim());
+                Localized::new(v.clone(), v)
+            }
+            RawVersion::Plain(_) => {
+                self.problem(raw.span(), "app version is empty".to_owned());
+                Localized::default()
+            }
+            RawVersion::Text(text) => {
+                let spanned = Spanned::new(
+                    raw.span(),
+                    RawText {
+                        en: text.en.clone(),
+                        zh: text.zh.clone(),
+                    },
+                );
+                self.text(&spanned, "app version")
+            }
         }
     }
 
@@ -272,14 +356,60 @@ impl Checker<'_> {
             .recommended
             .as_ref()
             .map(|r| find(self, r, "recommended option"));
-        for ruling in &raw.rulings {
-            if catalog.ruling(ruling.get_ref()).is_none() {
+        let rulings: Vec<RulingLink> = raw
+            .rulings
+            .iter()
+            .filter_map(|r| self.ruling_link(r, catalog))
+            .collect();
+        let label_kind = match &raw.label_kind {
+            None => LabelKind::OnScreen,
+            Some(kind) => match kind.get_ref().as_str() {
+                "on-screen" => LabelKind::OnScreen,
+                "descriptive" => LabelKind::Descriptive,
+                other => {
+                    self.problem(
+                        kind.span(),
+                        format!(
+                            "unknown label-kind `{}` (known: on-screen, descriptive)",
+                            sanitize(other)
+                        ),
+                    );
+                    LabelKind::OnScreen
+                }
+            },
+        };
+        let switch = match &raw.switch {
+            None => Switch::InApp,
+            Some(value) => Switch::from_id(value.get_ref()).unwrap_or_else(|| {
                 self.problem(
-                    ruling.span(),
-                    format!("unknown ruling id `{}`", sanitize(ruling.get_ref())),
+                    value.span(),
+                    format!(
+                        "unknown switch `{}` (known: {})",
+                        sanitize(value.get_ref()),
+                        Switch::ALL.map(|s| s.id()).join(", ")
+                    ),
                 );
-            }
+                Switch::InApp
+            }),
+        };
+        let instead = raw
+            .instead
+            .as_ref()
+            .map(|n| self.text(n, &format!("`instead` of setting `{id}`")));
+        if switch != Switch::InApp && instead.is_none() {
+            let span = raw.switch.as_ref().map_or(raw.id.span(), |s| s.span());
+            self.problem(
+                span,
+                format!(
+                    "setting `{id}` cannot be changed in the app (switch = \"{}\"): say what a user can do instead with `instead = {{ en = ..., zh = ... }}`",
+                    switch.id()
+                ),
+            );
         }
+        let caveat = raw
+            .caveat
+            .as_ref()
+            .map(|n| self.text(n, &format!("caveat of setting `{id}`")));
         for law in &raw.laws {
             if catalog.law(law.get_ref()).is_none() {
                 self.problem(
@@ -288,11 +418,33 @@ impl Checker<'_> {
                 );
             }
         }
-        let evidence = self.evidence(&raw.evidence);
+        let evidence = self.evidence(&raw.evidence, &id);
         if raw.default.is_none() && evidence.default.is_some() {
             self.problem(
                 raw.evidence.span(),
                 format!("setting `{id}` gives evidence for a default it does not state"),
+            );
+        }
+        if raw.default.is_some() && evidence.default.is_none() {
+            self.problem(
+                raw.evidence.span(),
+                format!(
+                    "setting `{id}` states a default without saying how sure it is (evidence.default)"
+                ),
+            );
+        }
+        if raw.path.is_some() && evidence.path.is_none() {
+            self.problem(
+                raw.evidence.span(),
+                format!(
+                    "setting `{id}` gives a menu path without saying how sure it is (evidence.path)"
+                ),
+            );
+        }
+        if raw.path.is_none() && evidence.path.is_some() {
+            self.problem(
+                raw.evidence.span(),
+                format!("setting `{id}` gives evidence for a menu path it does not state"),
             );
         }
         let note = raw
@@ -312,16 +464,72 @@ impl Checker<'_> {
             default_line: raw.default.as_ref().map(|d| self.line_of(d.span().start)),
             id,
             label,
+            label_kind,
             path,
             options,
             default,
             recommended,
             recommended_declared,
-            rulings: raw.rulings.iter().map(|r| r.get_ref().clone()).collect(),
+            rulings,
             laws: raw.laws.iter().map(|l| l.get_ref().clone()).collect(),
             evidence,
             note,
+            caveat,
+            switch,
+            instead,
         })
+    }
+
+    /// `"ruling-id"` (by analogy, the cautious reading) or `{ id = "...", link = "..." }`.
+    fn ruling_link(&mut self, raw: &Spanned<toml::Value>, catalog: &Catalog) -> Option<RulingLink> {
+        let (id, link) = match raw.get_ref() {
+            toml::Value::String(id) => (id.clone(), Link::Analogy),
+            toml::Value::Table(table) => {
+                if let Some(key) = table.keys().find(|k| !matches!(k.as_str(), "id" | "link")) {
+                    self.problem(
+                        raw.span(),
+                        format!(
+                            "unknown key `{}` in a ruling link (known: id, link)",
+                            sanitize(key)
+                        ),
+                    );
+                    return None;
+                }
+                let Some(id) = table.get("id").and_then(toml::Value::as_str) else {
+                    self.problem(raw.span(), "a ruling link needs `id = \"...\"`".to_owned());
+                    return None;
+                };
+                let link = match table.get("link").map(|l| l.as_str()) {
+                    None => Link::Analogy,
+                    Some(Some("direct")) => Link::Direct,
+                    Some(Some("analogy")) => Link::Analogy,
+                    Some(other) => {
+                        self.problem(
+                            raw.span(),
+                            format!(
+                                "unknown link `{}` (known: direct, analogy)",
+                                sanitize(other.unwrap_or("(not a string)"))
+                            ),
+                        );
+                        return None;
+                    }
+                };
+                (id.to_owned(), link)
+            }
+            _ => {
+                self.problem(
+                    raw.span(),
+                    "a ruling is an id or { id = \"...\", link = \"direct\" | \"analogy\" }"
+                        .to_owned(),
+                );
+                return None;
+            }
+        };
+        if catalog.ruling(&id).is_none() {
+            self.problem(raw.span(), format!("unknown ruling id `{}`", sanitize(&id)));
+            return None;
+        }
+        Some(RulingLink { id, link })
     }
 
     fn menu_path(&mut self, path: &Spanned<RawPath>, id: &str) -> MenuPath {
@@ -358,6 +566,23 @@ impl Checker<'_> {
             let label = self.text(&option.label, &format!("label of option `{id}`"));
             let mut flows = BTreeSet::new();
             for flow in &option.flows {
+                let from = match &flow.from {
+                    None => Some(Source::ThisApp),
+                    Some(from) => {
+                        let source = Source::from_id(from.get_ref());
+                        if source.is_none() {
+                            self.problem(
+                                from.span(),
+                                format!(
+                                    "unknown source `{}` (known: {})",
+                                    sanitize(from.get_ref()),
+                                    Source::ALL.map(|s| s.id()).join(", ")
+                                ),
+                            );
+                        }
+                        source
+                    }
+                };
                 let to = Audience::from_id(flow.to.get_ref());
                 if to.is_none() {
                     self.problem(
@@ -378,10 +603,14 @@ impl Checker<'_> {
                 for data in flow.data.get_ref() {
                     match DataCategory::from_id(data.get_ref()) {
                         Some(d) => {
-                            if let Some(to) = to {
-                                flows.insert(Flow { data: d, to });
+                            if let (Some(to), Some(from)) = (to, from) {
+                                flows.insert(Flow { data: d, to, from });
                             }
                         }
+                        None if data.get_ref() == DataCategory::SPLIT_LOCATION => self.problem(
+                            data.span(),
+                            "`location` is split in two: `precise-location` (positions, movement trails) or `coarse-location` (city or region)".to_owned(),
+                        ),
                         None => self.problem(
                             data.span(),
                             format!(
@@ -402,7 +631,7 @@ impl Checker<'_> {
         options
     }
 
-    fn evidence(&mut self, raw: &Spanned<RawEvidence>) -> SettingEvidence {
+    fn evidence(&mut self, raw: &Spanned<RawEvidence>, setting: &str) -> SettingEvidence {
         let mut level = |value: &Spanned<String>| {
             Evidence::from_id(value.get_ref()).unwrap_or_else(|| {
                 self.problem(
@@ -416,9 +645,28 @@ impl Checker<'_> {
                 Evidence::Unverified
             })
         };
-        let label = level(&raw.get_ref().label);
-        let default = raw.get_ref().default.as_ref().map(level);
-        SettingEvidence { label, default }
+        let r = raw.get_ref();
+        let label = level(&r.label);
+        let default = r.default.as_ref().map(&mut level);
+        let path = r.path.as_ref().map(&mut level);
+        let flows = r.flows.as_ref().map(&mut level).unwrap_or(label);
+        let default_note = r
+            .default_note
+            .as_ref()
+            .map(|n| self.text(n, &format!("evidence.default-note of setting `{setting}`")));
+        if default.is_none() && default_note.is_some() {
+            self.problem(
+                raw.span(),
+                format!("setting `{setting}` has a default-note but no default evidence"),
+            );
+        }
+        SettingEvidence {
+            label,
+            default,
+            default_note,
+            path,
+            flows,
+        }
     }
 }
 

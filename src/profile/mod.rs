@@ -6,7 +6,7 @@ pub use load::{is_valid_id, parse_profile};
 
 use crate::evidence::Evidence;
 use crate::text::{Lang, Localized};
-use crate::vocab::{Audience, DataCategory};
+use crate::vocab::{Audience, DataCategory, Source};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -24,7 +24,12 @@ pub struct App {
     pub id: String,
     pub name: Localized,
     pub vendor: Localized,
-    pub version: String,
+    /// The version whose settings are described ("3.3.0", or words such as "recent build"
+    /// in each language).
+    pub version: Localized,
+    /// When that version was in use, as precisely as known (`2019`, `2019-05`,
+    /// `2019-05-17`): laws that took effect later are marked "later than this app version".
+    pub version_date: Option<PartialDate>,
     pub reviewed: Option<String>,
     pub sources: Vec<String>,
     pub note: Option<Localized>,
@@ -34,6 +39,8 @@ pub struct App {
 pub struct Setting {
     pub id: String,
     pub label: Localized,
+    /// Whether the label is the app's on-screen text or our description of a behaviour.
+    pub label_kind: LabelKind,
     /// Where to find it in the app, as breadcrumbs in each language (empty when the
     /// behaviour had no menu entry).
     pub path: MenuPath,
@@ -44,10 +51,16 @@ pub struct Setting {
     /// exposing one.
     pub recommended: usize,
     pub recommended_declared: bool,
-    pub rulings: Vec<String>,
+    pub rulings: Vec<RulingLink>,
     pub laws: Vec<String>,
     pub evidence: SettingEvidence,
     pub note: Option<Localized>,
+    /// What the recommended option does *not* do, where a reader could assume it does
+    /// ("turning it off stops the suggestions, not the address-book upload").
+    pub caveat: Option<Localized>,
+    /// Whether a user of this version can change it, and what to do instead if not.
+    pub switch: Switch,
+    pub instead: Option<Localized>,
     /// 1-based line where the setting's `id` is declared.
     pub line: usize,
     /// 1-based line of the `default = ...` value, where there is one.
@@ -73,10 +86,143 @@ impl MenuPath {
     }
 }
 
-#[derive(Clone, Copy, Debug, Serialize)]
+/// How sure we are of each fact about a setting (the dossier's tags).
+#[derive(Clone, Debug, Serialize)]
 pub struct SettingEvidence {
     pub label: Evidence,
+    /// `None` when the profile states no default.
     pub default: Option<Evidence>,
+    /// Where the default was seen, when that limits it ("seen only in apps imitating
+    /// Douyin").
+    pub default_note: Option<Localized>,
+    /// `None` when the setting has no menu path.
+    pub path: Option<Evidence>,
+    /// What the options send to whom; the label's level when the profile does not say.
+    pub flows: Evidence,
+}
+
+/// The label is the app's own on-screen text, or a description of what the app did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LabelKind {
+    #[default]
+    OnScreen,
+    Descriptive,
+}
+
+/// Can a user of the profiled version change the setting?
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Switch {
+    /// A switch in the app's settings.
+    #[default]
+    InApp,
+    /// No switch at all in this version (the behaviour was built in).
+    None,
+    /// Asked once (a login authorisation page) and not reachable again from the app.
+    OnceAtLogin,
+}
+
+impl Switch {
+    pub const ALL: [Switch; 3] = [Switch::InApp, Switch::None, Switch::OnceAtLogin];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Switch::InApp => "in-app",
+            Switch::None => "none",
+            Switch::OnceAtLogin => "once-at-login",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.id() == id)
+    }
+}
+
+/// A setting's tie to a ruling: the court ruled on this very feature, or the ruling is
+/// cited by analogy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RulingLink {
+    pub id: String,
+    pub link: Link,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Link {
+    /// The court ruled on this feature.
+    Direct,
+    /// The court did not rule on this setting; the ruling speaks to a similar flow.
+    Analogy,
+}
+
+impl Link {
+    pub fn id(self) -> &'static str {
+        match self {
+            Link::Direct => "direct",
+            Link::Analogy => "analogy",
+        }
+    }
+}
+
+/// A date known to the year, the month or the day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PartialDate {
+    pub year: u16,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl PartialDate {
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<PartialDate> {
+        let mut parts = text.split('-');
+        let year = parts.next().filter(|y| y.len() == 4)?.parse().ok()?;
+        let mut next = |max: u8| -> Result<Option<u8>, ()> {
+            match parts.next() {
+                None => Ok(None),
+                Some(p) if p.len() == 2 => match p.parse::<u8>() {
+                    Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+                    _ => Err(()),
+                },
+                Some(_) => Err(()),
+            }
+        };
+        let month = next(12).ok()?;
+        let day = if month.is_some() {
+            next(31).ok()?
+        } else {
+            None
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(PartialDate { year, month, day })
+    }
+
+    /// The last day the date could mean, as `YYYY-MM-DD` (comparable as text): a law in
+    /// force after it is certainly later than the version.
+    pub fn latest(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}",
+            self.year,
+            self.month.unwrap_or(12),
+            self.day.unwrap_or(31)
+        )
+    }
+}
+
+impl std::fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -91,16 +237,34 @@ pub struct SettingOption {
 pub struct Flow {
     pub data: DataCategory,
     pub to: Audience,
+    /// Where the data comes from: the user's account here, or another app.
+    pub from: Source,
+}
+
+impl Flow {
+    /// How far the data travels: the audience's breadth, or the distance it came from
+    /// another app, whichever is larger.
+    pub fn breadth(&self) -> u8 {
+        self.to.breadth().max(self.from.breadth())
+    }
+
+    /// Sensitivity × breadth, the score the severity rule reads.
+    pub fn weight(&self) -> u8 {
+        self.data.sensitivity() * self.breadth()
+    }
+
+    /// Does `other` already send this data from the same place to this audience or a
+    /// broader one?
+    pub fn covered_by(&self, other: &Flow) -> bool {
+        self.data == other.data && self.from == other.from && self.to.covered_by(other.to)
+    }
 }
 
 impl SettingOption {
     /// Rough size of what the option exposes, used only to pick the least exposing option
     /// when a profile names no recommendation.
     pub fn exposure_weight(&self) -> u32 {
-        self.flows
-            .iter()
-            .map(|f| u32::from(f.data.sensitivity()) * u32::from(f.to.breadth()))
-            .sum()
+        self.flows.iter().map(|f| u32::from(f.weight())).sum()
     }
 }
 
@@ -121,6 +285,17 @@ impl Setting {
 
     pub fn recommended_option(&self) -> &SettingOption {
         &self.options[self.recommended]
+    }
+}
+
+impl Setting {
+    /// The rulings that speak to this setting directly (the court ruled on the feature).
+    pub fn has_direct_ruling(&self) -> bool {
+        self.rulings.iter().any(|r| r.link == Link::Direct)
+    }
+
+    pub fn cites_ruling(&self, id: &str) -> bool {
+        self.rulings.iter().any(|r| r.id == id)
     }
 }
 

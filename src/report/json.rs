@@ -6,8 +6,9 @@
 //! formatting the same explanation again for every state.
 
 use super::{Checked, Style};
-use crate::audit::{Auditor, Finding, Severity, Summary, finding_message};
-use crate::profile::Profile;
+use crate::audit::{Auditor, Citation, Finding, Severity, Summary, finding_message};
+use crate::evidence::Evidence;
+use crate::profile::{LabelKind, Profile, RulingLink};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -18,7 +19,10 @@ pub struct JsonReport<'a> {
     pub profile: &'a str,
     /// The account state checked, or null for the app's defaults.
     pub state: Option<&'a str>,
+    /// The score on the facts as reported.
     pub score: u8,
+    /// The score counting only findings whose facts are all confirmed.
+    pub score_confirmed: u8,
     pub summary: Summary,
     pub findings: Vec<JsonFindingOut<'a>>,
     pub unassessed: &'a [&'a str],
@@ -48,12 +52,25 @@ pub struct JsonFinding<'a> {
     pub recommended: &'a str,
     pub default: Option<&'a str>,
     pub by_default: bool,
+    /// The weakest evidence level among the facts the finding rests on.
+    pub certainty: Evidence,
+    /// `certainty` is verified or secondary.
+    pub confirmed: bool,
+    /// Exposure by a default that is only single-source or unverified.
+    pub unconfirmed_default: bool,
+    /// How the severity was reached.
+    pub severity_basis: JsonSeverityBasis,
+    /// How sure we are of each fact about the setting.
+    pub evidence: JsonEvidence<'a>,
     pub data: Vec<&'static str>,
     /// The broadest audience reached beyond the recommendation.
     pub audience: &'static str,
     pub exposes: Vec<JsonFlow>,
-    pub rulings: &'a [String],
+    /// Each ruling with its link: `direct` or `analogy`.
+    pub rulings: &'a [RulingLink],
     pub laws: &'a [String],
+    /// `laws`, each with its layer and dates.
+    pub citations: &'a [Citation],
     pub message: String,
     pub waived: bool,
     pub waiver: Option<JsonWaiver<'a>>,
@@ -63,6 +80,25 @@ pub struct JsonFinding<'a> {
 pub struct JsonFlow {
     pub data: &'static str,
     pub to: &'static str,
+    pub from: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct JsonSeverityBasis {
+    /// From the flows alone.
+    pub base: Severity,
+    pub raised_by_default: bool,
+    pub raised_by_ruling: bool,
+}
+
+#[derive(Serialize)]
+pub struct JsonEvidence<'a> {
+    pub label: Evidence,
+    pub label_kind: LabelKind,
+    pub default: Option<Evidence>,
+    pub default_note: Option<&'a str>,
+    pub path: Option<Evidence>,
+    pub flows: Evidence,
 }
 
 #[derive(Serialize)]
@@ -73,14 +109,32 @@ pub struct JsonWaiver<'a> {
 }
 
 pub fn finding<'a>(profile: &'a Profile, f: &'a Finding<'a>, style: Style<'_>) -> JsonFinding<'a> {
+    let setting = &profile.settings[f.index];
+    let ev = &setting.evidence;
     JsonFinding {
         setting: f.setting,
-        label: profile.settings[f.index].label.get(style.lang),
+        label: setting.label.get(style.lang),
         severity: f.severity,
         current: f.current,
         recommended: f.recommended,
         default: f.default,
         by_default: f.by_default,
+        certainty: f.certainty(),
+        confirmed: f.confirmed(),
+        unconfirmed_default: f.unconfirmed_default(),
+        severity_basis: JsonSeverityBasis {
+            base: f.judged.base,
+            raised_by_default: f.judged.raised_by_default,
+            raised_by_ruling: f.judged.raised_by_ruling,
+        },
+        evidence: JsonEvidence {
+            label: ev.label,
+            label_kind: setting.label_kind,
+            default: ev.default,
+            default_note: ev.default_note.as_ref().map(|n| n.get(style.lang)),
+            path: ev.path,
+            flows: ev.flows,
+        },
         data: f.data().into_iter().map(|d| d.id()).collect(),
         audience: f.broadest_audience().id(),
         exposes: f
@@ -89,10 +143,12 @@ pub fn finding<'a>(profile: &'a Profile, f: &'a Finding<'a>, style: Style<'_>) -
             .map(|flow| JsonFlow {
                 data: flow.data.id(),
                 to: flow.to.id(),
+                from: flow.from.id(),
             })
             .collect(),
         rulings: f.rulings,
         laws: f.laws(),
+        citations: f.citations(),
         message: finding_message(profile, f, style.catalog, style.lang),
         waived: f.waived(),
         waiver: f.waiver.as_ref().map(|w| JsonWaiver {
@@ -114,11 +170,12 @@ pub fn to_json<'a>(
         app: JsonApp {
             id: report.app,
             name: report.app_name.get(style.lang),
-            version: report.version,
+            version: report.version.get(style.lang),
         },
         profile: &checked.profile.origin,
         state: checked.state.as_deref(),
         score: report.score,
+        score_confirmed: report.score_confirmed,
         summary: report.summary,
         findings: report
             .findings

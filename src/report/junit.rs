@@ -27,8 +27,11 @@ pub fn document(checked: &[Checked<'_>], errors: &[String], style: Style<'_>) ->
                     status
                         .set_type(f.severity.id())
                         .set_message(format!(
-                            "{} severity: {} -> {}",
+                            "{} severity{}: {} -> {}",
                             f.severity.id(),
+                            crate::audit::explain::certainty_badge(f, crate::text::Lang::En)
+                                .map(|b| format!(" ({b})"))
+                                .unwrap_or_default(),
                             f.current,
                             f.recommended
                         ))

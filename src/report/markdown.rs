@@ -2,6 +2,10 @@
 //! and what it rests on. The TUI's export uses this same writer.
 
 use super::{Checked, Style};
+use crate::audit::explain::{
+    certainty_badge, certainty_sentence, citations_sentence, evidence_sentence, how_to_change,
+    ruling_link_sentence,
+};
 use crate::audit::finding_summary;
 use crate::text::Lang;
 use std::fmt::Write;
@@ -37,7 +41,7 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         "# {} {} {}\n",
         w("privaudit checklist:", "privaudit 检查清单："),
         escape(report.app_name.get(lang)),
-        escape(report.version)
+        escape(report.version.get(lang))
     );
     let state = checked.state.as_deref().map(escape).unwrap_or_else(|| {
         w(
@@ -47,20 +51,30 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         .to_owned()
     });
     let s = &report.summary;
-    let _ = writeln!(
-        out,
-        "{} {}/100. {} {}. {} {} critical, {} high, {} medium, {} low; {} waived.\n",
-        w("Score", "得分"),
-        report.score,
-        w("State:", "账户状态："),
-        state,
-        w("Open:", "待处理："),
-        s.critical,
-        s.high,
-        s.medium,
-        s.low,
-        s.waived
-    );
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "{}. State: {state}. Open: {} critical, {} high, {} medium, {} low ({} of them unconfirmed); {} waived.\n",
+            super::score_text(report, lang),
+            s.critical,
+            s.high,
+            s.medium,
+            s.low,
+            s.unconfirmed,
+            s.waived
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "{}。账户状态：{state}。待处理：严重 {} 项，高 {} 项，中 {} 项，低 {} 项（其中 {} 项未证实）；已豁免 {} 项。\n",
+            super::score_text(report, lang),
+            s.critical,
+            s.high,
+            s.medium,
+            s.low,
+            s.unconfirmed,
+            s.waived
+        ),
+    };
     let open: Vec<_> = report.findings.iter().filter(|f| !f.waived()).collect();
     if open.is_empty() {
         let _ = writeln!(
@@ -74,16 +88,19 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
     for f in open {
         let setting = &profile.settings[f.index];
         let option = |id| setting.option_label(id, lang);
-        let by_default = if f.by_default {
-            w(", app default", "，应用默认")
-        } else {
-            ""
-        };
+        let mut marks = vec![match lang {
+            Lang::En => f.severity.name(lang).to_owned(),
+            Lang::Zh => format!("风险{}", f.severity.name(lang)),
+        }];
+        if f.by_default {
+            marks.push(w("app default", "应用默认").to_owned());
+        }
+        marks.extend(certainty_badge(f, lang).map(str::to_owned));
         let _ = writeln!(
             out,
-            "- [ ] **{}** ({}{by_default})",
+            "- [ ] **{}** ({})",
             escape(setting.label.get(lang)),
-            f.severity.name(lang)
+            marks.join(w(", ", "，"))
         );
         let _ = writeln!(
             out,
@@ -92,39 +109,44 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
             escape(option(f.current)),
             escape(option(f.recommended))
         );
-        if !setting.path.get(lang).is_empty() {
-            let _ = writeln!(
-                out,
-                "  - {}{}",
-                w("Where: ", "位置："),
-                escape(&setting.path.joined(lang))
-            );
-        }
+        let _ = writeln!(
+            out,
+            "  - {}{}",
+            w("Where: ", "位置："),
+            escape(&how_to_change(profile, setting, lang))
+        );
         let _ = writeln!(
             out,
             "  - {}{}",
             w("Why: ", "原因："),
             escape(&finding_summary(profile, f, lang))
         );
-        for ruling in f.rulings.iter().filter_map(|id| catalog.ruling(id)) {
-            let _ = writeln!(
-                out,
-                "  - {}{}, {}, {}, {}",
-                w("Ruling: ", "判决："),
-                escape(ruling.title.get(lang)),
-                escape(ruling.court.get(lang)),
-                ruling.date,
-                escape(&ruling.case_number_text(lang))
-            );
+        let _ = writeln!(
+            out,
+            "  - {} {}",
+            escape(&certainty_sentence(f, lang)),
+            escape(&evidence_sentence(setting, lang))
+        );
+        for link in f.rulings {
+            if let Some(sentence) = ruling_link_sentence(link, catalog, lang) {
+                let case = catalog
+                    .ruling(&link.id)
+                    .map(|r| r.case_number_text(lang))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  - {}{} {}",
+                    w("Ruling: ", "裁判："),
+                    escape(&sentence),
+                    escape(&match lang {
+                        Lang::En => format!("Case number: {case}."),
+                        Lang::Zh => format!("案号：{case}。"),
+                    })
+                );
+            }
         }
-        let laws: Vec<_> = f
-            .laws()
-            .iter()
-            .filter_map(|id| catalog.law(id))
-            .map(|l| escape(&l.short_citation(lang)))
-            .collect();
-        if !laws.is_empty() {
-            let _ = writeln!(out, "  - {}{}", w("Law: ", "法律依据："), laws.join(", "));
+        if let Some(articles) = citations_sentence(f.citations(), catalog, lang) {
+            let _ = writeln!(out, "  - {}", escape(&articles));
         }
     }
     let waived: Vec<_> = report.findings.iter().filter(|f| f.waived()).collect();

@@ -26,3 +26,19 @@ pub struct Style<'a> {
     pub color: bool,
     pub catalog: &'a Catalog,
 }
+
+/// "Score 0/100 (45 counting only confirmed facts)": both numbers whenever they differ, so
+/// a score that rests on unconfirmed facts is never shown as settled.
+pub fn score_text(report: &Report<'_>, lang: Lang) -> String {
+    let (score, confirmed) = (report.score, report.score_confirmed);
+    match (lang, score == confirmed) {
+        (Lang::En, true) => format!("Score {score}/100"),
+        (Lang::Zh, true) => format!("得分 {score}/100"),
+        (Lang::En, false) => format!(
+            "Score {score}/100 on the facts as reported, {confirmed}/100 counting only confirmed facts"
+        ),
+        (Lang::Zh, false) => {
+            format!("得分：按现有事实为 {score}/100，只计已证实的事实为 {confirmed}/100")
+        }
+    }
+}

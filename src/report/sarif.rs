@@ -2,6 +2,10 @@
 //! line of the profile where the setting (or its default) is written.
 
 use super::{Checked, Style};
+use crate::audit::explain::{
+    citations_by_layer, cited_article, evidence_sentence, layer_name, related_articles,
+    ruling_link_sentence,
+};
 use crate::audit::{Finding, Severity, finding_message};
 use crate::catalog::Catalog;
 use crate::profile::{Profile, Setting};
@@ -54,25 +58,49 @@ pub fn path_uri(path: &str) -> String {
     out
 }
 
-fn rule(profile: &Profile, setting: &Setting, catalog: &Catalog, lang: Lang) -> Value {
+/// The rule for a setting, its help written from the first finding that uses it (the
+/// citations' standing depends on the finding's flows, not on the state).
+fn rule(profile: &Profile, f: &Finding, catalog: &Catalog, lang: Lang) -> Value {
+    let setting = &profile.settings[f.index];
+    let colon = match lang {
+        Lang::En => ": ",
+        Lang::Zh => "：",
+    };
     let mut help = String::new();
     if let Some(note) = &setting.note {
         help.push_str(note.get(lang));
         help.push_str("\n\n");
     }
-    for ruling in setting.rulings.iter().filter_map(|id| catalog.ruling(id)) {
-        help.push_str(&ruling.held_line(lang));
-        help.push_str("\n\n");
+    help.push_str(&evidence_sentence(setting, lang));
+    help.push_str("\n\n");
+    for link in &setting.rulings {
+        if let (Some(sentence), Some(ruling)) = (
+            ruling_link_sentence(link, catalog, lang),
+            catalog.ruling(&link.id),
+        ) {
+            help.push_str(&sentence);
+            help.push('\n');
+            help.push_str(&ruling.held_line(lang));
+            help.push_str("\n\n");
+        }
     }
-    for law in setting.laws.iter().filter_map(|id| catalog.law(id)) {
-        help.push_str(&format!(
-            "{}: {}\n",
-            law.citation(lang),
-            law.summary.get(lang)
-        ));
+    let groups = citations_by_layer(f.citations(), catalog);
+    if !groups.is_empty() {
+        help.push_str(related_articles(lang));
+        help.push('\n');
+    }
+    for (layer, laws) in groups {
+        for (law, c) in laws {
+            help.push_str(&format!(
+                "{}{colon}{}{colon}{}\n",
+                layer_name(layer, lang),
+                cited_article(law, Some(c), lang),
+                law.summary.get(lang)
+            ));
+        }
     }
     let mut tags: Vec<String> = vec!["privacy".to_owned()];
-    tags.extend(setting.rulings.iter().cloned());
+    tags.extend(setting.rulings.iter().map(|r| r.id.clone()));
     tags.extend(setting.laws.iter().cloned());
     json!({
         "id": rule_id(profile, setting),
@@ -121,8 +149,19 @@ fn result(checked: &Checked<'_>, f: &Finding, rule_index: usize, style: Style<'_
             "byDefault": f.by_default,
             "current": f.current,
             "recommended": f.recommended,
+            "certainty": f.certainty(),
+            "confirmed": f.confirmed(),
+            "unconfirmedDefault": f.unconfirmed_default(),
+            "evidence": {
+                "label": setting.evidence.label,
+                "labelKind": setting.label_kind,
+                "default": setting.evidence.default,
+                "path": setting.evidence.path,
+                "flows": setting.evidence.flows,
+            },
             "rulings": f.rulings,
             "laws": f.laws(),
+            "citations": f.citations(),
         },
     })
 }
@@ -138,7 +177,7 @@ pub fn document(checked: &[Checked<'_>], errors: &[String], style: Style<'_>) ->
             let setting = &c.profile.settings[f.index];
             let id = rule_id(c.profile, setting);
             let index = *rule_indices.entry(id).or_insert_with(|| {
-                rules.push(rule(c.profile, setting, style.catalog, style.lang));
+                rules.push(rule(c.profile, f, style.catalog, style.lang));
                 rules.len() - 1
             });
             results.push(result(c, f, index, style));

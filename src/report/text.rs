@@ -2,8 +2,9 @@
 //! colour terminal and NO_COLOR is unset), and plain enough for a screen reader without.
 
 use super::{Checked, Style};
-use crate::audit::explain::join;
-use crate::audit::{Severity, finding_message};
+use crate::audit::Severity;
+use crate::audit::explain::finding_explanation;
+use crate::audit::explain::{certainty_badge, evidence_sentence, flow_list, how_to_change};
 use crate::text::Lang;
 use std::fmt::Write;
 
@@ -51,19 +52,33 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         out,
         "{} {} ({}) - {}",
         p.paint(BOLD, name),
-        report.version,
+        report.version.get(lang),
         report.app,
         state
     );
     let s = &report.summary;
     let counts = match lang {
         Lang::En => format!(
-            "Score {}/100. Findings: {} critical, {} high, {} medium, {} low; {} waived; {} not assessed.",
-            report.score, s.critical, s.high, s.medium, s.low, s.waived, s.unassessed
+            "{}. Findings: {} critical, {} high, {} medium, {} low ({} resting on unconfirmed facts); {} waived; {} not assessed.",
+            super::score_text(report, lang),
+            s.critical,
+            s.high,
+            s.medium,
+            s.low,
+            s.unconfirmed,
+            s.waived,
+            s.unassessed
         ),
         Lang::Zh => format!(
-            "得分 {}/100。发现：严重 {}，高 {}，中 {}，低 {}；已豁免 {}；未评估 {}。",
-            report.score, s.critical, s.high, s.medium, s.low, s.waived, s.unassessed
+            "{}。发现：严重 {} 项，高 {} 项，中 {} 项，低 {} 项（其中 {} 项依据未证实的事实）；已豁免 {} 项；未评估 {} 项。",
+            super::score_text(report, lang),
+            s.critical,
+            s.high,
+            s.medium,
+            s.low,
+            s.unconfirmed,
+            s.waived,
+            s.unassessed
         ),
     };
     let _ = writeln!(out, "{counts}");
@@ -108,60 +123,39 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
                 p.paint(BOLD, setting.label.get(lang)),
                 f.setting
             );
-            let (now, default_mark, rec, exposes, where_, cites, sev_label) = match lang {
+            let (now, default_mark, rec, exposes, where_, sev_label) = match lang {
                 Lang::En => (
                     "now",
                     " (app default)",
                     "recommended",
                     "exposes",
                     "where",
-                    "cites",
                     "severity",
                 ),
-                Lang::Zh => (
-                    "当前",
-                    "（应用默认）",
-                    "建议",
-                    "暴露",
-                    "位置",
-                    "依据",
-                    "风险",
-                ),
+                Lang::Zh => ("当前", "（应用默认）", "建议", "暴露", "位置", "风险"),
             };
-            let (colon, stop, semi) = match lang {
-                Lang::En => (": ", ". ", "; "),
-                Lang::Zh => ("：", "。", "；"),
+            let (colon, stop, semi, comma) = match lang {
+                Lang::En => (": ", ". ", "; ", ", "),
+                Lang::Zh => ("：", "。", "；", "，"),
             };
+            let badge = certainty_badge(f, lang)
+                .map(|b| format!("{comma}{b}"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {sev_label}{colon}{}{stop}{now}{colon}{}{}{semi}{rec}{colon}{}",
+                "  {sev_label}{colon}{}{badge}{stop}{now}{colon}{}{}{semi}{rec}{colon}{}",
                 f.severity.name(lang),
                 option(f.current),
                 if f.by_default { default_mark } else { "" },
                 option(f.recommended)
             );
-            let flows = f
-                .audiences()
-                .into_iter()
-                .map(|audience| {
-                    let data = join(
-                        f.exposes()
-                            .iter()
-                            .filter(|fl| fl.to == audience)
-                            .map(|fl| fl.data.name(lang)),
-                        lang,
-                    );
-                    format!("{data} -> {}", audience.name(lang))
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            let _ = writeln!(out, "  {exposes}: {flows}");
-            if !setting.path.get(lang).is_empty() {
-                let _ = writeln!(out, "  {where_}: {}", setting.path.joined(lang));
-            }
-            let mut citations: Vec<&str> = f.rulings.iter().map(String::as_str).collect();
-            citations.extend(f.laws().iter().map(String::as_str));
-            let _ = writeln!(out, "  {cites}: {}", citations.join(", "));
+            let _ = writeln!(out, "  {exposes}{colon}{}", flow_list(f.exposes(), lang));
+            let _ = writeln!(
+                out,
+                "  {where_}{colon}{}",
+                how_to_change(profile, setting, lang)
+            );
+            let _ = writeln!(out, "  {}", evidence_sentence(setting, lang));
             if let Some(w) = &f.waiver {
                 let expires = w
                     .expires
@@ -178,7 +172,10 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
             let _ = writeln!(
                 out,
                 "  {}",
-                p.paint(DIM, &finding_message(profile, f, style.catalog, lang))
+                p.paint(
+                    DIM,
+                    &finding_explanation(profile, f, style.catalog, lang, false)
+                )
             );
         }
     }

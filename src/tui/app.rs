@@ -6,7 +6,7 @@ use crate::audit::{Auditor, Report};
 use crate::catalog::Catalog;
 use crate::date::Date;
 use crate::i18n::Msg;
-use crate::profile::Profile;
+use crate::profile::{Profile, Switch};
 use crate::state::{Selection, Waiver};
 use crate::text::{Lang, sanitize};
 use crate::vocab::DataCategory;
@@ -394,6 +394,12 @@ impl<'a> App<'a> {
             Action::Walk => self.start_walk(),
             Action::ToggleMap => self.show_map = !self.show_map,
             Action::Rulings => self.show_rulings(),
+            // A step with no switch in this version cannot be "changed": noting it moves on
+            // and leaves the state (and the score) as they are.
+            Action::Fix if self.profile().settings[setting].switch != Switch::InApp => {
+                self.say(Msg::NotedNoSwitch);
+                self.advance_walk();
+            }
             Action::Fix => {
                 let recommended = self.profile().settings[setting].recommended;
                 let entry = &mut self.entries[self.current];
@@ -423,6 +429,12 @@ impl<'a> App<'a> {
             return Effect::None;
         };
         match action {
+            // A step with no switch in this version cannot be "changed": noting it moves on
+            // and leaves the state (and the score) as they are.
+            Action::Fix if self.profile().settings[setting].switch != Switch::InApp => {
+                self.say(Msg::NotedNoSwitch);
+                self.advance_walk();
+            }
             Action::Fix => {
                 let recommended = self.profile().settings[setting].recommended;
                 let entry = &mut self.entries[self.current];

@@ -30,7 +30,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "切换所选设置的取值",
     ),
     ("m", "exposure map", "暴露地图"),
-    ("r", "rulings and law", "判决与法律"),
+    ("r", "rulings and articles", "裁判与法条"),
     ("e", "export a Markdown checklist", "导出 Markdown 清单"),
     ("R", "demo: reset to defaults", "演示：重置为默认"),
     ("L", "English / 中文", "English / 中文"),

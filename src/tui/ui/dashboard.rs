@@ -46,7 +46,7 @@ pub fn render_header(
     let text = format!(
         "{} {} ({})",
         profile.app.name.get(lang),
-        profile.app.version,
+        profile.app.version.get(lang),
         profile.app.id
     );
     frame.render_widget(Paragraph::new(title_line(app, text, theme)), title);
@@ -54,7 +54,7 @@ pub fn render_header(
         Gauge::default()
             .gauge_style(theme.gauge)
             .percent(u16::from(report.score))
-            .label(format!("{} {}/100", Msg::Score.text(lang), report.score)),
+            .label(score_label(report, lang)),
         gauge,
     );
     let s = &report.summary;
@@ -74,7 +74,11 @@ pub fn render_header(
         theme.waived,
     ));
     spans.push(Span::styled(
-        format!("{} {}", Msg::MarkUnknown.text(lang), s.unassessed),
+        format!("{} {}  ", Msg::MarkUnknown.text(lang), s.unassessed),
+        theme.dim,
+    ));
+    spans.push(Span::styled(
+        format!("{} {}", Msg::Unconfirmed.text(lang), s.unconfirmed),
         theme.dim,
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), counts);
@@ -166,20 +170,6 @@ fn render_detail(
         ));
     }
     lines.extend(now_and_recommended(app, index, theme));
-    let default_evidence = setting
-        .evidence
-        .default
-        .map(|e| e.name(lang))
-        .unwrap_or("-");
-    lines.push(field(
-        Msg::Evidence.text(lang),
-        format!(
-            "{} / {}",
-            setting.evidence.label.name(lang),
-            default_evidence
-        ),
-        theme,
-    ));
     lines.push(Line::raw(""));
     lines.push(Line::styled(Msg::WhyItMatters.text(lang), theme.title));
     match finding_for(report, index) {
@@ -200,11 +190,7 @@ fn render_detail(
         }
         None => {}
     }
-    let laws = match finding_for(report, index) {
-        Some(f) => f.laws(),
-        None => &setting.laws,
-    };
-    lines.extend(grounds(app, index, laws, theme));
+    lines.extend(grounds(app, index, finding_for(report, index), theme));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
@@ -329,4 +315,19 @@ fn render_map(
             .style(theme.dim),
         legend,
     );
+}
+
+/// "Score 0/100 (11/100 on confirmed facts only)": the second number whenever the first
+/// rests on unconfirmed facts.
+fn score_label(report: &Report<'_>, lang: crate::text::Lang) -> String {
+    let score = format!("{} {}/100", Msg::Score.text(lang), report.score);
+    if report.score == report.score_confirmed {
+        score
+    } else {
+        format!(
+            "{score}  ({} {}/100)",
+            Msg::ConfirmedOnly.text(lang),
+            report.score_confirmed
+        )
+    }
 }

@@ -8,9 +8,14 @@ mod walk;
 
 use super::app::{App, Overlay, Screen};
 use super::theme::Theme;
-use crate::catalog::Ruling;
+use crate::audit::explain::{
+    basis_sentence, certainty_sentence, citations_by_layer, cited_article, evidence_sentence,
+    flow_list, layer_name, link_words, related_articles,
+};
+use crate::audit::{Finding, standing};
+use crate::catalog::{Catalog, Ruling};
 use crate::i18n::Msg;
-use crate::profile::Flow;
+use crate::profile::{Flow, Link, Switch};
 use crate::text::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -83,6 +88,15 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>) -> Hits {
     let hint_text = match app.screen {
         Screen::Picker => Msg::FilterHint,
         Screen::Dashboard => Msg::DashboardHint,
+        Screen::Walk
+            if app
+                .walk
+                .steps
+                .get(app.walk.pos)
+                .is_some_and(|&i| app.profile().settings[i].switch != Switch::InApp) =>
+        {
+            Msg::WalkHintNoSwitch
+        }
         Screen::Walk => Msg::WalkHint,
         Screen::Summary => Msg::SummaryHint,
         Screen::Rulings => Msg::RulingsHint,
@@ -196,7 +210,10 @@ pub fn now_and_recommended(app: &App<'_>, index: usize, theme: &Theme) -> Vec<Li
         Some(current) => {
             let option = &setting.options[current];
             let default = if selection.chosen[index].is_none() {
-                format!(" ({})", Msg::DefaultMark.text(lang))
+                match lang {
+                    Lang::En => format!(" ({})", Msg::DefaultMark.text(lang)),
+                    Lang::Zh => format!("（{}）", Msg::DefaultMark.text(lang)),
+                }
             } else {
                 String::new()
             };
@@ -227,34 +244,58 @@ pub fn now_and_recommended(app: &App<'_>, index: usize, theme: &Theme) -> Vec<Li
     lines
 }
 
-/// Why a setting matters beyond the finding itself: the profile's note, a ruling card per
-/// ruling it cites, and each article (`laws`) with its summary.
-pub fn grounds<'a>(app: &App<'a>, index: usize, laws: &[String], theme: &Theme) -> Vec<Line<'a>> {
+/// Why a setting matters beyond the finding itself: the profile's note and caveat, how
+/// sure we are of each fact, a ruling card per ruling it cites (with the link's kind), and
+/// the related articles in their layers (the finding's, else the profile's own).
+pub fn grounds<'a>(
+    app: &App<'a>,
+    index: usize,
+    finding: Option<&Finding<'_>>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let lang = app.lang;
-    let setting = &app.profile().settings[index];
+    let profile = app.profile();
+    let setting = &profile.settings[index];
     let mut lines = Vec::new();
     if let Some(note) = &setting.note {
         lines.push(Line::styled(note.get(lang), theme.dim));
     }
-    for ruling in setting
-        .rulings
-        .iter()
-        .filter_map(|id| app.catalog.ruling(id))
-    {
-        lines.push(Line::raw(""));
-        lines.extend(ruling_card(ruling, lang, theme));
+    if let Some(caveat) = &setting.caveat {
+        lines.push(Line::styled(caveat.get(lang), theme.dim));
     }
-    if !laws.is_empty() {
+    lines.push(Line::raw(""));
+    if let Some(f) = finding {
+        lines.push(Line::styled(certainty_sentence(f, lang), theme.title));
+    }
+    lines.push(Line::raw(evidence_sentence(setting, lang)));
+    for link in &setting.rulings {
+        if let Some(ruling) = app.catalog.ruling(&link.id) {
+            lines.push(Line::raw(""));
+            lines.extend(ruling_card(ruling, link.link, app.catalog, lang, theme));
+        }
+    }
+    let citations = match finding {
+        Some(f) => f.citations().to_vec(),
+        None => standing(&setting.laws, setting, profile, app.catalog),
+    };
+    let groups = citations_by_layer(&citations, app.catalog);
+    if !groups.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(Msg::Law.text(lang), theme.title));
-        for law in laws.iter().filter_map(|id| app.catalog.law(id)) {
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("{}{}", law.short_citation(lang), colon(lang)),
-                    theme.title,
-                ),
-                Span::raw(law.summary.get(lang)),
-            ]));
+        lines.push(Line::styled(related_articles(lang), theme.title));
+        for (layer, laws) in groups {
+            lines.push(Line::styled(
+                format!("{}{}", layer_name(layer, lang), colon(lang)),
+                theme.dim,
+            ));
+            for (law, c) in laws {
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("{}{}", cited_article(law, Some(c), lang), colon(lang)),
+                        theme.title,
+                    ),
+                    Span::raw(law.summary.get(lang).to_owned()),
+                ]));
+            }
         }
     }
     lines
@@ -270,15 +311,11 @@ pub fn colon(lang: Lang) -> &'static str {
 
 /// "reading history -> friends; activity -> friends", or "shares nothing".
 pub fn flows_text(flows: &[Flow], lang: Lang) -> String {
-    let shown: Vec<String> = flows
-        .iter()
-        .filter(|f| f.to.rung() != Some(0))
-        .map(|f| format!("{} -> {}", f.data.name(lang), f.to.name(lang)))
-        .collect();
+    let shown = flow_list(flows, lang);
     if shown.is_empty() {
         Msg::SharesNothing.text(lang).to_owned()
     } else {
-        shown.join("; ")
+        shown
     }
 }
 
@@ -291,10 +328,18 @@ pub fn field<'t>(label: &str, value: impl Into<String>, theme: &Theme) -> Line<'
     ])
 }
 
-/// The ruling card: court, date, case number, what was held, the remedy.
-pub fn ruling_card<'t>(ruling: &'t Ruling, lang: Lang, theme: &Theme) -> Vec<Line<'t>> {
+/// The ruling card: how it bears on the setting (direct or by analogy), court, date, case
+/// number, nature, what was held, the remedy, and the court's own legal basis.
+pub fn ruling_card<'t>(
+    ruling: &'t Ruling,
+    link: Link,
+    catalog: &Catalog,
+    lang: Lang,
+    theme: &Theme,
+) -> Vec<Line<'t>> {
     vec![
         Line::styled(ruling.title.get(lang), theme.title),
+        Line::styled(link_words(link, lang), theme.dim),
         field(Msg::Court.text(lang), ruling.court.get(lang), theme),
         field(Msg::Date.text(lang), ruling.date.clone(), theme),
         field(
@@ -302,8 +347,10 @@ pub fn ruling_card<'t>(ruling: &'t Ruling, lang: Lang, theme: &Theme) -> Vec<Lin
             ruling.case_number_text(lang),
             theme,
         ),
+        Line::raw(ruling.nature.name(lang)),
         field(Msg::Held.text(lang), ruling.held.get(lang), theme),
         field(Msg::Remedy.text(lang), ruling.remedies.get(lang), theme),
+        Line::raw(basis_sentence(ruling, catalog, lang)),
     ]
 }
 

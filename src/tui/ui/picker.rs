@@ -52,7 +52,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         .unwrap_or(0);
     let version_width = rows
         .iter()
-        .map(|&i| app.auditors[i].profile.app.version.width())
+        .map(|&i| app.auditors[i].profile.app.version.get(lang).width())
         .max()
         .unwrap_or(0);
     let mut lines = Vec::new();
@@ -72,8 +72,8 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
             Span::styled(
                 format!(
                     "{}{}  ",
-                    profile.app.version,
-                    " ".repeat(version_width - profile.app.version.width())
+                    profile.app.version.get(lang),
+                    " ".repeat(version_width - profile.app.version.get(lang).width())
                 ),
                 theme.dim,
             ),

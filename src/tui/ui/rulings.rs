@@ -1,6 +1,7 @@
 //! The rulings browser: every ruling and article, and which settings cite it.
 
 use super::{Hits, block, field};
+use crate::audit::explain::{related_articles, ruling_articles, standing_words};
 use crate::i18n::Msg;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -74,7 +75,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
                 format!("{}{}", r.held.get(lang), tag(ev.held)),
                 theme,
             ));
-            text.push(Line::raw(r.not_held.get(lang)));
+            text.push(field(Msg::NotHeld.text(lang), r.not_held.get(lang), theme));
             text.push(field(
                 Msg::Remedy.text(lang),
                 format!("{}{}", r.remedies.get(lang), tag(ev.remedies)),
@@ -85,19 +86,16 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
                 r.appeal.get(lang),
                 tag(ev.appeal)
             )));
-            let laws: Vec<String> = r
-                .laws
-                .iter()
-                .filter_map(|id| catalog.law(id))
-                .map(|l| l.short_citation(lang))
-                .collect();
-            text.push(field(Msg::Law.text(lang), laws.join(", "), theme));
+            text.push(Line::raw(""));
+            text.push(Line::styled(related_articles(lang), theme.title));
+            text.extend(ruling_articles(r, catalog, lang).into_iter().map(Line::raw));
             let id = r.id.clone();
-            Box::new(move |s| s.rulings.contains(&id))
+            Box::new(move |s| s.cites_ruling(&id))
         } else if let Some(law) = catalog.laws.get(row - catalog.rulings.len()) {
             text.push(Line::styled(law.citation(lang), theme.title));
-            if let Some(date) = &law.in_force {
-                text.push(Line::raw(date.clone()));
+            let standing = standing_words(law, None, lang);
+            if !standing.is_empty() {
+                text.push(Line::raw(standing));
             }
             text.push(Line::raw(""));
             text.push(Line::raw(law.summary.get(lang)));

@@ -1,6 +1,7 @@
 //! The guided walk-through, one finding per screen, and the summary at its end.
 
 use super::{Hits, block, colon, flows_text, grounds, now_and_recommended, title_line};
+use crate::audit::explain::{certainty_badge, how_to_change};
 use crate::audit::finding_summary;
 use crate::i18n::Msg;
 use crate::text::Lang;
@@ -51,8 +52,11 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
     let finding = report.findings.iter().find(|f| f.index == index);
     let mut lines = vec![Line::styled(setting.label.get(lang), theme.title)];
     if let Some(f) = finding {
+        let badge = certainty_badge(f, lang)
+            .map(|b| format!("  ({b})"))
+            .unwrap_or_default();
         lines.push(Line::styled(
-            f.severity.name(lang).to_uppercase(),
+            format!("{}{badge}", f.severity.name(lang).to_uppercase()),
             theme.severity(f.severity),
         ));
     }
@@ -61,19 +65,13 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
     lines.extend(now_and_recommended(app, index, theme));
     lines.push(Line::raw(""));
     lines.push(Line::styled(Msg::HowToChange.text(lang), theme.title));
-    let path = if setting.path.get(lang).is_empty() {
-        "-".to_owned()
-    } else {
-        setting.path.joined(lang)
-    };
-    lines.push(Line::raw(path));
+    lines.push(Line::raw(how_to_change(profile, setting, lang)));
     lines.push(Line::raw(""));
     lines.push(Line::styled(Msg::WhyItMatters.text(lang), theme.title));
     if let Some(f) = finding {
         lines.push(Line::raw(finding_summary(profile, f, lang)));
     }
-    let laws = finding.map_or(&setting.laws[..], |f| f.laws());
-    lines.extend(grounds(app, index, laws, theme));
+    lines.extend(grounds(app, index, finding, theme));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
@@ -106,10 +104,19 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
         Line::from(vec![
             Span::styled(format!("{}: ", Msg::Score.text(lang)), theme.title),
             Span::raw(format!(
-                "{before} ({}) -> {} ({})",
+                "{before} ({}) -> {} ({}){}",
                 Msg::Before.text(lang),
                 report.score,
-                Msg::After.text(lang)
+                Msg::After.text(lang),
+                if report.score == report.score_confirmed {
+                    String::new()
+                } else {
+                    format!(
+                        "  ({} {}/100)",
+                        Msg::ConfirmedOnly.text(lang),
+                        report.score_confirmed
+                    )
+                }
             )),
         ]),
         Line::raw(""),
