@@ -286,7 +286,7 @@ fn markdown_checklist_has_the_steps_paths_and_citations() {
         "{md}"
     );
     // A step the user cannot take in 3.3.0 says so and what to do instead.
-    assert!(md.contains("Where: There is no switch for this in version 3.3.0. Instead: mark books as private reading"), "{md}");
+    assert!(md.contains("Where: There is no switch for this in this version (3.3.0). Instead: mark books as private reading"), "{md}");
     // The leaderboard rests on a single recent source: marked, not raised.
     assert!(
         md.contains("(low, app default, unconfirmed default)"),

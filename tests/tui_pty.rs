@@ -180,7 +180,7 @@ fn walk_through_wechat_read_saves_progress_that_check_accepts() {
         "{text}"
     );
     assert!(
-        text.contains("There is no switch for this in version 3.3.0"),
+        text.contains("There is no switch for this in this version (3.3.0)"),
         "{text}"
     );
     s.send("\r");

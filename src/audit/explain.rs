@@ -66,15 +66,19 @@ pub fn finding_summary(profile: &Profile, finding: &Finding, lang: Lang) -> Stri
     let label = setting.label.get(lang);
     let how = how_set(setting, finding, lang);
     let flows = flow_phrases(finding, lang);
-    let mut text = match lang {
-        Lang::En => format!(
+    let mut text = match (lang, setting.switch == Switch::InApp) {
+        (Lang::En, true) => format!(
             "{label}: \"{current}\" is {how}; {flows}. The recommended \"{recommended}\" stops this."
         ),
-        Lang::Zh => {
-            format!(
-                "{label}：当前为“{current}”（{how}），{flows}。改为建议的“{recommended}”即可停止。"
-            )
-        }
+        (Lang::Zh, true) => format!(
+            "“{label}”：当前为“{current}”（{how}），{flows}。改为建议的“{recommended}”即可停止。"
+        ),
+        (Lang::En, false) => format!(
+            "{label}: \"{current}\" is {how}; {flows}. This version offers no way to choose \"{recommended}\": see what to do instead."
+        ),
+        (Lang::Zh, false) => format!(
+            "“{label}”：当前为“{current}”（{how}），{flows}。该版本无法改为“{recommended}”，可采取的做法见“位置”一项。"
+        ),
     };
     if finding
         .exposes()
@@ -268,9 +272,11 @@ pub fn how_to_change(profile: &Profile, setting: &Setting, lang: Lang) -> String
         (Switch::InApp, _) if setting.path.get(lang).is_empty() => "-".to_owned(),
         (Switch::InApp, _) => setting.path.joined(lang),
         (Switch::None, Lang::En) => {
-            format!("There is no switch for this in version {version}. Instead: {instead}")
+            format!("There is no switch for this in this version ({version}). Instead: {instead}")
         }
-        (Switch::None, Lang::Zh) => format!("{version} 版没有这个开关。可以这样做：{instead}"),
+        (Switch::None, Lang::Zh) => {
+            format!("该版本（{version}）没有这个开关。可以这样做：{instead}")
+        }
         (Switch::OnceAtLogin, Lang::En) => format!(
             "This was asked once, on the login authorisation page, which an existing account cannot open again. Instead: {instead}"
         ),
@@ -372,7 +378,11 @@ pub fn related_articles(lang: Lang) -> &'static str {
 /// A layer's name.
 pub fn layer_name(layer: Layer, lang: Lang) -> &'static str {
     match layer {
-        Layer::CourtBasis => w(lang, "the court's own basis", "法院自身的裁判依据"),
+        Layer::CourtBasis => w(
+            lang,
+            "what the court relied on or referred to",
+            "法院援引或参照的规定",
+        ),
         Layer::CurrentLaw => w(lang, "Chinese law today", "现行中国法律"),
         Layer::EuComparison => w(lang, "EU comparison", "欧盟法比较"),
     }
@@ -395,7 +405,20 @@ fn standing_parts(law: &Law, citation: Option<&Citation>, eu_reach: bool, lang: 
         });
     }
     if let Some(c) = citation {
-        let later = match (c.later_than_ruling, c.later_than_version) {
+        // An article the court referred to before it took effect is not "later" than the
+        // ruling in the sense of a rule the court could not know.
+        let later_than_ruling = c.later_than_ruling && c.layer != Layer::CourtBasis;
+        if c.later_than_ruling && c.layer == Layer::CourtBasis {
+            parts.push(
+                w(
+                    lang,
+                    "published but not yet in force when the court referred to it",
+                    "裁判时已公布、尚未施行",
+                )
+                .to_owned(),
+            );
+        }
+        let later = match (later_than_ruling, c.later_than_version) {
             (true, true) => Some(w(
                 lang,
                 "later than the ruling and than this app version",
@@ -543,7 +566,8 @@ pub fn flow_list(flows: &[crate::profile::Flow], lang: Lang) -> String {
                 (Source::OtherApps, Lang::En) => " (from another app)",
                 (Source::OtherApps, Lang::Zh) => "（来自其他应用）",
             };
-            format!("{}{from} -> {}", f.data.name(lang), f.to.name(lang))
+            let arrow = w(lang, " -> ", " → ");
+            format!("{}{from}{arrow}{}", f.data.name(lang), f.to.name(lang))
         })
         .collect::<Vec<_>>()
         .join(w(lang, "; ", "；"))
@@ -557,6 +581,10 @@ pub fn join<S: AsRef<str>>(items: impl IntoIterator<Item = S>, lang: Lang) -> St
         ([], _) => String::new(),
         ([one], _) => (*one).to_owned(),
         ([init @ .., last], Lang::En) => format!("{} and {last}", init.join(", ")),
+        // "昵称和头像以及发布内容", not "昵称和头像和发布内容".
+        ([init @ .., last], Lang::Zh) if items.iter().any(|i| i.contains('和')) => {
+            format!("{}以及{last}", init.join("、"))
+        }
         ([init @ .., last], Lang::Zh) => format!("{}和{last}", init.join("、")),
     }
 }

@@ -136,14 +136,16 @@ impl Law {
 impl Ruling {
     /// "Title (court, date, case number): what was held", for help texts and explanations.
     pub fn held_line(&self, lang: Lang) -> String {
-        format!(
-            "{} ({}, {}, {}): {}",
+        let (title, court, case, held) = (
             self.title.get(lang),
             self.court.get(lang),
-            self.date,
             self.case_number_text(lang),
-            self.held.get(lang)
-        )
+            self.held.get(lang),
+        );
+        match lang {
+            Lang::En => format!("{title} ({court}, {}, {case}): {held}", self.date),
+            Lang::Zh => format!("{title}（{court}，{}，{case}）：{held}", self.date),
+        }
     }
 
     pub fn case_number_text(&self, lang: Lang) -> String {

@@ -307,8 +307,9 @@ fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -
     let _ = writeln!(out, "{}  ({}/{})", s.label.get(lang), profile.app.id, s.id);
     let _ = writeln!(
         out,
-        "{}: {} {}",
+        "{}{}{} {}",
         w("App", "应用"),
+        w(": ", "："),
         profile.app.name.get(lang),
         profile.app.version.get(lang)
     );
@@ -321,10 +322,14 @@ fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -
     );
     match s.default_option() {
         Some(d) => {
-            let ev = s.evidence.default.map(|e| tag(e, lang)).unwrap_or_default();
+            let ev = s
+                .evidence
+                .default
+                .map(|e| format!("{}{}", w(" ", ""), tag(e, lang)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{}{}{} {ev}",
+                "{}{}{}{ev}",
                 w("App default", "应用默认"),
                 w(": ", "："),
                 d.label.get(lang)

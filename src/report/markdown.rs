@@ -90,22 +90,37 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         let option = |id| setting.option_label(id, lang);
         let mut marks = vec![match lang {
             Lang::En => f.severity.name(lang).to_owned(),
-            Lang::Zh => format!("风险{}", f.severity.name(lang)),
+            Lang::Zh => format!("风险：{}", f.severity.name(lang)),
         }];
         if f.by_default {
             marks.push(w("app default", "应用默认").to_owned());
         }
         marks.extend(certainty_badge(f, lang).map(str::to_owned));
-        let _ = writeln!(
-            out,
-            "- [ ] **{}** ({})",
-            escape(setting.label.get(lang)),
-            marks.join(w(", ", "，"))
-        );
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "- [ ] **{}** ({})",
+                escape(setting.label.get(lang)),
+                marks.join(", ")
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "- [ ] **{}**（{}）",
+                escape(setting.label.get(lang)),
+                marks.join("；")
+            ),
+        };
         let _ = writeln!(
             out,
             "  - {}“{}” → “{}”",
-            w("Change: ", "修改："),
+            if setting.switch == crate::profile::Switch::InApp {
+                w("Change: ", "修改：")
+            } else {
+                w(
+                    "Recommended (not possible in this version): ",
+                    "建议（该版本无法更改）：",
+                )
+            },
             escape(option(f.current)),
             escape(option(f.recommended))
         );
@@ -133,6 +148,7 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
                     .ruling(&link.id)
                     .map(|r| r.case_number_text(lang))
                     .unwrap_or_default();
+                let case = case.trim_end_matches(['.', '。']);
                 let _ = writeln!(
                     out,
                     "  - {}{} {}",

@@ -48,14 +48,24 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         (None, Lang::En) => "app defaults (no state given)".to_owned(),
         (None, Lang::Zh) => "应用默认设置（未提供账户状态）".to_owned(),
     };
-    let _ = writeln!(
-        out,
-        "{} {} ({}) - {}",
-        p.paint(BOLD, name),
-        report.version.get(lang),
-        report.app,
-        state
-    );
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "{} {} ({}) - {}",
+            p.paint(BOLD, name),
+            report.version.get(lang),
+            report.app,
+            state
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "{} {}（{}）— {}",
+            p.paint(BOLD, name),
+            report.version.get(lang),
+            report.app,
+            state
+        ),
+    };
     let s = &report.summary;
     let counts = match lang {
         Lang::En => format!(
