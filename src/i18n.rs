@@ -29,7 +29,7 @@ messages! {
     Unreadable => "state unreadable", "状态文件无法读取";
     NoMatch => "No app matches the filter.", "没有符合筛选条件的应用。";
     Score => "Score", "得分";
-    ConfirmedOnly => "confirmed facts only:", "只计已证实事实：";
+    ConfirmedOnly => "confirmed facts only: ", "只计已证实事实：";
     Unconfirmed => "unconfirmed", "未证实";
     Settings => "Settings", "设置项";
     Details => "Details", "详情";

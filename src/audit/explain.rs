@@ -320,21 +320,20 @@ pub fn link_words(link: Link, lang: Lang) -> &'static str {
 
 /// "Title (court, date, nature)".
 pub fn ruling_head(ruling: &Ruling, lang: Lang) -> String {
+    let inside = [
+        ruling.court.get(lang),
+        &ruling.date,
+        ruling.nature.name(lang),
+    ]
+    .join(w(lang, ", ", "，"));
+    format!("{}{}", ruling.title.get(lang), parens(&inside, lang))
+}
+
+/// " (text)" in English, "（text）" in Chinese.
+pub fn parens(text: &str, lang: Lang) -> String {
     match lang {
-        Lang::En => format!(
-            "{} ({}, {}, {})",
-            ruling.title.get(lang),
-            ruling.court.get(lang),
-            ruling.date,
-            ruling.nature.name(lang)
-        ),
-        Lang::Zh => format!(
-            "{}（{}，{}，{}）",
-            ruling.title.get(lang),
-            ruling.court.get(lang),
-            ruling.date,
-            ruling.nature.name(lang)
-        ),
+        Lang::En => format!(" ({text})"),
+        Lang::Zh => format!("（{text}）"),
     }
 }
 
@@ -447,10 +446,10 @@ fn eu_reach_words(lang: Lang) -> &'static str {
 /// "PIPL art. 23 (in force since 2021-11-01, later than the ruling)".
 pub fn cited_article(law: &Law, citation: Option<&Citation>, lang: Lang) -> String {
     let standing = standing_words(law, citation, lang);
-    match (lang, standing.is_empty()) {
-        (_, true) => law.short_citation(lang),
-        (Lang::En, false) => format!("{} ({standing})", law.short_citation(lang)),
-        (Lang::Zh, false) => format!("{}（{standing}）", law.short_citation(lang)),
+    if standing.is_empty() {
+        law.short_citation(lang)
+    } else {
+        law.short_citation(lang) + &parens(&standing, lang)
     }
 }
 
@@ -488,10 +487,10 @@ pub fn citations_sentence(citations: &[Citation], catalog: &Catalog, lang: Lang)
                 .into_iter()
                 .map(|(law, c)| {
                     let standing = standing_parts(law, Some(c), !eu, lang);
-                    match (lang, standing.is_empty()) {
-                        (_, true) => law.short_citation(lang),
-                        (Lang::En, false) => format!("{} ({standing})", law.short_citation(lang)),
-                        (Lang::Zh, false) => format!("{}（{standing}）", law.short_citation(lang)),
+                    if standing.is_empty() {
+                        law.short_citation(lang)
+                    } else {
+                        law.short_citation(lang) + &parens(&standing, lang)
                     }
                 })
                 .collect();
@@ -519,34 +518,13 @@ pub fn citations_sentence(citations: &[Citation], catalog: &Catalog, lang: Lang)
 pub fn ruling_articles(ruling: &Ruling, catalog: &Catalog, lang: Lang) -> Vec<String> {
     let mut lines = vec![basis_sentence(ruling, catalog, lang)];
     for law in ruling.laws.iter().filter_map(|id| catalog.law(id)) {
-        let citation = Citation {
-            law: law.id.clone(),
-            layer: if ruling.basis.contains(&law.id) {
-                Layer::CourtBasis
-            } else if law.jurisdiction == Jurisdiction::Eu {
-                Layer::EuComparison
-            } else {
-                Layer::CurrentLaw
-            },
-            in_force: law.in_force.clone(),
-            later_than_ruling: law
-                .in_force
-                .as_deref()
-                .is_some_and(|d| d > ruling.date.as_str()),
-            later_than_version: false,
-        };
-        lines.push(match lang {
-            Lang::En => format!(
-                "{}: {}",
-                layer_name(citation.layer, lang),
-                cited_article(law, Some(&citation), lang)
-            ),
-            Lang::Zh => format!(
-                "{}：{}",
-                layer_name(citation.layer, lang),
-                cited_article(law, Some(&citation), lang)
-            ),
-        });
+        let c = super::citation(law, &[ruling], None);
+        lines.push(format!(
+            "{}{}{}",
+            layer_name(c.layer, lang),
+            w(lang, ": ", "："),
+            cited_article(law, Some(&c), lang)
+        ));
     }
     if let Some(note) = &ruling.laws_note {
         lines.push(note.get(lang).to_owned());

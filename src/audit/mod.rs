@@ -34,7 +34,7 @@ pub mod explain;
 
 pub use explain::{finding_message, finding_summary};
 
-use crate::catalog::{Catalog, Jurisdiction};
+use crate::catalog::{Catalog, Jurisdiction, Law, Ruling};
 use crate::date::Date;
 use crate::evidence::Evidence;
 use crate::profile::{Flow, LabelKind, Profile, RulingLink, Setting};
@@ -534,36 +534,40 @@ pub fn standing(
     profile: &Profile,
     catalog: &Catalog,
 ) -> Vec<Citation> {
-    let rulings: Vec<_> = setting
+    let rulings: Vec<&Ruling> = setting
         .rulings
         .iter()
         .filter_map(|link| catalog.ruling(&link.id))
         .collect();
-    let earliest_ruling = rulings.iter().map(|r| r.date.as_str()).min();
     let version_date = profile.app.version_date.map(|d| d.latest());
     laws.iter()
         .filter_map(|id| catalog.law(id))
-        .map(|law| {
-            let layer = if rulings.iter().any(|r| r.basis.contains(&law.id)) {
-                Layer::CourtBasis
-            } else if law.jurisdiction == Jurisdiction::Eu {
-                Layer::EuComparison
-            } else {
-                Layer::CurrentLaw
-            };
-            let after = |date: Option<&str>| match (law.in_force.as_deref(), date) {
-                (Some(in_force), Some(date)) => in_force > date,
-                _ => false,
-            };
-            Citation {
-                law: law.id.clone(),
-                layer,
-                in_force: law.in_force.clone(),
-                later_than_ruling: after(earliest_ruling),
-                later_than_version: after(version_date.as_deref()),
-            }
-        })
+        .map(|law| citation(law, &rulings, version_date.as_deref()))
         .collect()
+}
+
+/// The standing of one article against the rulings it is cited with (its layer, and
+/// whether it took effect after the earliest of them) and against the date the app
+/// version was last in use (`YYYY-MM-DD`), where known.
+pub fn citation(law: &Law, rulings: &[&Ruling], version_date: Option<&str>) -> Citation {
+    let layer = if rulings.iter().any(|r| r.basis.contains(&law.id)) {
+        Layer::CourtBasis
+    } else if law.jurisdiction == Jurisdiction::Eu {
+        Layer::EuComparison
+    } else {
+        Layer::CurrentLaw
+    };
+    let after = |date: Option<&str>| match (law.in_force.as_deref(), date) {
+        (Some(in_force), Some(date)) => in_force > date,
+        _ => false,
+    };
+    Citation {
+        law: law.id.clone(),
+        layer,
+        in_force: law.in_force.clone(),
+        later_than_ruling: after(rulings.iter().map(|r| r.date.as_str()).min()),
+        later_than_version: after(version_date),
+    }
 }
 
 /// Score 0–100: 100 × (1 − exposed ÷ possible), rounded down, where *exposed* sums the

@@ -289,7 +289,7 @@ impl Setting {
 }
 
 impl Setting {
-    /// The rulings that speak to this setting directly (the court ruled on the feature).
+    /// Is a ruling linked directly (the court ruled on this very feature)?
     pub fn has_direct_ruling(&self) -> bool {
         self.rulings.iter().any(|r| r.link == Link::Direct)
     }

@@ -50,29 +50,18 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         )
         .to_owned()
     });
-    let s = &report.summary;
     let _ = match lang {
         Lang::En => writeln!(
             out,
-            "{}. State: {state}. Open: {} critical, {} high, {} medium, {} low ({} of them unconfirmed); {} waived.\n",
+            "{}. State: {state}. Open: {}.\n",
             super::score_text(report, lang),
-            s.critical,
-            s.high,
-            s.medium,
-            s.low,
-            s.unconfirmed,
-            s.waived
+            super::counts_text(&report.summary, lang)
         ),
         Lang::Zh => writeln!(
             out,
-            "{}。账户状态：{state}。待处理：严重 {} 项，高 {} 项，中 {} 项，低 {} 项（其中 {} 项未证实）；已豁免 {} 项。\n",
+            "{}。账户状态：{state}。待处理：{}。\n",
             super::score_text(report, lang),
-            s.critical,
-            s.high,
-            s.medium,
-            s.low,
-            s.unconfirmed,
-            s.waived
+            super::counts_text(&report.summary, lang)
         ),
     };
     let open: Vec<_> = report.findings.iter().filter(|f| !f.waived()).collect();

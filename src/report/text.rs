@@ -66,29 +66,18 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
             state
         ),
     };
-    let s = &report.summary;
     let counts = match lang {
         Lang::En => format!(
-            "{}. Findings: {} critical, {} high, {} medium, {} low ({} resting on unconfirmed facts); {} waived; {} not assessed.",
+            "{}. Findings: {}; {} not assessed.",
             super::score_text(report, lang),
-            s.critical,
-            s.high,
-            s.medium,
-            s.low,
-            s.unconfirmed,
-            s.waived,
-            s.unassessed
+            super::counts_text(&report.summary, lang),
+            report.summary.unassessed
         ),
         Lang::Zh => format!(
-            "{}。发现：严重 {} 项，高 {} 项，中 {} 项，低 {} 项（其中 {} 项依据未证实的事实）；已豁免 {} 项；未评估 {} 项。",
+            "{}。发现：{}；未评估 {} 项。",
             super::score_text(report, lang),
-            s.critical,
-            s.high,
-            s.medium,
-            s.low,
-            s.unconfirmed,
-            s.waived,
-            s.unassessed
+            super::counts_text(&report.summary, lang),
+            report.summary.unassessed
         ),
     };
     let _ = writeln!(out, "{counts}");

@@ -2,6 +2,7 @@
 //! selected one with its ruling card, and the exposure map.
 
 use super::{Hits, block, colon, field, grounds, now_and_recommended, title_line};
+use crate::audit::explain::parens;
 use crate::audit::{Finding, Report, finding_summary};
 use crate::i18n::Msg;
 use crate::tui::app::{App, primary_data};
@@ -44,10 +45,10 @@ pub fn render_header(
     ])
     .areas(area);
     let text = format!(
-        "{} {} ({})",
+        "{} {}{}",
         profile.app.name.get(lang),
         profile.app.version.get(lang),
-        profile.app.id
+        parens(&profile.app.id, lang)
     );
     frame.render_widget(Paragraph::new(title_line(app, text, theme)), title);
     frame.render_widget(
@@ -320,14 +321,23 @@ fn render_map(
 /// "Score 0/100 (11/100 on confirmed facts only)": the second number whenever the first
 /// rests on unconfirmed facts.
 fn score_label(report: &Report<'_>, lang: crate::text::Lang) -> String {
-    let score = format!("{} {}/100", Msg::Score.text(lang), report.score);
+    format!(
+        "{} {}/100{}",
+        Msg::Score.text(lang),
+        report.score,
+        confirmed_score(report, lang)
+    )
+}
+
+/// " (confirmed facts only: 88/100)", or nothing when the two scores agree.
+pub fn confirmed_score(report: &Report<'_>, lang: crate::text::Lang) -> String {
     if report.score == report.score_confirmed {
-        score
-    } else {
-        format!(
-            "{score}  ({} {}/100)",
-            Msg::ConfirmedOnly.text(lang),
-            report.score_confirmed
-        )
+        return String::new();
     }
+    let inside = format!(
+        "{}{}/100",
+        Msg::ConfirmedOnly.text(lang),
+        report.score_confirmed
+    );
+    parens(&inside, lang)
 }

@@ -260,7 +260,8 @@ pub fn grounds<'a>(
     if let Some(note) = &setting.note {
         lines.push(Line::styled(note.get(lang), theme.dim));
     }
-    if let Some(caveat) = &setting.caveat {
+    // With a finding, its summary already carries the caveat.
+    if let (Some(caveat), None) = (&setting.caveat, finding) {
         lines.push(Line::styled(caveat.get(lang), theme.dim));
     }
     lines.push(Line::raw(""));

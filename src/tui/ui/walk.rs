@@ -1,7 +1,7 @@
 //! The guided walk-through, one finding per screen, and the summary at its end.
 
 use super::{Hits, block, colon, flows_text, grounds, now_and_recommended, title_line};
-use crate::audit::explain::{certainty_badge, how_to_change};
+use crate::audit::explain::{certainty_badge, how_to_change, parens};
 use crate::audit::finding_summary;
 use crate::i18n::Msg;
 use crate::text::Lang;
@@ -53,7 +53,7 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
     let mut lines = vec![Line::styled(setting.label.get(lang), theme.title)];
     if let Some(f) = finding {
         let badge = certainty_badge(f, lang)
-            .map(|b| format!("  ({b})"))
+            .map(|b| parens(b, lang))
             .unwrap_or_default();
         lines.push(Line::styled(
             format!("{}{badge}", f.severity.name(lang).to_uppercase()),
@@ -108,15 +108,7 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
                 Msg::Before.text(lang),
                 report.score,
                 Msg::After.text(lang),
-                if report.score == report.score_confirmed {
-                    String::new()
-                } else {
-                    format!(
-                        "  ({} {}/100)",
-                        Msg::ConfirmedOnly.text(lang),
-                        report.score_confirmed
-                    )
-                }
+                super::dashboard::confirmed_score(&report, lang)
             )),
         ]),
         Line::raw(""),
