@@ -7,7 +7,7 @@
 //! ```
 
 use crate::diag::{self, Diagnostic};
-use crate::source::read_text_file;
+use crate::source::{SourceText, read_text_file};
 use crate::text::Lang;
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -71,7 +71,11 @@ pub fn load() -> Result<Config, Diagnostic> {
             ..Config::default()
         });
     }
-    let source = read_text_file(&path)?;
+    parse(&read_text_file(&path)?)
+}
+
+/// Parse a config file's text.
+pub fn parse(source: &SourceText) -> Result<Config, Diagnostic> {
     toml::from_str(&source.text).map_err(|e| diag::from_toml(&source.name, &source.text, &e))
 }
 
