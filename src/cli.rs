@@ -1,6 +1,7 @@
 //! The command line, declared with clap.
 
 use crate::audit::{Severity, Unconfirmed};
+pub use crate::report::Format;
 use crate::text::Lang;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -93,6 +94,10 @@ pub struct CheckArgs {
     pub states_jsonl: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Do not treat a batch that held no account state (an empty --state-dir or JSON
+    /// Lines input) as an error
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Exit 1 when an unwaived finding is at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
     pub fail_on: FailOn,
@@ -142,16 +147,6 @@ pub struct ExplainArgs {
 pub struct ValidateArgs {
     #[arg(required = true, value_name = "PROFILE.toml")]
     pub files: Vec<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Jsonl,
-    Sarif,
-    Junit,
-    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

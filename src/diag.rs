@@ -78,6 +78,15 @@ impl fmt::Display for Diagnostic {
 
 impl std::error::Error for Diagnostic {}
 
+/// Tell the user about an error on stderr: `privaudit: error: <message>`.
+///
+/// A diagnostic that cannot be written (stderr closed or full) is dropped, never a panic
+/// as `eprintln!` would give: the exit code still says what happened.
+pub fn print_error(message: impl fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "privaudit: error: {message}");
+}
+
 /// 1-based line and character column of a byte offset (clamped to the text).
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());

@@ -1,18 +1,20 @@
 //! `privaudit check`: audit apps (their defaults, or account states) and report.
 
-use super::{Outcome, fail_with};
+use super::{Out, Outcome, fail_with};
 use crate::audit::{Auditor, Severity, Unconfirmed};
 use crate::batch::{self, CHUNK, JsonLines, StateInput};
 use crate::catalog::{self, Catalog};
 use crate::cli::{CheckArgs, Format};
 use crate::date::Date;
 use crate::diag::Diagnostic;
+use crate::diag::print_error;
 use crate::profile::Profile;
 use crate::registry;
+use crate::report::document::{self, DocumentWriter, Piece};
 use crate::report::json::LineCache;
-use crate::report::{Checked, Style, json, junit, markdown, sarif, text};
+use crate::report::{Checked, Style};
 use crate::state::Selection;
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 
 pub fn run(args: &CheckArgs) -> Outcome {
     let catalog = catalog::builtin();
@@ -39,7 +41,8 @@ pub fn run(args: &CheckArgs) -> Outcome {
             .collect();
         let mut out = Output::new(args, style);
         for c in checked {
-            out.add(Ok(c));
+            let fails = Gate::from(args).fails(&c.report);
+            out.add(Ok((document::render(args.format, &c, style, None), fails)));
         }
         return out.finish();
     }
@@ -117,8 +120,11 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let job = |input: &StateInput| {
         check_one(input)
             .map(|c| {
-                let cache = cache_for(c.profile);
-                prerender(format, style, gate, c, cache)
+                let fails = gate.fails(&c.report);
+                (
+                    document::render(format, &c, style, cache_for(c.profile)),
+                    fails,
+                )
             })
             .map_err(|d| (input.name(), d))
     };
@@ -129,11 +135,18 @@ pub fn run(args: &CheckArgs) -> Outcome {
             fatal = Some(fail_with(std::slice::from_ref(problem)));
             return false;
         }
-        out.add_rendered(result);
-        !out.closed
+        out.add(result);
+        !out.stopped()
     });
     if let Some(outcome) = fatal {
         return outcome;
+    }
+    if out.read == 0 && !args.allow_empty {
+        print_error(
+            "the batch held no account state to check (an empty --state-dir or JSON Lines \
+             input); pass --allow-empty if that is expected",
+        );
+        out.bad_input = true;
     }
     out.finish()
 }
@@ -170,127 +183,63 @@ impl Gate {
     }
 }
 
-/// Work that can run on a worker thread: render the streaming formats to a string, and
-/// decide whether the report fails the check.
-fn prerender<'a>(
-    format: Format,
-    style: Style<'_>,
-    gate: Gate,
-    checked: Checked<'a>,
-    cache: Option<&LineCache>,
-) -> (Rendered<'a>, bool) {
-    let fails = gate.fails(&checked.report);
-    let rendered = match format {
-        Format::Jsonl => Rendered::Line(json::line(&checked, style, cache)),
-        Format::Text => Rendered::Line(text::render(&checked, style).into_bytes()),
-        _ => Rendered::Kept(Box::new(checked)),
-    };
-    (rendered, fails)
-}
-
-/// A checked state, rendered already where the format streams.
-enum Rendered<'a> {
-    Line(Vec<u8>),
-    Kept(Box<Checked<'a>>),
-}
-
-/// Where results go. Text and JSON Lines are written as they come; the document formats
-/// (JSON, SARIF, JUnit, Markdown) are assembled at the end.
+/// Where results go: the document of the chosen format, written report by report.
 struct Output<'a> {
+    writer: DocumentWriter<'a, Out>,
     format: Format,
-    style: Style<'a>,
-    gate: Gate,
-    stdout: std::io::BufWriter<std::io::StdoutLock<'static>>,
-    kept: Vec<Checked<'a>>,
-    errors: Vec<String>,
+    /// States read, checked or not.
+    read: usize,
     bad_input: bool,
     failed: bool,
-    written: usize,
-    /// The reader went away (`| head`): stop working.
-    closed: bool,
 }
 
 impl<'a> Output<'a> {
     fn new(args: &CheckArgs, style: Style<'a>) -> Self {
+        let mut writer = DocumentWriter::new(args.format, style, Out::default());
+        // A failed write is recorded by `Out` and reported by `finish`.
+        let _ = writer.start();
         Output {
+            writer,
             format: args.format,
-            style,
-            gate: Gate::from(args),
-            stdout: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
-            kept: Vec::new(),
-            errors: Vec::new(),
+            read: 0,
             bad_input: false,
             failed: false,
-            written: 0,
-            closed: false,
         }
     }
 
-    fn add(&mut self, checked: Result<Checked<'a>, (String, Diagnostic)>) {
-        let rendered = checked.map(|c| prerender(self.format, self.style, self.gate, c, None));
-        self.add_rendered(rendered);
-    }
-
-    fn add_rendered(&mut self, result: Result<(Rendered<'a>, bool), (String, Diagnostic)>) {
+    fn add(&mut self, result: Result<(Piece<'a>, bool), (String, Diagnostic)>) {
+        self.read += 1;
         match result {
-            Ok((rendered, fails)) => {
+            Ok((piece, fails)) => {
                 self.failed |= fails;
-                match rendered {
-                    Rendered::Line(line) => {
-                        if self.format == Format::Text && self.written > 0 {
-                            self.write("\n");
-                        }
-                        self.write(line);
-                    }
-                    Rendered::Kept(c) => self.kept.push(*c),
-                }
-                self.written += 1;
+                let _ = self.writer.piece(piece);
             }
             Err((state, problem)) => {
                 self.bad_input = true;
-                if self.format == Format::Jsonl {
-                    let line = serde_json::json!({ "state": state, "error": problem.to_string() });
-                    self.write(format!("{line}\n"));
-                } else {
-                    eprintln!("privaudit: error: {problem}");
+                if self.format != Format::Jsonl {
+                    print_error(&problem);
                 }
-                self.errors.push(problem.to_string());
+                let _ = self.writer.error(&state, &problem);
             }
         }
     }
 
-    fn write(&mut self, text: impl AsRef<[u8]>) {
-        if !self.closed && self.stdout.write_all(text.as_ref()).is_err() {
-            self.closed = true;
-        }
+    fn stopped(&self) -> bool {
+        self.writer.output().stopped()
     }
 
-    fn finish(mut self) -> Outcome {
-        let document = match self.format {
-            Format::Json => Some(json::document(&self.kept, &self.errors, self.style)),
-            Format::Sarif => Some(sarif::document(&self.kept, &self.errors, self.style)),
-            Format::Junit => Some(junit::document(&self.kept, &self.errors, self.style)),
-            Format::Markdown => Some(
-                self.kept
-                    .iter()
-                    .map(|c| markdown::render(c, self.style))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
-            Format::Text | Format::Jsonl => None,
-        };
-        if let Some(document) = document {
-            self.write(&document);
-        }
-        if self.stdout.flush().is_err() {
-            self.closed = true;
-        }
-        if self.bad_input {
+    fn finish(self) -> Outcome {
+        let outcome = if self.bad_input {
             Outcome::BadInput
         } else if self.failed {
             Outcome::Fail
         } else {
             Outcome::Pass
+        };
+        match self.writer.finish() {
+            Ok(out) => out.finish(outcome),
+            // `Out` records failures instead of returning them.
+            Err(_) => Outcome::BadInput,
         }
     }
 }

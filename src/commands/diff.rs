@@ -144,12 +144,14 @@ pub fn run(args: &DiffArgs) -> Outcome {
         }
         ListFormat::Text => render_text(args, &profile, &changes, label),
     };
-    emit(&text);
-    if toward > 0 {
-        Outcome::Fail
-    } else {
-        Outcome::Pass
-    }
+    emit(
+        &text,
+        if toward > 0 {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        },
+    )
 }
 
 fn render_text(

@@ -53,8 +53,7 @@ pub fn run(args: &ExplainArgs) -> Outcome {
             },
         }
     };
-    emit(&text);
-    Outcome::Pass
+    emit(&text, Outcome::Pass)
 }
 
 fn find_profile(app_id: &str, catalog: &Catalog) -> Option<Profile> {

@@ -21,7 +21,7 @@ struct Row<'a> {
 pub fn run(args: &ListArgs) -> Outcome {
     let (profiles, problems) = registry::all_profiles(catalog::builtin());
     for problem in &problems {
-        eprintln!("privaudit: error: {problem}");
+        crate::diag::print_error(problem);
     }
     let rows: Vec<Row<'_>> = profiles
         .iter()
@@ -35,10 +35,16 @@ pub fn run(args: &ListArgs) -> Outcome {
             path: &p.origin,
         })
         .collect();
+    let outcome = if problems.is_empty() {
+        Outcome::Pass
+    } else {
+        Outcome::BadInput
+    };
     match args.format {
-        ListFormat::Json => {
-            emit(&(serde_json::to_string_pretty(&rows).expect("rows serialise") + "\n"));
-        }
+        ListFormat::Json => emit(
+            &(serde_json::to_string_pretty(&rows).expect("rows serialise") + "\n"),
+            outcome,
+        ),
         ListFormat::Text => {
             let table: Vec<[String; 6]> = std::iter::once(
                 ["ID", "NAME", "名称", "VERSION", "SETTINGS", "SOURCE"].map(str::to_owned),
@@ -58,13 +64,8 @@ pub fn run(args: &ListArgs) -> Outcome {
                 ]
             }))
             .collect();
-            emit(&pad_table(&table));
+            emit(&pad_table(&table), outcome)
         }
-    }
-    if problems.is_empty() {
-        Outcome::Pass
-    } else {
-        Outcome::BadInput
     }
 }
 

@@ -9,8 +9,10 @@ mod validate;
 
 use crate::cli::Command;
 use crate::diag::Diagnostic;
-use std::io::Write;
+use crate::diag::print_error;
+use std::io::{BufWriter, StdoutLock, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Exit codes are stable API for scripts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,19 +64,103 @@ pub fn fail_with(problems: &[Diagnostic]) -> Outcome {
                 crate::text::sanitize(&first.file)
             ),
         };
-        eprintln!("privaudit: error: {first}{more}");
+        print_error(format_args!("{first}{more}"));
     }
     Outcome::BadInput
 }
 
-/// Write to stdout, ending quietly if the reader went away (`privaudit ... | head`).
-pub fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
-        // A closed pipe is not an error worth a message; there is no one to read it.
+/// Standard output for a command. A reader that went away (`privaudit ... | head`) ends
+/// the output quietly: there is no one left to tell. Any other failed write (a full disk,
+/// a closed descriptor) is an error: output was lost, and a script must not take the exit
+/// code for success.
+pub struct Out {
+    inner: BufWriter<StdoutLock<'static>>,
+    closed: bool,
+    failed: Option<std::io::Error>,
+}
+
+impl Default for Out {
+    fn default() -> Self {
+        Out {
+            inner: BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
+            closed: false,
+            failed: stdout_missing(),
+        }
     }
+}
+
+/// Set (by the binary, before the runtime starts) when the process began with stdout
+/// closed. The runtime then puts /dev/null there, and every write would succeed into
+/// nothing; [`Out`] reports it as the write error it is.
+pub static STDOUT_CLOSED_AT_START: AtomicBool = AtomicBool::new(false);
+
+fn stdout_missing() -> Option<std::io::Error> {
+    STDOUT_CLOSED_AT_START
+        .load(Ordering::SeqCst)
+        .then(|| std::io::Error::other("standard output is closed"))
+}
+
+impl Out {
+    pub fn write(&mut self, bytes: impl AsRef<[u8]>) {
+        if self.stopped() {
+            return;
+        }
+        if let Err(e) = self.inner.write_all(bytes.as_ref()) {
+            self.note(e);
+        }
+    }
+
+    /// Nothing more will be written: stop producing output.
+    pub fn stopped(&self) -> bool {
+        self.closed || self.failed.is_some()
+    }
+
+    fn note(&mut self, e: std::io::Error) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            self.closed = true;
+        } else {
+            self.failed = Some(e);
+        }
+    }
+
+    /// Flush, and turn a failed write into exit 2 with one message; otherwise `outcome`.
+    pub fn finish(mut self, outcome: Outcome) -> Outcome {
+        let _ = Write::flush(&mut self);
+        match self.failed.take() {
+            Some(e) => {
+                print_error(format_args!("cannot write the output: {e}"));
+                // The buffer still holds what could not be written; dropping it must not
+                // try again and fail a second time.
+                let _ = self.inner.into_parts();
+                Outcome::BadInput
+            }
+            None => outcome,
+        }
+    }
+}
+
+/// Writing never fails from the writer's point of view: a failure is recorded, later
+/// writes are dropped, and [`Out::finish`] reports it. Producers check [`Out::stopped`] to
+/// stop early.
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Out::write(self, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.stopped()
+            && let Err(e) = self.inner.flush()
+        {
+            self.note(e);
+        }
+        Ok(())
+    }
+}
+
+/// Write `text` to stdout and finish with `outcome` (see [`Out`]).
+pub fn emit(text: &str, outcome: Outcome) -> Outcome {
+    let mut out = Out::default();
+    out.write(text);
+    out.finish(outcome)
 }

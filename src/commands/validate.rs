@@ -1,6 +1,6 @@
 //! `privaudit validate`: every problem in the profiles an author wrote.
 
-use super::{Outcome, emit};
+use super::{Out, Outcome};
 use crate::catalog;
 use crate::profile::parse_profile;
 use crate::source::read_text_file;
@@ -10,17 +10,18 @@ use crate::source::read_text_file;
 pub fn run(args: &crate::cli::ValidateArgs) -> Outcome {
     let catalog = catalog::builtin();
     let mut outcome = Outcome::Pass;
+    let mut out = Out::default();
     for path in &args.files {
         let source = match read_text_file(path) {
             Ok(source) => source,
             Err(problem) => {
-                eprintln!("{problem}");
+                crate::diag::print_error(problem);
                 outcome = Outcome::BadInput;
                 continue;
             }
         };
         match parse_profile(&source, catalog, &source.name, false) {
-            Ok(profile) => emit(&format!(
+            Ok(profile) => out.write(format!(
                 "{}: ok (app `{}`, {} settings)\n",
                 crate::text::sanitize(&source.name),
                 profile.app.id,
@@ -28,12 +29,12 @@ pub fn run(args: &crate::cli::ValidateArgs) -> Outcome {
             )),
             Err(problems) => {
                 let text: String = problems.iter().map(|p| format!("{p}\n")).collect();
-                emit(&text);
+                out.write(text);
                 if outcome == Outcome::Pass {
                     outcome = Outcome::Fail;
                 }
             }
         }
     }
-    outcome
+    out.finish(outcome)
 }

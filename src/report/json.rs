@@ -189,19 +189,9 @@ pub fn to_json<'a>(
     }
 }
 
-/// `{"reports": [...], "errors": [...]}`, pretty-printed; `errors` holds one message per
-/// state that could not be checked.
-pub fn document(checked: &[Checked<'_>], errors: &[String], style: Style<'_>) -> String {
-    #[derive(Serialize)]
-    struct Document<'a> {
-        reports: Vec<JsonReport<'a>>,
-        errors: &'a [String],
-    }
-    let doc = Document {
-        reports: checked.iter().map(|c| to_json(c, style, None)).collect(),
-        errors,
-    };
-    serde_json::to_string_pretty(&doc).expect("reports serialise")
+/// One report, pretty-printed (an element of the JSON document's `reports`).
+pub fn pretty(checked: &Checked<'_>, style: Style<'_>) -> Vec<u8> {
+    serde_json::to_vec_pretty(&to_json(checked, style, None)).expect("reports serialise")
 }
 
 /// One report on one line, ending in a newline, as UTF-8 bytes ready to write.

@@ -1,5 +1,6 @@
 //! Views of audit reports: every format shows the same findings.
 
+pub mod document;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -10,6 +11,17 @@ use crate::audit::Report;
 use crate::catalog::Catalog;
 use crate::profile::Profile;
 use crate::text::Lang;
+
+/// The report formats of `privaudit check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+    Sarif,
+    Junit,
+    Markdown,
+}
 
 /// A report with what it was made from.
 pub struct Checked<'a> {

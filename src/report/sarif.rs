@@ -1,6 +1,13 @@
 //! SARIF 2.1.0 for code-scanning tools: one result per unwaived finding, pointing at the
 //! line of the profile where the setting (or its default) is written.
+//!
+//! The log has one run. Its results are written as the reports come (see
+//! [`super::document`]), one result per line; the tool with its rules, and the
+//! invocation, follow them (JSON objects are unordered). A rule is written from the first
+//! finding that used it, and each result points at its rule by `ruleIndex`, which is
+//! filled in as the result is written, since only then is the rule's place known.
 
+use super::document::Piece;
 use super::{Checked, Style};
 use crate::audit::explain::{
     citations_by_layer, cited_article, evidence_sentence, layer_name, related_articles,
@@ -12,8 +19,10 @@ use crate::profile::{Profile, Setting};
 use crate::text::Lang;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::io::{self, Write};
 
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// Everything before the first result.
+pub const OPENING: &str = "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"results\":[";
 
 /// SARIF's three levels: errors fail most code-scanning gates, warnings and notes do not.
 pub fn level(severity: Severity) -> &'static str {
@@ -115,7 +124,7 @@ fn rule(profile: &Profile, f: &Finding, catalog: &Catalog, lang: Lang) -> Value 
     })
 }
 
-fn result(checked: &Checked<'_>, f: &Finding, rule_index: usize, style: Style<'_>) -> Value {
+fn result(checked: &Checked<'_>, f: &Finding, style: Style<'_>) -> Value {
     let profile = checked.profile;
     let setting = &profile.settings[f.index];
     // Exposure by default is annotated on the `default = ...` line that causes it.
@@ -135,7 +144,6 @@ fn result(checked: &Checked<'_>, f: &Finding, rule_index: usize, style: Style<'_
     }
     json!({
         "ruleId": rule_id(profile, setting),
-        "ruleIndex": rule_index,
         "level": level(f.severity),
         "message": { "text": finding_message(profile, f, style.catalog, style.lang) },
         "locations": [location],
@@ -166,31 +174,89 @@ fn result(checked: &Checked<'_>, f: &Finding, rule_index: usize, style: Style<'_
     })
 }
 
-/// One SARIF log with one run for all reports; `errors` (bad states) become tool
-/// execution notifications, and make the run unsuccessful.
-pub fn document(checked: &[Checked<'_>], errors: &[String], style: Style<'_>) -> String {
-    let mut rules = Vec::new();
-    let mut rule_indices: HashMap<String, usize> = HashMap::new();
-    let mut results = Vec::new();
-    for c in checked {
-        for f in c.report.findings.iter().filter(|f| !f.waived()) {
-            let setting = &c.profile.settings[f.index];
-            let id = rule_id(c.profile, setting);
-            let index = *rule_indices.entry(id).or_insert_with(|| {
-                rules.push(rule(c.profile, f, style.catalog, style.lang));
-                rules.len() - 1
-            });
-            results.push(result(c, f, index, style));
+/// Where a result's `ruleIndex` goes, and the finding its rule is written from.
+pub struct RuleSlot<'a> {
+    /// Byte offset in the piece, just inside the result's opening brace.
+    offset: usize,
+    profile: &'a Profile,
+    finding: Finding<'a>,
+}
+
+/// The results of one report, one per line, without their `ruleIndex`.
+pub fn results<'a>(checked: &Checked<'a>, style: Style<'_>) -> Piece<'a> {
+    let mut bytes = Vec::new();
+    let mut rule_slots = Vec::new();
+    for f in checked.report.findings.iter().filter(|f| !f.waived()) {
+        if !bytes.is_empty() {
+            bytes.extend_from_slice(b",\n");
         }
+        rule_slots.push(RuleSlot {
+            offset: bytes.len() + 1,
+            profile: checked.profile,
+            finding: Finding {
+                waiver: None,
+                ..f.clone()
+            },
+        });
+        serde_json::to_writer(&mut bytes, &result(checked, f, style)).expect("SARIF serialises");
     }
-    let notifications: Vec<Value> = errors
-        .iter()
-        .map(|e| json!({ "level": "error", "message": { "text": e } }))
-        .collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
+    Piece { bytes, rule_slots }
+}
+
+/// The rules used so far, in order of first use.
+#[derive(Default)]
+pub struct Rules<'a> {
+    used: Vec<(&'a Profile, Finding<'a>)>,
+    /// (profile address, setting index) to the rule's index in `used`.
+    index: HashMap<(usize, usize), usize>,
+    results: usize,
+}
+
+impl<'a> Rules<'a> {
+    /// Write a report's results, each with its rule's index.
+    pub fn write_results(&mut self, out: &mut impl Write, piece: Piece<'a>) -> io::Result<()> {
+        if piece.rule_slots.is_empty() {
+            return Ok(());
+        }
+        out.write_all(if self.results == 0 { b"\n" } else { b",\n" })?;
+        self.results += piece.rule_slots.len();
+        let mut from = 0;
+        for slot in piece.rule_slots {
+            let key = (
+                std::ptr::from_ref(slot.profile) as usize,
+                slot.finding.index,
+            );
+            let next = self.used.len();
+            let index = *self.index.entry(key).or_insert(next);
+            if index == next {
+                self.used.push((slot.profile, slot.finding));
+            }
+            out.write_all(&piece.bytes[from..slot.offset])?;
+            write!(out, "\"ruleIndex\":{index},")?;
+            from = slot.offset;
+        }
+        out.write_all(&piece.bytes[from..])
+    }
+
+    /// Everything after the last result: the tool and its rules, and the invocation, with
+    /// `errors` (bad states) as notifications that make the run unsuccessful.
+    pub fn closing(&self, errors: &[String], unlisted: usize, style: Style<'_>) -> String {
+        let rules: Vec<Value> = self
+            .used
+            .iter()
+            .map(|(profile, f)| rule(profile, f, style.catalog, style.lang))
+            .collect();
+        let mut notifications: Vec<Value> = errors
+            .iter()
+            .map(|e| json!({ "level": "error", "message": { "text": e } }))
+            .collect();
+        if unlisted > 0 {
+            notifications.push(json!({
+                "level": "error",
+                "message": { "text": format!("{unlisted} more states could not be checked; each was reported on stderr") },
+            }));
+        }
+        let rest = json!({
             "tool": {
                 "driver": {
                     "name": "privaudit",
@@ -202,11 +268,12 @@ pub fn document(checked: &[Checked<'_>], errors: &[String], style: Style<'_>) ->
                 "%SRCROOT%": { "description": { "text": "The privaudit source tree, where the built-in profiles are kept." } }
             },
             "invocations": [{
-                "executionSuccessful": errors.is_empty(),
+                "executionSuccessful": errors.is_empty() && unlisted == 0,
                 "toolExecutionNotifications": notifications,
             }],
-            "results": results,
-        }]
-    });
-    serde_json::to_string_pretty(&log).expect("SARIF serialises") + "\n"
+        });
+        let rest = serde_json::to_string(&rest).expect("SARIF serialises");
+        // `rest` is an object: continue the run's object with its members.
+        format!("\n],{}]}}\n", &rest[1..])
+    }
 }

@@ -39,9 +39,9 @@ pub struct Options {
 pub fn run(options: &Options) -> Outcome {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        eprintln!(
-            "privaudit: error: the interactive auditor needs a terminal on stdin and stdout; \
-             in scripts and pipes use `privaudit check` (see `privaudit check --help`)"
+        crate::diag::print_error(
+            "the interactive auditor needs a terminal on stdin and stdout; \
+             in scripts and pipes use `privaudit check` (see `privaudit check --help`)",
         );
         return Outcome::BadInput;
     }
@@ -87,7 +87,7 @@ pub fn run(options: &Options) -> Outcome {
     let mut guard = match TerminalGuard::enter(config.mouse) {
         Ok(guard) => guard,
         Err(e) => {
-            eprintln!("privaudit: error: cannot use the terminal: {e}");
+            crate::diag::print_error(format_args!("cannot use the terminal: {e}"));
             return Outcome::BadInput;
         }
     };
@@ -95,7 +95,7 @@ pub fn run(options: &Options) -> Outcome {
         Ok(()) => Outcome::Pass,
         Err(e) => {
             drop(guard);
-            eprintln!("privaudit: error: {e:#}");
+            crate::diag::print_error(format_args!("{e:#}"));
             Outcome::BadInput
         }
     }

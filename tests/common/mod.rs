@@ -28,6 +28,18 @@ impl Env {
         cmd
     }
 
+    /// The same command as a plain `std::process::Command`, whose stdin, stdout and stderr
+    /// can be any file (`/dev/full`, a closed descriptor).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("privaudit"));
+        cmd.env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env_remove("NO_COLOR")
+            .env_remove("RUST_BACKTRACE");
+        cmd
+    }
+
     pub fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let path = self.home.path().join(name);
         if let Some(dir) = path.parent() {

@@ -1,0 +1,198 @@
+//! A batch written as one document, report by report.
+//!
+//! A batch can hold a million account states, so no format keeps the reports until the
+//! end: the document's opening is written first, then each report as soon as it is
+//! checked (rendered on the worker thread that checked it, see [`render`]), then the
+//! closing. What the closing needs is bounded however long the batch: SARIF's rules grow
+//! with the profiles' settings, not with the states, and the JSON and SARIF documents list
+//! at most [`MAX_LISTED_ERRORS`] input errors and count the rest.
+
+use super::json::{self, LineCache};
+use super::{Checked, Format, Style, junit, markdown, sarif, text};
+use crate::diag::Diagnostic;
+use std::io::{self, Write};
+
+/// How many input errors a JSON or SARIF document lists by message; the others are
+/// counted (`errors_unlisted`). Each one is also printed on stderr as it is found.
+pub const MAX_LISTED_ERRORS: usize = 1000;
+
+/// One report, rendered for its place in the document.
+pub struct Piece<'a> {
+    pub(super) bytes: Vec<u8>,
+    /// SARIF only: the results' rules (see [`sarif::RuleSlot`]).
+    pub(super) rule_slots: Vec<sarif::RuleSlot<'a>>,
+}
+
+impl Piece<'_> {
+    pub(super) fn bytes(bytes: Vec<u8>) -> Self {
+        Piece {
+            bytes,
+            rule_slots: Vec::new(),
+        }
+    }
+}
+
+/// Render one report for `format`. Pure work on the report: safe to run on any thread.
+/// `cache` holds the JSON of findings already rendered (JSON Lines only).
+pub fn render<'a>(
+    format: Format,
+    checked: &Checked<'a>,
+    style: Style<'_>,
+    cache: Option<&LineCache>,
+) -> Piece<'a> {
+    match format {
+        Format::Text => Piece::bytes(text::render(checked, style).into_bytes()),
+        Format::Jsonl => Piece::bytes(json::line(checked, style, cache)),
+        Format::Json => Piece::bytes(json::pretty(checked, style)),
+        Format::Markdown => Piece::bytes(markdown::render(checked, style).into_bytes()),
+        Format::Junit => Piece::bytes(junit::suite(checked, style)),
+        Format::Sarif => sarif::results(checked, style),
+    }
+}
+
+/// Writes a document of `format` to `out`: [`start`](Self::start) writes the opening,
+/// then [`piece`](Self::piece) and [`error`](Self::error) in input order, then
+/// [`finish`](Self::finish) the closing.
+pub struct DocumentWriter<'a, W: Write> {
+    out: W,
+    format: Format,
+    style: Style<'a>,
+    pieces: usize,
+    errors: Vec<String>,
+    errors_unlisted: usize,
+    rules: sarif::Rules<'a>,
+}
+
+impl<'a, W: Write> DocumentWriter<'a, W> {
+    pub fn new(format: Format, style: Style<'a>, out: W) -> Self {
+        DocumentWriter {
+            out,
+            format,
+            style,
+            pieces: 0,
+            errors: Vec::new(),
+            errors_unlisted: 0,
+            rules: sarif::Rules::default(),
+        }
+    }
+
+    pub fn start(&mut self) -> io::Result<()> {
+        match self.format {
+            Format::Json => self.out.write_all(b"{\n  \"reports\": ["),
+            Format::Sarif => self.out.write_all(sarif::OPENING.as_bytes()),
+            Format::Junit => self.out.write_all(junit::OPENING.as_bytes()),
+            Format::Text | Format::Jsonl | Format::Markdown => Ok(()),
+        }
+    }
+
+    /// Where the document goes.
+    pub fn output(&self) -> &W {
+        &self.out
+    }
+
+    pub fn piece(&mut self, piece: Piece<'a>) -> io::Result<()> {
+        let first = self.pieces == 0;
+        self.pieces += 1;
+        match self.format {
+            // Reports are separated by a blank line (text) or simply follow each other.
+            Format::Text | Format::Markdown if !first => self.out.write_all(b"\n")?,
+            Format::Json => {
+                self.out
+                    .write_all(if first { b"\n    " } else { b",\n    " })?;
+                return write_indented(&mut self.out, &piece.bytes, b"    ");
+            }
+            Format::Sarif => return self.rules.write_results(&mut self.out, piece),
+            _ => {}
+        }
+        self.out.write_all(&piece.bytes)
+    }
+
+    /// A state that could not be checked (`state` is its name).
+    pub fn error(&mut self, state: &str, problem: &Diagnostic) -> io::Result<()> {
+        match self.format {
+            Format::Jsonl => {
+                let line = serde_json::json!({ "state": state, "error": problem.to_string() });
+                writeln!(self.out, "{line}")
+            }
+            Format::Junit => self.out.write_all(&junit::error_suite(state, problem)),
+            Format::Json | Format::Sarif => {
+                if self.errors.len() < MAX_LISTED_ERRORS {
+                    self.errors.push(problem.to_string());
+                } else {
+                    self.errors_unlisted += 1;
+                }
+                Ok(())
+            }
+            // Told on stderr only.
+            Format::Text | Format::Markdown => Ok(()),
+        }
+    }
+
+    /// Write the closing and hand back the output.
+    pub fn finish(mut self) -> io::Result<W> {
+        match self.format {
+            Format::Json => {
+                self.out
+                    .write_all(if self.pieces > 0 { b"\n  ]" } else { b"]" })?;
+                self.out.write_all(b",\n  \"errors\": ")?;
+                let errors =
+                    serde_json::to_vec_pretty(&self.errors).expect("strings serialise to JSON");
+                write_indented(&mut self.out, &errors, b"  ")?;
+                if self.errors_unlisted > 0 {
+                    write!(
+                        self.out,
+                        ",\n  \"errors_unlisted\": {}",
+                        self.errors_unlisted
+                    )?;
+                }
+                self.out.write_all(b"\n}\n")?;
+            }
+            Format::Sarif => {
+                let closing = self
+                    .rules
+                    .closing(&self.errors, self.errors_unlisted, self.style);
+                self.out.write_all(closing.as_bytes())?;
+            }
+            Format::Junit => self.out.write_all(junit::CLOSING.as_bytes())?,
+            Format::Text | Format::Jsonl | Format::Markdown => {}
+        }
+        Ok(self.out)
+    }
+}
+
+/// Write `text` with `indent` after every line break (JSON strings hold no raw line
+/// breaks, so this only indents the document's structure).
+fn write_indented(out: &mut impl Write, text: &[u8], indent: &[u8]) -> io::Result<()> {
+    let mut lines = text.split(|&b| b == b'\n');
+    if let Some(first) = lines.next() {
+        out.write_all(first)?;
+    }
+    for line in lines {
+        out.write_all(b"\n")?;
+        out.write_all(indent)?;
+        out.write_all(line)?;
+    }
+    Ok(())
+}
+
+/// A whole document of already checked reports, as bytes (for the TUI, tests and small
+/// batches). `errors` are `(state name, problem)` pairs.
+pub fn document(
+    format: Format,
+    checked: &[Checked<'_>],
+    errors: &[(String, Diagnostic)],
+    style: Style<'_>,
+) -> Vec<u8> {
+    let mut writer = DocumentWriter::new(format, style, Vec::new());
+    writer.start().expect("writing to memory cannot fail");
+    for c in checked {
+        let piece = render(format, c, style, None);
+        writer.piece(piece).expect("writing to memory cannot fail");
+    }
+    for (state, problem) in errors {
+        writer
+            .error(state, problem)
+            .expect("writing to memory cannot fail");
+    }
+    writer.finish().expect("writing to memory cannot fail")
+}
