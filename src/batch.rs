@@ -8,12 +8,19 @@ use crate::state::{AccountState, parse_state_json, parse_state_toml};
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
+/// How far past the size limit an over-long JSON Lines line is skipped in search of its
+/// end before the stream is given up.
+const MAX_SKIPPED_BYTES: u64 = 64 * 1024 * 1024;
+
 /// How many states are read, checked and written per round.
 pub const CHUNK: usize = 512;
 
 /// One account state to check, not yet read or parsed.
 pub enum StateInput {
     File(PathBuf),
+    /// An entry of a state directory that is not a regular file (a FIFO would block the
+    /// batch forever, a device could be endless): reported, never opened.
+    NotAFile(PathBuf),
     JsonLine {
         source: String,
         line: usize,
@@ -27,7 +34,7 @@ impl StateInput {
     /// so they are made safe here, where they enter the reports.
     pub fn name(&self) -> String {
         match self {
-            StateInput::File(path) => match path.to_str() {
+            StateInput::File(path) | StateInput::NotAFile(path) => match path.to_str() {
                 Some(name) => crate::text::sanitize(name),
                 None => crate::text::sanitize(&path.display().to_string()),
             },
@@ -43,18 +50,22 @@ impl StateInput {
             StateInput::File(path) => {
                 read_text_file(path).and_then(|source| parse_state_toml(&source))
             }
+            StateInput::NotAFile(_) => Err(Diagnostic::whole_file(
+                &self.name(),
+                "not a regular file; skipped",
+            )),
             StateInput::JsonLine { source, line, text } => {
                 let text = text.as_ref().map_err(Clone::clone)?;
-                let mut state = parse_state_json(source, *line, text)?;
-                state.source = format!("{source}:{line}");
-                Ok(state)
+                // Messages name the stream and the line (`states.jsonl:12: ...`).
+                parse_state_json(source, *line, text)
             }
         }
     }
 }
 
-/// The `*.toml` files of a directory, in name order.
-pub fn state_dir_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+/// The `*.toml` entries of a directory, in name order. Regular files (and links to them)
+/// are read; anything else is reported as not a file.
+pub fn state_dir_inputs(dir: &Path) -> Result<Vec<StateInput>, Diagnostic> {
     let name = dir.display().to_string();
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Diagnostic::whole_file(
@@ -65,15 +76,34 @@ pub fn state_dir_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             },
         )
     })?;
-    let mut files: Vec<(std::ffi::OsString, PathBuf)> = entries
+    let mut files: Vec<(std::ffi::OsString, StateInput)> = entries
         .flatten()
-        .map(|e| (e.file_name(), e.path()))
-        .filter(|(_, p)| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|e| {
+            Path::new(&e.file_name())
+                .extension()
+                .is_some_and(|x| x == "toml")
+        })
+        .map(|e| {
+            let path = e.path();
+            // The listing gives the type without another system call; only links are
+            // followed to see what they point at.
+            let regular = match e.file_type() {
+                Ok(t) if t.is_file() => true,
+                Ok(t) if t.is_symlink() => std::fs::metadata(&path).is_ok_and(|m| m.is_file()),
+                _ => false,
+            };
+            let input = if regular {
+                StateInput::File(path)
+            } else {
+                StateInput::NotAFile(path)
+            };
+            (e.file_name(), input)
+        })
         .collect();
     // All in one directory: comparing the names as bytes gives the same order as comparing
     // whole paths, without splitting each path into components on every comparison.
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(files.into_iter().map(|(_, path)| path).collect())
+    Ok(files.into_iter().map(|(_, input)| input).collect())
 }
 
 /// Lines of a JSON Lines stream as inputs, read lazily. Blank lines are skipped (but
@@ -125,18 +155,38 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 Ok(_) => {}
             }
             if buf.len() as u64 > MAX_FILE_BYTES {
-                // Skip the rest of the over-long line without holding it in memory.
+                // Skip the rest of the over-long line without holding it in memory, but
+                // not forever: a stream without line breaks (`/dev/zero`) ends here.
+                let mut skipped = buf.len() as u64;
                 let mut rest = Vec::new();
-                while let Ok(n) = (&mut self.reader)
-                    .take(64 * 1024)
-                    .read_until(b'\n', &mut rest)
-                {
-                    if n == 0 || rest.ends_with(b"\n") {
-                        break;
-                    }
+                let found_end = loop {
                     rest.clear();
+                    match (&mut self.reader)
+                        .take(64 * 1024)
+                        .read_until(b'\n', &mut rest)
+                    {
+                        Ok(0) | Err(_) => break false,
+                        Ok(n) => skipped += n as u64,
+                    }
+                    if rest.ends_with(b"\n") {
+                        break true;
+                    }
+                    if skipped > MAX_SKIPPED_BYTES {
+                        break false;
+                    }
+                };
+                if !found_end {
+                    self.done = true;
+                    return fail(format!(
+                        "line is larger than the {} MiB limit and does not end within {} MiB; stopped reading",
+                        MAX_FILE_BYTES >> 20,
+                        MAX_SKIPPED_BYTES >> 20
+                    ));
                 }
-                return fail("line is larger than the 4 MiB limit".to_owned());
+                return fail(format!(
+                    "line is larger than the {} MiB limit",
+                    MAX_FILE_BYTES >> 20
+                ));
             }
             let text = match String::from_utf8(buf) {
                 Ok(text) => text,

@@ -87,6 +87,13 @@ pub fn print_error(message: impl fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "privaudit: error: {message}");
 }
 
+/// `privaudit: warning: <message>` on stderr: something left out that the exit code does
+/// not count.
+pub fn print_warning(message: impl fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "privaudit: warning: {message}");
+}
+
 /// 1-based line and character column of a byte offset (clamped to the text).
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
@@ -100,15 +107,58 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// serde's messages name our internal types ("expected struct RawApp"); say what the
+/// reader would write instead (`container`: "a table" for TOML, "an object" for JSON).
+pub fn plain_serde_message(message: &str, container: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("struct ") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "struct ".len()..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if after.starts_with(|c: char| c.is_ascii_uppercase()) {
+            out.push_str(container);
+            rest = &after[name_len..];
+        } else {
+            out.push_str("struct ");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Turn a TOML parse or type error into a diagnostic at its position.
 pub fn from_toml(file: &str, text: &str, error: &toml::de::Error) -> Diagnostic {
     // toml's message is multi-line with a quoted source excerpt in its Display; the bare
     // message is what we want after our own `file:line:col:` prefix.
-    let message = error.message().trim().replace('\n', "; ");
-    match error.span() {
+    let message = plain_serde_message(&error.message().trim().replace('\n', "; "), "a table");
+    match error.span().or_else(|| deep_nesting(text)) {
         Some(span) => Diagnostic::at_span(file, text, &span, message),
         None => Diagnostic::whole_file(file, message),
     }
+}
+
+/// Where a TOML text nests deeper than anything real (100 levels of dotted keys, tables
+/// or arrays on one line). toml reports its recursion limit for `[a.a.a.…]` without a
+/// position; this finds one to point at.
+fn deep_nesting(text: &str) -> Option<Range<usize>> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let mut depth = 0;
+        for (i, c) in line.char_indices() {
+            if matches!(c, '.' | '[' | '{') {
+                depth += 1;
+                if depth == 100 {
+                    return Some(start + i..start + i + 1);
+                }
+            }
+        }
+        start += line.len();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -122,6 +172,21 @@ mod tests {
         assert_eq!(line_column(text, offset), (2, 6));
         assert_eq!(line_column(text, 0), (1, 1));
         assert_eq!(line_column(text, 10_000), (2, 7));
+    }
+
+    #[test]
+    fn serde_messages_do_not_name_internal_types() {
+        assert_eq!(
+            plain_serde_message(
+                "invalid type: string \"x\", expected struct RawApp",
+                "a table"
+            ),
+            "invalid type: string \"x\", expected a table"
+        );
+        assert_eq!(
+            plain_serde_message("no struct here", "a table"),
+            "no struct here"
+        );
     }
 
     #[test]

@@ -77,6 +77,8 @@ messages! {
     EmptyReason => "A reason is needed to keep it", "保留需要填写理由";
     Saved => "Saved", "已保存";
     SaveFailed => "Could not save", "保存失败";
+    MergedOtherWindow => "; settings changed in another privaudit window kept: ", "；保留了另一个 privaudit 窗口中更改的设置：";
+    OverrodeOtherWindow => "; also changed in another privaudit window, your choice here replaced it: ", "；以下设置在另一个 privaudit 窗口中也被更改，已以此处的选择为准：";
     NotSaving => "The saved state could not be read, so it is left untouched and nothing is saved", "已保存的状态文件无法读取，因此保持原样，本次不会保存";
     DemoNoWrite => "Demo mode: nothing is written", "演示模式：不写入任何文件";
     ExportedTo => "Checklist written to", "清单已写入";

@@ -84,7 +84,9 @@ pub fn resolve(arg: &str, catalog: &Catalog) -> Result<Profile, Vec<Diagnostic>>
     if let Some(dir) = user_profile_dir() {
         let candidate = dir.join(format!("{arg}.toml"));
         if candidate.is_file() {
-            return load_profile_file(&candidate, catalog);
+            let profile = load_profile_file(&candidate, catalog)?;
+            named_for_its_app(&candidate, &profile).map_err(|d| vec![d])?;
+            return Ok(profile);
         }
     }
     // Parse only the profile asked for: a one-app check should not pay for the others.
@@ -134,6 +136,21 @@ pub fn user_profile_paths() -> Vec<PathBuf> {
     paths
 }
 
+/// A user profile is found by its file name, so the name must be its app's id.
+fn named_for_its_app(path: &Path, profile: &Profile) -> Result<(), Diagnostic> {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    if stem.as_deref() == Some(profile.app.id.as_str()) {
+        return Ok(());
+    }
+    Err(Diagnostic::whole_file(
+        &path.display().to_string(),
+        format!(
+            "user profile for app `{}` must be named {}.toml",
+            profile.app.id, profile.app.id
+        ),
+    ))
+}
+
 /// Every available profile: built-in ones, then the user's. A user profile with a
 /// built-in id replaces it. Broken user profiles are returned as problems.
 pub fn all_profiles(catalog: &Catalog) -> (Vec<Profile>, Vec<Diagnostic>) {
@@ -148,15 +165,8 @@ pub fn all_profiles(catalog: &Catalog) -> (Vec<Profile>, Vec<Diagnostic>) {
     for path in user_profile_paths() {
         match load_profile_file(&path, catalog) {
             Ok(profile) => {
-                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-                if stem.as_deref() != Some(profile.app.id.as_str()) {
-                    problems.push(Diagnostic::whole_file(
-                        &path.display().to_string(),
-                        format!(
-                            "user profile for app `{}` must be named {}.toml",
-                            profile.app.id, profile.app.id
-                        ),
-                    ));
+                if let Err(problem) = named_for_its_app(&path, &profile) {
+                    problems.push(problem);
                     continue;
                 }
                 profiles.retain(|p| p.app.id != profile.app.id);

@@ -45,7 +45,10 @@ impl Localized {
 ///
 /// - C0 controls and DEL become caret notation (`^[`, `^@`, `^?`), as terminals show them.
 /// - C1 controls and bidirectional formatting characters become `<U+XXXX>`.
-/// - Tabs become a space; line breaks too (use [`sanitize_multiline`] to keep them).
+/// - Non-characters (U+FFFE, U+FFFF and the like, which XML forbids and no text needs)
+///   become `<U+XXXX>` too.
+/// - Tabs become a space; line breaks too, including the Unicode line and paragraph
+///   separators U+2028 and U+2029 (use [`sanitize_multiline`] to keep them as `\n`).
 pub fn sanitize(input: &str) -> String {
     sanitize_with(input, false)
 }
@@ -65,8 +68,8 @@ fn sanitize_with(input: &str, keep_newlines: bool) -> String {
         match c {
             '\t' => out.push(' '),
             '\r' if keep_newlines && chars.peek() == Some(&'\n') => {}
-            '\n' if keep_newlines => out.push('\n'),
-            '\n' | '\r' if !keep_newlines => out.push(' '),
+            '\n' | '\u{2028}' | '\u{2029}' if keep_newlines => out.push('\n'),
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' if !keep_newlines => out.push(' '),
             c if (c as u32) < 0x20 => {
                 out.push('^');
                 out.push(char::from(b'@' + c as u8));
@@ -88,6 +91,15 @@ fn needs_escape(c: char) -> bool {
             c,
             '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
         )
+        || is_noncharacter(c)
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Unicode's 66 non-characters: U+FDD0..U+FDEF, and the last two code points of every
+/// plane (U+FFFE, U+FFFF, U+1FFFE, ...).
+fn is_noncharacter(c: char) -> bool {
+    let code = c as u32;
+    (0xfdd0..=0xfdef).contains(&code) || code & 0xfffe == 0xfffe
 }
 
 #[cfg(test)]
@@ -112,6 +124,16 @@ mod tests {
     fn newlines_fold_or_stay_as_asked() {
         assert_eq!(sanitize("a\nb\tc"), "a b c");
         assert_eq!(sanitize_multiline("a\r\nb\n\u{7}"), "a\nb\n^G");
+    }
+
+    #[test]
+    fn noncharacters_and_unicode_line_breaks_get_a_defined_form() {
+        assert_eq!(sanitize("a\u{fffe}b\u{ffff}"), "a<U+FFFE>b<U+FFFF>");
+        assert_eq!(sanitize("\u{10ffff}\u{fdd0}"), "<U+10FFFF><U+FDD0>");
+        assert_eq!(sanitize("a\u{2028}b\u{2029}c"), "a b c");
+        assert_eq!(sanitize_multiline("a\u{2028}b"), "a\nb");
+        // A family emoji keeps its zero-width joiners, and so every member.
+        assert_eq!(sanitize("👨\u{200d}👩\u{200d}👧"), "👨\u{200d}👩\u{200d}👧");
     }
 
     #[test]

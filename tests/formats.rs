@@ -333,7 +333,7 @@ fn markdown_escapes_profile_text() {
         .args(["check", path.to_str().unwrap(), "--format", "markdown"]))
     .stdout;
     assert!(
-        md.contains("\\[click\\](http://x) \\<b\\>\\*runs\\*\\</b\\>"),
+        md.contains("\\[click\\](http\\://x) \\<b\\>\\*runs\\*\\</b\\>"),
         "{md}"
     );
 }

@@ -51,7 +51,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     // others are still checked.
     let single = args.state.len() == 1 && args.state_dir.is_none() && args.states_jsonl.is_none();
     let dir_files = match &args.state_dir {
-        Some(dir) => match batch::state_dir_files(dir) {
+        Some(dir) => match batch::state_dir_inputs(dir) {
             Ok(files) => files,
             Err(problem) => return fail_with(&[problem]),
         },
@@ -76,8 +76,8 @@ pub fn run(args: &CheckArgs) -> Outcome {
         .state
         .iter()
         .cloned()
-        .chain(dir_files)
         .map(StateInput::File)
+        .chain(dir_files)
         .chain(jsonl);
     let today = Date::today();
     let explicit_apps = !args.apps.is_empty();
@@ -153,8 +153,14 @@ pub fn run(args: &CheckArgs) -> Outcome {
 
 fn profiles(args: &CheckArgs, catalog: &Catalog) -> Result<Vec<Profile>, Vec<Diagnostic>> {
     if args.apps.is_empty() {
-        // Every state names its app: any built-in or user profile may be needed.
-        return Ok(registry::all_profiles(catalog).0);
+        // Every state names its app: any built-in or user profile may be needed. A broken
+        // user profile is left out, and said so: its states would otherwise fail with
+        // "no profile for app" and no reason.
+        let (profiles, problems) = registry::all_profiles(catalog);
+        for problem in problems {
+            crate::diag::print_warning(format_args!("{problem} (profile left out)"));
+        }
+        return Ok(profiles);
     }
     args.apps
         .iter()

@@ -11,19 +11,37 @@ use crate::text::Lang;
 use std::fmt::Write;
 
 /// Escape text so that Markdown shows it literally (profile text is untrusted: it must not
-/// become links, HTML or emphasis).
+/// become links, HTML, entities or emphasis).
+///
+/// Backslashes cover Markdown's own syntax and entities (`\&`). GitHub also turns bare
+/// addresses into links (`https://…`, `www.…`, `name@host.org`); a backslash before the
+/// `:` of a scheme or the `.` after `www` stops that, but not for e-mail addresses, so a
+/// word joiner (U+2060, invisible) goes before their `@`.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~' | '{' | '}'
-        ) {
-            out.push('\\');
+            | '&' => out.push('\\'),
+            // `http://`, `mailto:x`: a scheme glued to what follows.
+            ':' if chars.peek().is_some_and(|n| !n.is_whitespace()) => out.push('\\'),
+            '.' if ends_with_www(&out) => out.push('\\'),
+            '@' if prev.is_some_and(|p| p.is_ascii_alphanumeric() || "._+-".contains(p)) => {
+                out.push('\u{2060}')
+            }
+            _ => {}
         }
         out.push(c);
+        prev = Some(c);
     }
     out
+}
+
+fn ends_with_www(text: &str) -> bool {
+    let at = text.len().saturating_sub(3);
+    text.is_char_boundary(at) && text[at..].eq_ignore_ascii_case("www")
 }
 
 pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
@@ -194,4 +212,52 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    /// GitHub's renderer (cmark-gfm), as comrak reproduces it, with its autolinks.
+    fn github_html(markdown: &str) -> String {
+        let mut options = comrak::Options::default();
+        options.extension.autolink = true;
+        options.extension.strikethrough = true;
+        options.extension.table = true;
+        options.extension.tasklist = true;
+        comrak::markdown_to_html(markdown, &options)
+    }
+
+    #[test]
+    fn hostile_text_renders_as_the_same_text_and_never_as_a_link() {
+        let hostile = [
+            "see https://evil.example/x now",
+            "www.evil.example and WWW.Evil.example",
+            "mail me: someone@evil.example.",
+            "ftp://evil.example mailto:a@b.org xmpp:a@b.org",
+            "[click](https://evil.example) <https://evil.example> ![img](x.png)",
+            "&copy; &amp; &#64; <b>bold</b> *em* _em_ `code` # h ~~s~~ | a | b |",
+        ];
+        for (i, text) in hostile.into_iter().enumerate() {
+            // The renderer does link them when they are not escaped.
+            assert!(i == 5 || github_html(text).contains("<a "), "{text:?}");
+            let html = github_html(&escape(text));
+            assert!(!html.contains("<a "), "{text:?} -> {html}");
+            assert!(!html.contains("<img"), "{text:?} -> {html}");
+            assert!(
+                !html.contains("<b>") && !html.contains("<em>"),
+                "{text:?} -> {html}"
+            );
+            assert!(
+                !html.contains("&copy;") || html.contains("&amp;copy;"),
+                "{html}"
+            );
+        }
+        // What a reader sees is the text itself (the word joiner is invisible).
+        let shown = github_html(&escape("a@b.org, https://x.org, 12:30 & www.y.org"));
+        assert_eq!(
+            shown.replace('\u{2060}', ""),
+            "<p>a@b.org, https://x.org, 12:30 &amp; www.y.org</p>\n"
+        );
+    }
 }

@@ -174,15 +174,25 @@ struct RawJsonWaiver {
 /// Parse one JSON account state (the same shape as the TOML one, dates as "YYYY-MM-DD").
 /// `name` and `line` say where it came from: the line of a JSON Lines stream.
 pub fn parse_state_json(name: &str, line: usize, text: &str) -> Result<AccountState, Diagnostic> {
+    // serde would also read a state from an array (`["wechat-read"]`), by field order.
+    if !text.trim_start().starts_with('{') {
+        return Err(Diagnostic::at_line(
+            name,
+            line,
+            Some(1),
+            "a state must be a JSON object such as {\"app\": \"wechat-read\"}",
+        ));
+    }
     let raw: RawJsonState = serde_json::from_str(text).map_err(|e| {
         // serde_json counts lines within this record, which is a single line.
         let message = e.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_owned();
-        Diagnostic::at_line(name, line, Some(e.column().max(1)), message)
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        Diagnostic::at_line(
+            name,
+            line,
+            Some(e.column().max(1)),
+            diag::plain_serde_message(message, "an object"),
+        )
     })?;
     let here = Pos::Line(line);
     let mut waivers = Vec::new();

@@ -69,20 +69,55 @@ pub fn to_toml(state: &AccountState) -> String {
     out
 }
 
-/// Replace `path` with `contents` atomically: write a temporary file in the same
-/// directory, flush it to disk, rename it over the old file, then sync the directory so the
-/// rename itself survives a crash. A reader sees the old file or the new one, never half.
-pub fn save_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
+/// Where a write to `path` must go: the file a symbolic link points at (through any chain
+/// of links, relative ones resolved from the link's own directory), so that a state kept
+/// in dotfiles stays a link and its target gets the change.
+pub fn write_target(path: &Path) -> std::io::Result<PathBuf> {
+    let mut target = path.to_path_buf();
+    // As many hops as Linux follows before it reports a loop.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&target) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = std::fs::read_link(&target)?;
+                target = match target.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            _ => return Ok(target),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    path.parent()
         .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
+        .unwrap_or(Path::new("."))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        .unwrap_or_default()
+}
+
+/// Replace `path` (or the file it links to) with `contents` atomically: write a temporary
+/// file in the same directory, flush it to disk, rename it over the old file, then sync the
+/// directory so the rename itself survives a crash. A reader sees the old file or the new
+/// one, never half.
+pub fn save_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
+    let target = write_target(path)?;
+    let dir = parent_dir(&target);
+    std::fs::create_dir_all(dir)?;
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        file_name(&target),
+        std::process::id()
+    ));
     let result = (|| {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
@@ -90,7 +125,7 @@ pub fn save_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
             .open(&temp)?;
         file.write_all(contents.as_bytes())?;
         file.sync_all()?;
-        std::fs::rename(&temp, path)?;
+        std::fs::rename(&temp, &target)?;
         if let Ok(dir) = std::fs::File::open(dir) {
             // Not every platform lets a directory be synced; the rename is done either way.
             let _ = dir.sync_all();
@@ -103,7 +138,147 @@ pub fn save_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
     result
 }
 
-/// Save a selection as the state of its app.
+/// A state file held for saving: an exclusive advisory lock on `.<name>.lock` beside the
+/// file (beside its target, for a link). Every privaudit that saves a state takes it first,
+/// so two auditors never write the same state at once; the lock ends with the process, so
+/// a killed auditor leaves none behind. Held only while a save re-reads, merges and writes.
+struct SaveLock {
+    _file: std::fs::File,
+}
+
+impl SaveLock {
+    fn take(target: &Path) -> std::io::Result<SaveLock> {
+        let dir = parent_dir(target);
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!(".{}.lock", file_name(target)));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        // Another auditor holds it only for the moment a save takes: wait that long.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(SaveLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(std::io::Error::other(
+                        "another privaudit is saving this state; try again",
+                    ));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Temporary files left by an auditor killed mid-save (`.<name>.<pid>.tmp`). Only called
+/// under the save lock, when no other save can be writing one.
+fn remove_stale_temporaries(target: &Path) {
+    let prefix = format!(".{}.", file_name(target));
+    let Ok(entries) = std::fs::read_dir(parent_dir(target)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let is_temp = name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        if is_temp && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// What a save did.
+#[derive(Debug)]
+pub struct Saved {
+    /// What is on disk now: this auditor's changes on top of the file as it was found.
+    pub selection: Selection,
+    /// Settings another auditor had also changed since this one read the file, to
+    /// something else; this auditor's choice replaced theirs.
+    pub overridden: Vec<usize>,
+    /// Settings another auditor had changed that this one now shows (merged in).
+    pub merged: usize,
+}
+
+/// Why a save did not happen.
+#[derive(Debug)]
+pub enum SaveError {
+    Io(std::io::Error),
+    /// The file on disk can no longer be read as a state for this app (edited by hand,
+    /// say). It is left as it is.
+    Unreadable(Diagnostic),
+}
+
+impl std::fmt::Display for SaveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SaveError::Io(e) => write!(f, "{e}"),
+            SaveError::Unreadable(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// Save `mine` (a selection that started as `base`, what this auditor last read or wrote)
+/// to `path`, without losing what another auditor saved meanwhile: under the save lock, the
+/// file is read again, and each setting this auditor did not change keeps its value on
+/// disk. Where both changed a setting, this auditor's choice wins and the setting is
+/// listed in [`Saved::overridden`], so the person can be told.
+pub fn save_merged(
+    profile: &Profile,
+    base: &Selection,
+    mine: &Selection,
+    path: &Path,
+) -> Result<Saved, SaveError> {
+    let target = write_target(path).map_err(SaveError::Io)?;
+    let _lock = SaveLock::take(&target).map_err(SaveError::Io)?;
+    remove_stale_temporaries(&target);
+    let theirs = match load(profile, &target) {
+        Loaded::Missing => Selection::defaults(profile),
+        Loaded::Found(selection) => selection,
+        Loaded::Unreadable(problem) => return Err(SaveError::Unreadable(problem)),
+    };
+    let mut merged = mine.clone();
+    let mut overridden = Vec::new();
+    let mut merged_in = 0;
+    for i in 0..profile.settings.len() {
+        let same = |a: &Selection, b: &Selection| {
+            a.chosen[i] == b.chosen[i] && same_waiver(&a.waivers[i], &b.waivers[i])
+        };
+        if same(mine, base) {
+            if !same(&theirs, base) {
+                merged.chosen[i] = theirs.chosen[i];
+                merged.waivers[i] = theirs.waivers[i].clone();
+                merged_in += 1;
+            }
+        } else if !same(&theirs, base) && !same(&theirs, mine) {
+            overridden.push(i);
+        }
+    }
+    save_atomic(&target, &to_toml(&merged.to_state(profile))).map_err(SaveError::Io)?;
+    Ok(Saved {
+        selection: merged,
+        overridden,
+        merged: merged_in,
+    })
+}
+
+fn same_waiver(a: &Option<super::Waiver>, b: &Option<super::Waiver>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.reason == b.reason && a.expires == b.expires,
+        _ => false,
+    }
+}
+
+/// Save a selection as the state of its app, whatever is on disk (for a new file; the
+/// auditor uses [`save_merged`]).
 pub fn save(profile: &Profile, selection: &Selection, path: &Path) -> std::io::Result<()> {
     save_atomic(path, &to_toml(&selection.to_state(profile)))
 }

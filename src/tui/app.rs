@@ -84,6 +84,9 @@ pub enum Effect {
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub selection: Selection,
+    /// The state as this auditor last read or wrote it: what a save merges against, so
+    /// that changes another auditor saved meanwhile are kept.
+    pub saved: Selection,
     /// Where changes are saved; `None` in demo mode.
     pub state_path: Option<PathBuf>,
     /// Why the saved state could not be used; while set, nothing is saved for this app.
@@ -95,6 +98,7 @@ impl Entry {
     pub fn defaults(profile: &Profile) -> Entry {
         Entry {
             selection: Selection::defaults(profile),
+            saved: Selection::defaults(profile),
             state_path: None,
             load_error: None,
         }

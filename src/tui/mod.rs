@@ -145,6 +145,7 @@ fn load_entry(profile: &Profile, options: &Options, opened: bool) -> Entry {
             ..defaults
         },
         Loaded::Found(selection) => Entry {
+            saved: selection.clone(),
             selection,
             state_path: Some(path),
             load_error: None,
@@ -211,11 +212,36 @@ pub fn save(app: &mut App<'_>) {
         return;
     };
     let lang = app.lang;
-    app.status = Some(match store::save(app.profile(), &entry.selection, &path) {
-        Ok(()) => (
-            format!("{}: {}", Msg::Saved.text(lang), path.display()),
-            false,
-        ),
+    let profile = app.profile();
+    let result = store::save_merged(profile, &entry.saved, &entry.selection, &path);
+    app.status = Some(match result {
+        Ok(saved) => {
+            let mut text = format!("{}: {}", Msg::Saved.text(lang), path.display());
+            if saved.merged > 0 {
+                text.push_str(&format!(
+                    "{}{}",
+                    Msg::MergedOtherWindow.text(lang),
+                    saved.merged
+                ));
+            }
+            let overridden: Vec<&str> = saved
+                .overridden
+                .iter()
+                .map(|&i| profile.settings[i].label.get(lang))
+                .collect();
+            let warn = !overridden.is_empty();
+            if warn {
+                text.push_str(Msg::OverrodeOtherWindow.text(lang));
+                text.push_str(&overridden.join(match lang {
+                    Lang::En => ", ",
+                    Lang::Zh => "、",
+                }));
+            }
+            let entry = &mut app.entries[app.current];
+            entry.selection = saved.selection.clone();
+            entry.saved = saved.selection;
+            (text, warn)
+        }
         Err(e) => (
             format!("{}: {}: {e}", Msg::SaveFailed.text(lang), path.display()),
             true,
