@@ -22,6 +22,11 @@ struct Session {
 fn command(home: &Path, args: &[&str]) -> CommandBuilder {
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_privaudit"));
     cmd.args(args);
+    with_env(cmd, home)
+}
+
+/// The environment every auditor under test gets: its own home, English, a known TERM.
+fn with_env(mut cmd: CommandBuilder, home: &Path) -> CommandBuilder {
     cmd.cwd(env!("CARGO_MANIFEST_DIR"));
     cmd.env("HOME", home);
     cmd.env("XDG_CONFIG_HOME", home.join("config"));
@@ -393,4 +398,125 @@ fn a_broken_user_profile_is_named_and_left_out() {
     s.wait_for("WeChat / 微信");
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
+}
+
+fn douyin_state(home: &Path) -> PathBuf {
+    home.join("data/privaudit/states/douyin.toml")
+}
+
+/// The `[settings]` lines of a saved state.
+fn setting_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| *l != "[settings]")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn two_auditors_on_one_state_keep_both_changes() {
+    let home = tempfile::tempdir().unwrap();
+    let mut a = Session::start(command(home.path(), &["open", "douyin"]));
+    let mut b = Session::start(command(home.path(), &["open", "douyin"]));
+    a.wait_for("Score");
+    b.wait_for("Score");
+    // A changes the first setting; B, which opened before A saved, the second.
+    a.send("c");
+    a.wait_for("Saved");
+    b.send("j");
+    b.send("c");
+    b.wait_for("settings changed in another privaudit window kept: 1");
+    let saved = std::fs::read_to_string(douyin_state(home.path())).unwrap();
+    assert_eq!(setting_lines(&saved).len(), 2, "{saved}");
+    // A saves again (its first setting once more): B's change stays too.
+    a.send("c");
+    a.wait_for("another privaudit window kept: 1");
+    let saved = std::fs::read_to_string(douyin_state(home.path())).unwrap();
+    assert_eq!(setting_lines(&saved).len(), 2, "{saved}");
+    a.send("qq");
+    b.send("qq");
+    assert_eq!(a.wait_exit(), 0);
+    assert_eq!(b.wait_exit(), 0);
+}
+
+#[test]
+fn sigkill_at_random_moments_never_leaves_a_broken_or_older_state() {
+    let home = tempfile::tempdir().unwrap();
+    let path = douyin_state(home.path());
+    // A small fixed-seed generator: the same moments on every run.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |below: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % below
+    };
+    for round in 0..12 {
+        let mut s = Session::start(command(home.path(), &["open", "douyin"]));
+        s.wait_for("Score");
+        // One change confirmed on screen...
+        s.send("c");
+        s.wait_for("Saved");
+        let confirmed = setting_lines(&std::fs::read_to_string(&path).unwrap());
+        let first = confirmed.first().cloned().unwrap();
+        // ...then a burst of changes to other settings, killed part-way.
+        for _ in 0..next(20) {
+            s.send("jc");
+        }
+        std::thread::sleep(Duration::from_millis(next(40)));
+        s.child.kill().unwrap();
+        let _ = s.child.wait();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let check = std::process::Command::new(env!("CARGO_BIN_EXE_privaudit"))
+            .args(["check", "douyin", "--state"])
+            .arg(&path)
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .output()
+            .unwrap();
+        assert_ne!(check.status.code(), Some(2), "round {round}: {text}");
+        assert!(
+            setting_lines(&text).contains(&first),
+            "round {round}: the confirmed change {first:?} was lost: {text}"
+        );
+    }
+}
+
+/// Run the auditor in a user namespace whose state directory is a tiny tmpfs prepared by
+/// `prepare` (filled up, or made read-only), then report whether the old state survived.
+fn auditor_on_a_broken_disk(prepare: &str) -> Session {
+    let home = tempfile::tempdir().unwrap().keep();
+    let states = home.join("data/privaudit/states");
+    std::fs::create_dir_all(&states).unwrap();
+    let script = format!(
+        "set -e; mount -t tmpfs -o size=64k tmpfs \"$STATES\"; cd \"$STATES\"; \
+         printf 'app = \"douyin\"\\n' > douyin.toml; cp douyin.toml /tmp/privaudit-old-$$; {prepare}; \
+         \"$0\" open douyin; \
+         if cmp -s douyin.toml /tmp/privaudit-old-$$; then echo OLD-STATE-KEPT; else echo OLD-STATE-CHANGED; fi; \
+         rm -f /tmp/privaudit-old-$$; sleep 5"
+    );
+    let mut cmd = CommandBuilder::new("unshare");
+    cmd.args(["-rm", "sh", "-c", &script, env!("CARGO_BIN_EXE_privaudit")]);
+    let mut cmd = with_env(cmd, &home);
+    cmd.env("STATES", &states);
+    Session::start(cmd)
+}
+
+#[test]
+fn a_full_or_read_only_data_directory_is_told_and_keeps_the_old_state() {
+    for (prepare, error) in [
+        (
+            "dd if=/dev/zero of=filler bs=4k count=100 2>/dev/null || true",
+            "No space left on device",
+        ),
+        ("mount -o remount,ro \"$STATES\"", "Read-only file system"),
+    ] {
+        let mut s = auditor_on_a_broken_disk(prepare);
+        s.wait_for("Score");
+        s.send("c");
+        s.wait_for("Could not save");
+        s.wait_for(error);
+        s.send("qq");
+        s.wait_for("OLD-STATE-KEPT");
+    }
 }
