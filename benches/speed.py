@@ -13,6 +13,9 @@ reports median wall times over R runs (default 5) and peak memory (max RSS):
      (read and parse every state file, on every core)
   3. `privaudit check --states-jsonl FILE --format jsonl`
   4. peak memory of 2 and 3
+  5. every format (text, json, jsonl, sarif, junit, markdown) on M states from JSON Lines
+     (--format-states, default 1,000,000), one run each, output to /dev/null: wall time,
+     peak memory and output size. Memory must stay flat: every format streams.
 
 Each ratio divides privaudit's median by the floor's median from the same run.
 """
@@ -65,6 +68,21 @@ def to_toml(state):
     return "\n".join(lines) + "\n"
 
 
+def measure_output(cmd):
+    """Wall time, max RSS in MiB and bytes written to stdout, for one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    size = 0
+    while chunk := proc.stdout.read(1 << 20):
+        size += len(chunk)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} exited {code}: {proc.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024, size
+
+
 def measure(cmd, runs):
     """Median wall time in seconds and the largest max RSS in MiB over `runs` runs."""
     times, peak = [], 0
@@ -84,6 +102,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--states", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--format-states", type=int, default=1_000_000)
+    parser.add_argument("--only-formats", action="store_true", help="skip 1-4")
     args = parser.parse_args()
 
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "privaudit", "--example", "floor"], cwd=ROOT, check=True)
@@ -92,37 +112,58 @@ def main():
 
     work = tempfile.mkdtemp(prefix="privaudit-speed-")
     try:
-        rng = random.Random(20261123)
-        states_dir = os.path.join(work, "states")
-        os.mkdir(states_dir)
-        jsonl_path = os.path.join(work, "states.jsonl")
-        with open(jsonl_path, "w") as jsonl:
-            for i in range(args.states):
-                state = make_state(rng)
-                with open(os.path.join(states_dir, f"{i:06}.toml"), "w") as f:
-                    f.write(to_toml(state))
-                jsonl.write(json.dumps(state) + "\n")
         env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(work, "config"))
         os.environ.update(env)
-
-        rows = []
-        one_p, _ = measure([privaudit, "check", "wechat-read", "--format", "json"], args.runs * 4)
-        one_f, _ = measure([floor, "profile", os.path.join(ROOT, "profiles/wechat-read.toml")], args.runs * 4)
-        rows.append(("check one built-in profile (whole process)", one_p, one_f, None))
-        dir_p, dir_mem = measure([privaudit, "check", "--state-dir", states_dir, "--format", "jsonl"], args.runs)
-        dir_f, dir_floor_mem = measure([floor, "states", states_dir], args.runs)
-        rows.append((f"{args.states:,} states from a directory", dir_p, dir_f, dir_mem))
-        jl_p, jl_mem = measure([privaudit, "check", "--states-jsonl", jsonl_path, "--format", "jsonl"], args.runs)
-        rows.append((f"{args.states:,} states from JSON Lines", jl_p, dir_f, jl_mem))
-
-        print(f"cores: {os.cpu_count()}, runs: {args.runs} (median wall time)")
-        print(f"{'what':48} {'privaudit':>10} {'floor':>10} {'ratio':>6} {'peak MiB':>9}")
-        for what, p, f, mem in rows:
-            mem_text = f"{mem:9.1f}" if mem is not None else f"{'':9}"
-            print(f"{what:48} {p * 1000:8.1f}ms {f * 1000:8.1f}ms {p / f:6.2f} {mem_text}")
-        print(f"floor (read+parse {args.states:,} files) peak memory: {dir_floor_mem:.1f} MiB")
+        if not args.only_formats:
+            directory_and_lines(args, work, privaudit, floor)
+        every_format(args, work, privaudit)
     finally:
         shutil.rmtree(work)
+
+
+def directory_and_lines(args, work, privaudit, floor):
+    rng = random.Random(20261123)
+    states_dir = os.path.join(work, "states")
+    os.mkdir(states_dir)
+    jsonl_path = os.path.join(work, "states.jsonl")
+    with open(jsonl_path, "w") as jsonl:
+        for i in range(args.states):
+            state = make_state(rng)
+            with open(os.path.join(states_dir, f"{i:06}.toml"), "w") as f:
+                f.write(to_toml(state))
+            jsonl.write(json.dumps(state) + "\n")
+
+    rows = []
+    one_p, _ = measure([privaudit, "check", "wechat-read", "--format", "json"], args.runs * 4)
+    one_f, _ = measure([floor, "profile", os.path.join(ROOT, "profiles/wechat-read.toml")], args.runs * 4)
+    rows.append(("check one built-in profile (whole process)", one_p, one_f, None))
+    dir_p, dir_mem = measure([privaudit, "check", "--state-dir", states_dir, "--format", "jsonl"], args.runs)
+    dir_f, dir_floor_mem = measure([floor, "states", states_dir], args.runs)
+    rows.append((f"{args.states:,} states from a directory", dir_p, dir_f, dir_mem))
+    jl_p, jl_mem = measure([privaudit, "check", "--states-jsonl", jsonl_path, "--format", "jsonl"], args.runs)
+    rows.append((f"{args.states:,} states from JSON Lines", jl_p, dir_f, jl_mem))
+
+    print(f"cores: {os.cpu_count()}, runs: {args.runs} (median wall time)")
+    print(f"{'what':48} {'privaudit':>10} {'floor':>10} {'ratio':>6} {'peak MiB':>9}")
+    for what, p, f, mem in rows:
+        mem_text = f"{mem:9.1f}" if mem is not None else f"{'':9}"
+        print(f"{what:48} {p * 1000:8.1f}ms {f * 1000:8.1f}ms {p / f:6.2f} {mem_text}")
+    print(f"floor (read+parse {args.states:,} files) peak memory: {dir_floor_mem:.1f} MiB")
+    shutil.rmtree(states_dir)
+
+
+def every_format(args, work, privaudit):
+    rng = random.Random(20261125)
+    path = os.path.join(work, "many.jsonl")
+    with open(path, "w") as f:
+        for _ in range(args.format_states):
+            f.write(json.dumps(make_state(rng)) + "\n")
+    print()
+    print(f"every format, {args.format_states:,} states from JSON Lines (one run each, output read and discarded)")
+    print(f"{'format':10} {'wall':>9} {'peak MiB':>9} {'output':>10}")
+    for fmt in ["jsonl", "text", "json", "sarif", "junit", "markdown"]:
+        wall, peak, size = measure_output([privaudit, "check", "--states-jsonl", path, "--format", fmt])
+        print(f"{fmt:10} {wall:8.1f}s {peak:9.1f} {size / 2**30:8.2f}GiB", flush=True)
 
 
 if __name__ == "__main__":
