@@ -519,3 +519,21 @@ mod state_files {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "app = [broken\n");
     }
 }
+
+#[test]
+fn a_single_bad_state_gives_no_partial_document() {
+    let env = Env::new();
+    for format in ["json", "sarif", "junit", "markdown", "jsonl", "text"] {
+        let r = common::run(env.cmd().args([
+            "check",
+            "wechat-read",
+            "--state",
+            &fixture("unknown-option-state.toml"),
+            "--format",
+            format,
+        ]));
+        assert_eq!(r.code, 2, "{format}");
+        assert_eq!(r.stdout, "", "{format}: a partial document was written");
+        assert_eq!(r.stderr.lines().count(), 1, "{format}: {}", r.stderr);
+    }
+}

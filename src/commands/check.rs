@@ -139,6 +139,8 @@ pub fn run(args: &CheckArgs) -> Outcome {
         !out.stopped()
     });
     if let Some(outcome) = fatal {
+        // Bad input gives no partial report: drop the document's opening unwritten.
+        out.writer.into_output().discard();
         return outcome;
     }
     if out.read == 0 && !args.allow_empty {

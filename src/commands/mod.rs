@@ -123,6 +123,12 @@ impl Out {
         }
     }
 
+    /// Drop what is buffered without writing it (output abandoned before anything was
+    /// flushed, for bad input).
+    pub fn discard(self) {
+        let _ = self.inner.into_parts();
+    }
+
     /// Flush, and turn a failed write into exit 2 with one message; otherwise `outcome`.
     pub fn finish(mut self, outcome: Outcome) -> Outcome {
         let _ = Write::flush(&mut self);

@@ -90,6 +90,11 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
         &self.out
     }
 
+    /// The output, without writing the closing (the document is abandoned).
+    pub fn into_output(self) -> W {
+        self.out
+    }
+
     pub fn piece(&mut self, piece: Piece<'a>) -> io::Result<()> {
         let first = self.pieces == 0;
         self.pieces += 1;
