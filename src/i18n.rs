@@ -77,7 +77,6 @@ messages! {
     EmptyReason => "A reason is needed to keep it", "保留需要填写理由";
     Saved => "Saved", "已保存";
     SaveFailed => "Could not save", "保存失败";
-    MergedOtherWindow => "; settings changed in another privaudit window kept: ", "；保留了另一个 privaudit 窗口中更改的设置：";
     OverrodeOtherWindow => "; also changed in another privaudit window, your choice here replaced it: ", "；以下设置在另一个 privaudit 窗口中也被更改，已以此处的选择为准：";
     NotSaving => "The saved state could not be read, so it is left untouched and nothing is saved", "已保存的状态文件无法读取，因此保持原样，本次不会保存";
     DemoNoWrite => "Demo mode: nothing is written", "演示模式：不写入任何文件";
@@ -89,6 +88,15 @@ messages! {
     ProfileSkipped => "A user profile could not be read and is left out", "有一个用户档案无法读取，已略过";
     NotAssessed => "Not assessed: the default is not known. Press c to say what yours is set to.", "未评估：默认值未知。按 c 注明你的设置。";
     AtRecommendation => "At the recommendation: nothing beyond what is needed is shared.", "已符合建议：没有超出必要范围的共享。";
+}
+
+/// After a save: how many settings another auditor had saved meanwhile were kept.
+pub fn merged_note(kept: usize, lang: Lang) -> String {
+    match (lang, kept) {
+        (Lang::En, 1) => "; kept 1 setting changed in another privaudit window".to_owned(),
+        (Lang::En, n) => format!("; kept {n} settings changed in another privaudit window"),
+        (Lang::Zh, n) => format!("；保留了另一个 privaudit 窗口中更改的 {n} 项设置"),
+    }
 }
 
 #[cfg(test)]

@@ -426,12 +426,12 @@ fn two_auditors_on_one_state_keep_both_changes() {
     a.wait_for("Saved");
     b.send("j");
     b.send("c");
-    b.wait_for("settings changed in another privaudit window kept: 1");
+    b.wait_for("kept 1 setting changed in another privaudit window");
     let saved = std::fs::read_to_string(douyin_state(home.path())).unwrap();
     assert_eq!(setting_lines(&saved).len(), 2, "{saved}");
     // A saves again (its first setting once more): B's change stays too.
     a.send("c");
-    a.wait_for("another privaudit window kept: 1");
+    a.wait_for("kept 1 setting changed in another privaudit window");
     let saved = std::fs::read_to_string(douyin_state(home.path())).unwrap();
     assert_eq!(setting_lines(&saved).len(), 2, "{saved}");
     a.send("qq");

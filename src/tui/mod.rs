@@ -218,11 +218,7 @@ pub fn save(app: &mut App<'_>) {
         Ok(saved) => {
             let mut text = format!("{}: {}", Msg::Saved.text(lang), path.display());
             if saved.merged > 0 {
-                text.push_str(&format!(
-                    "{}{}",
-                    Msg::MergedOtherWindow.text(lang),
-                    saved.merged
-                ));
+                text.push_str(&crate::i18n::merged_note(saved.merged, lang));
             }
             let overridden: Vec<&str> = saved
                 .overridden
