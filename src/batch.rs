@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 /// end before the stream is given up.
 const MAX_SKIPPED_BYTES: u64 = 64 * 1024 * 1024;
 
+/// A chunk also ends when the inputs it holds reach this many bytes (JSON Lines records
+/// are held as text until they are checked).
+const MAX_CHUNK_BYTES: usize = 1024 * 1024;
+
 /// How many states are read, checked and written per round. A rendered report is 10 to
 /// 30 KB in the document formats, and a few chunks per worker are in flight: 64 keeps
 /// that under a few MiB (512 reached 57 MiB at a million states) and is no slower.
@@ -43,6 +47,15 @@ impl StateInput {
             StateInput::JsonLine { source, line, .. } => {
                 crate::text::sanitize(&format!("{source}:{line}"))
             }
+        }
+    }
+
+    /// Bytes held until the input is checked: a JSON Lines record's text (files are read
+    /// by the worker that checks them).
+    pub fn weight(&self) -> usize {
+        match self {
+            StateInput::JsonLine { text: Ok(text), .. } => text.len(),
+            _ => 0,
         }
     }
 
@@ -134,8 +147,10 @@ impl<R: BufRead> Iterator for JsonLines<R> {
     fn next(&mut self) -> Option<StateInput> {
         while !self.done {
             let mut buf = Vec::new();
+            // Room for a line of exactly the limit and its CRLF: only a line whose end was
+            // not found within that is cut short.
             let read = (&mut self.reader)
-                .take(MAX_FILE_BYTES + 1)
+                .take(MAX_FILE_BYTES + 2)
                 .read_until(b'\n', &mut buf);
             self.line += 1;
             let line = self.line;
@@ -156,39 +171,46 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 }
                 Ok(_) => {}
             }
-            if buf.len() as u64 > MAX_FILE_BYTES {
+            let limit = format!("line is larger than the {} MiB limit", MAX_FILE_BYTES >> 20);
+            let ended = buf.ends_with(b"\n");
+            if ended {
+                buf.pop();
+                if buf.ends_with(b"\r") {
+                    buf.pop();
+                }
+                if buf.len() as u64 > MAX_FILE_BYTES {
+                    return fail(limit);
+                }
+            } else if buf.len() as u64 > MAX_FILE_BYTES {
                 // Skip the rest of the over-long line without holding it in memory, but
                 // not forever: a stream without line breaks (`/dev/zero`) ends here.
                 let mut skipped = buf.len() as u64;
                 let mut rest = Vec::new();
-                let found_end = loop {
+                loop {
                     rest.clear();
                     match (&mut self.reader)
                         .take(64 * 1024)
                         .read_until(b'\n', &mut rest)
                     {
-                        Ok(0) | Err(_) => break false,
+                        // The stream ended with this line.
+                        Ok(0) => return fail(limit),
+                        Err(e) => {
+                            self.done = true;
+                            return fail(format!("{limit}; then cannot read: {e}"));
+                        }
                         Ok(n) => skipped += n as u64,
                     }
                     if rest.ends_with(b"\n") {
-                        break true;
+                        return fail(limit);
                     }
                     if skipped > MAX_SKIPPED_BYTES {
-                        break false;
+                        self.done = true;
+                        return fail(format!(
+                            "{limit} and does not end within {} MiB; stopped reading",
+                            MAX_SKIPPED_BYTES >> 20
+                        ));
                     }
-                };
-                if !found_end {
-                    self.done = true;
-                    return fail(format!(
-                        "line is larger than the {} MiB limit and does not end within {} MiB; stopped reading",
-                        MAX_FILE_BYTES >> 20,
-                        MAX_SKIPPED_BYTES >> 20
-                    ));
                 }
-                return fail(format!(
-                    "line is larger than the {} MiB limit",
-                    MAX_FILE_BYTES >> 20
-                ));
             }
             let text = match String::from_utf8(buf) {
                 Ok(text) => text,
@@ -222,6 +244,7 @@ pub fn ordered_pipeline<T, U>(
     inputs: impl Iterator<Item = T> + Send,
     workers: usize,
     chunk: usize,
+    weight: impl Fn(&T) -> usize + Send,
     work: impl Fn(&T) -> U + Sync,
     mut write: impl FnMut(U) -> bool,
 ) where
@@ -258,11 +281,25 @@ pub fn ordered_pipeline<T, U>(
         }
         drop(job_rx);
         drop(done_tx);
+        // A chunk may only be fed with a token, and a token comes back when its chunk has
+        // been written: however slow one input is (a FIFO, a slow disk), no more than
+        // `in_flight` chunks are read, checked or waiting to be written.
+        let in_flight = 4 * workers;
+        let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            let _ = token_tx.send(());
+        }
         scope.spawn(move || {
             let mut inputs = inputs;
             let mut seq = 0;
-            loop {
-                let items: Vec<T> = inputs.by_ref().take(chunk).collect();
+            while token_rx.recv().is_ok() {
+                let mut items = Vec::new();
+                let mut bytes = 0;
+                while items.len() < chunk && bytes < MAX_CHUNK_BYTES {
+                    let Some(item) = inputs.next() else { break };
+                    bytes += weight(&item);
+                    items.push(item);
+                }
                 if items.is_empty() || job_tx.send((seq, items)).is_err() {
                     break;
                 }
@@ -280,13 +317,55 @@ pub fn ordered_pipeline<T, U>(
                         break 'receive;
                     }
                 }
+                let _ = token_tx.send(());
             }
         }
-        // Dropping the receiver stops the workers, which stops the feeder.
+        // Dropping the receiver stops the workers, and dropping the tokens the feeder.
+        drop(token_tx);
     });
 }
 
 /// Worker threads to use: one per core.
 pub fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    #[test]
+    fn a_stalled_input_holds_back_only_a_few_chunks() {
+        let started = AtomicUsize::new(0);
+        let seen_while_stalled = AtomicUsize::new(0);
+        let mut written = Vec::new();
+        ordered_pipeline(
+            0..10_000usize,
+            2,
+            1,
+            |_| 0,
+            |&i| {
+                if i == 0 {
+                    // The first input is slow (a FIFO, a slow disk): the other worker must
+                    // not run ahead through the whole batch meanwhile.
+                    std::thread::sleep(Duration::from_millis(300));
+                    seen_while_stalled.store(started.load(Ordering::SeqCst), Ordering::SeqCst);
+                }
+                started.fetch_add(1, Ordering::SeqCst);
+                i
+            },
+            |i| {
+                written.push(i);
+                true
+            },
+        );
+        assert_eq!(written, (0..10_000).collect::<Vec<_>>());
+        let ahead = seen_while_stalled.load(Ordering::SeqCst);
+        assert!(
+            ahead <= 4 * 2,
+            "{ahead} inputs were checked while the first one stalled"
+        );
+    }
 }

@@ -21,7 +21,7 @@ impl Diagnostic {
             file: file.to_owned(),
             line: None,
             column: None,
-            message: message.into(),
+            message: clip(message.into()),
         }
     }
 
@@ -32,7 +32,7 @@ impl Diagnostic {
             file: file.to_owned(),
             line: Some(line),
             column: Some(column),
-            message: message.into(),
+            message: clip(message.into()),
         }
     }
 
@@ -56,7 +56,7 @@ impl Diagnostic {
             file: file.to_owned(),
             line: Some(line),
             column,
-            message: message.into(),
+            message: clip(message.into()),
         }
     }
 }
@@ -77,6 +77,17 @@ impl fmt::Display for Diagnostic {
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// Messages quote what the input said (`has no setting `…``); an input can say 4 MiB.
+/// Longer messages are cut here, so a batch's error list stays small.
+const MAX_MESSAGE_CHARS: usize = 1000;
+
+fn clip(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((at, _)) => format!("{}…", &message[..at]),
+        None => message,
+    }
+}
 
 /// Tell the user about an error on stderr: `privaudit: error: <message>`.
 ///
@@ -187,6 +198,13 @@ mod tests {
             plain_serde_message("no struct here", "a table"),
             "no struct here"
         );
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let d = Diagnostic::at_line("f", 1, None, format!("no setting `{}`", "x".repeat(5000)));
+        assert_eq!(d.message.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(d.message.ends_with('…'));
     }
 
     #[test]

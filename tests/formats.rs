@@ -141,6 +141,27 @@ fn sarif_for_a_state_points_at_the_setting_and_skips_waived_findings() {
 }
 
 #[test]
+fn sarif_for_two_profiles_of_one_app_has_each_rule_once() {
+    let env = Env::new();
+    let copy = env.file(
+        "wechat-read.toml",
+        std::fs::read_to_string("profiles/wechat-read.toml").unwrap(),
+    );
+    let r = run(env.cmd().args([
+        "check",
+        "wechat-read",
+        copy.to_str().unwrap(),
+        "--format",
+        "sarif",
+    ]));
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_valid_sarif(&doc);
+    let run = &doc["runs"][0];
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 5);
+    assert_eq!(run["results"].as_array().unwrap().len(), 10);
+}
+
+#[test]
 fn sarif_with_no_findings_and_with_bad_states_is_still_valid() {
     let env = Env::new();
     let (code, doc) = json(env.cmd().args([

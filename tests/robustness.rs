@@ -537,3 +537,146 @@ fn a_single_bad_state_gives_no_partial_document() {
         assert_eq!(r.stderr.lines().count(), 1, "{format}: {}", r.stderr);
     }
 }
+
+#[test]
+fn a_json_lines_line_at_the_limit_loses_no_neighbour() {
+    let env = Env::new();
+    let limit = 4 * 1024 * 1024;
+    let head = "{\"app\":\"wechat-read\",\"x\":\"";
+    let exact = format!("{head}{}\"}}", "a".repeat(limit - head.len() - 2));
+    assert_eq!(exact.len(), limit);
+    let over = format!("{head}{}\"}}", "a".repeat(limit - head.len() - 1));
+    for (name, first, ending) in [
+        ("exact.jsonl", &exact, "\n"),
+        ("exact-crlf.jsonl", &exact, "\r\n"),
+        ("over.jsonl", &over, "\n"),
+    ] {
+        let path = env.file(
+            name,
+            format!(
+                "{first}{ending}{{\"app\":\"wechat-read\"}}{ending}{{\"app\":\"douyin\"}}{ending}"
+            ),
+        );
+        let r = common::run(env.cmd().args([
+            "check",
+            "--states-jsonl",
+            path.to_str().unwrap(),
+            "--format",
+            "jsonl",
+        ]));
+        let lines: Vec<serde_json::Value> = r
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3, "{name}: every line is accounted for");
+        assert!(lines[0]["error"].is_string(), "{name}");
+        assert_eq!(lines[1]["app"]["id"], "wechat-read", "{name}");
+        assert_eq!(lines[2]["app"]["id"], "douyin", "{name}");
+        assert!(
+            lines[2]["state"].as_str().unwrap().ends_with(":3"),
+            "{name}"
+        );
+        let limited = lines[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("larger than the 4 MiB limit");
+        assert_eq!(
+            limited,
+            name == "over.jsonl",
+            "{name}: {}",
+            lines[0]["error"]
+        );
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_does_not_change_the_verdict() {
+    use std::io::BufRead;
+    let env = Env::new();
+    let dir = env.path("gate");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Two thousand states at the recommendation, then one at the defaults.
+    let fine = std::fs::read_to_string(fixture("all-recommended-wechat-read.toml")).unwrap();
+    for i in 0..2000 {
+        std::fs::write(dir.join(format!("a{i:04}.toml")), &fine).unwrap();
+    }
+    std::fs::write(dir.join("z-defaults.toml"), "app = \"wechat-read\"\n").unwrap();
+    for format in ["jsonl", "text"] {
+        let mut child = env
+            .std_cmd()
+            .args([
+                "check",
+                "--state-dir",
+                dir.to_str().unwrap(),
+                "--format",
+                format,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader has gone (like `| head -1`).
+        let out = wait_within(child, 60);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: the last state still fails the gate"
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+mod state_files_more {
+    use privaudit::catalog;
+    use privaudit::registry;
+    use privaudit::state::Selection;
+    use privaudit::state::store::{self, Loaded};
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_link_to_a_state_not_made_yet_is_a_new_account_and_the_save_makes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("dotfiles/wechat-read.toml");
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        let link = dir.path().join("wechat-read.toml");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let profile = registry::resolve("wechat-read", catalog::builtin()).unwrap();
+        assert!(matches!(store::load(&profile, &link), Loaded::Missing));
+        let start = Selection::defaults(&profile);
+        store::save_merged(&profile, &start, &start, &link).unwrap();
+        assert!(target.is_file());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    #[test]
+    fn a_save_keeps_the_state_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wechat-read.toml");
+        let profile = registry::resolve("wechat-read", catalog::builtin()).unwrap();
+        let start = Selection::defaults(&profile);
+        store::save_merged(&profile, &start, &start, &path).unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600, "a new state is the person's alone");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        store::save_merged(&profile, &start, &start, &path).unwrap();
+        assert_eq!(
+            mode(&path),
+            0o640,
+            "an existing state keeps its permissions"
+        );
+    }
+}

@@ -134,6 +134,16 @@ impl Session {
 }
 
 fn assert_terminal_restored(session: &mut Session, from: usize) {
+    // The process may have exited before the reader thread has seen its last bytes.
+    let start = Instant::now();
+    let restored = |tail: &str| {
+        ["\x1b[?1049l", "\x1b[?25h", "\x1b[?1000l"]
+            .iter()
+            .all(|s| tail.contains(s))
+    };
+    while !restored(&session.raw_after(from)) && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let tail = session.raw_after(from);
     assert!(
         tail.contains("\x1b[?1049l"),

@@ -15,6 +15,7 @@ use crate::report::json::LineCache;
 use crate::report::{Checked, Style};
 use crate::state::Selection;
 use std::io::BufReader;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn run(args: &CheckArgs) -> Outcome {
     let catalog = catalog::builtin();
@@ -42,7 +43,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
         let mut out = Output::new(args, style);
         for c in checked {
             let fails = Gate::from(args).fails(&c.report);
-            out.add(Ok((document::render(args.format, &c, style, None), fails)));
+            out.add(Ok((
+                Some(document::render(args.format, &c, style, None)),
+                fails,
+            )));
         }
         return out.finish();
     }
@@ -117,26 +121,33 @@ pub fn run(args: &CheckArgs) -> Outcome {
             .position(|a| std::ptr::eq(a.profile, profile))
             .and_then(|i| caches.get(i))
     };
+    // Once the reader has gone away (`| head`), reports are no longer rendered, but every
+    // state is still checked: the exit code is the verdict on the whole input, which a CI
+    // gate reading `${PIPESTATUS[0]}` relies on.
+    let rendering = AtomicBool::new(true);
     let job = |input: &StateInput| {
         check_one(input)
             .map(|c| {
                 let fails = gate.fails(&c.report);
-                (
-                    document::render(format, &c, style, cache_for(c.profile)),
-                    fails,
-                )
+                let piece = rendering
+                    .load(Ordering::Relaxed)
+                    .then(|| document::render(format, &c, style, cache_for(c.profile)));
+                (piece, fails)
             })
             .map_err(|d| (input.name(), d))
     };
     let mut out = Output::new(args, style);
     let mut fatal = None;
-    batch::ordered_pipeline(inputs, workers, CHUNK, job, |result| {
+    batch::ordered_pipeline(inputs, workers, CHUNK, StateInput::weight, job, |result| {
         if single && let Err((_, problem)) = &result {
             fatal = Some(fail_with(std::slice::from_ref(problem)));
             return false;
         }
         out.add(result);
-        !out.stopped()
+        if out.reader_gone() {
+            rendering.store(false, Ordering::Relaxed);
+        }
+        !out.write_failed()
     });
     if let Some(outcome) = fatal {
         // Bad input gives no partial report: drop the document's opening unwritten.
@@ -215,12 +226,15 @@ impl<'a> Output<'a> {
         }
     }
 
-    fn add(&mut self, result: Result<(Piece<'a>, bool), (String, Diagnostic)>) {
+    /// One state's outcome; its piece is `None` when no one reads the output any more.
+    fn add(&mut self, result: Result<(Option<Piece<'a>>, bool), (String, Diagnostic)>) {
         self.read += 1;
         match result {
             Ok((piece, fails)) => {
                 self.failed |= fails;
-                let _ = self.writer.piece(piece);
+                if let Some(piece) = piece {
+                    let _ = self.writer.piece(piece);
+                }
             }
             Err((state, problem)) => {
                 self.bad_input = true;
@@ -232,8 +246,12 @@ impl<'a> Output<'a> {
         }
     }
 
-    fn stopped(&self) -> bool {
-        self.writer.output().stopped()
+    fn reader_gone(&self) -> bool {
+        self.writer.output().reader_gone()
+    }
+
+    fn write_failed(&self) -> bool {
+        self.writer.output().write_failed()
     }
 
     fn finish(self) -> Outcome {

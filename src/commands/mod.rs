@@ -115,6 +115,16 @@ impl Out {
         self.closed || self.failed.is_some()
     }
 
+    /// The reader went away (a closed pipe): output is pointless, but not an error.
+    pub fn reader_gone(&self) -> bool {
+        self.closed
+    }
+
+    /// A write failed: the command ends with exit 2.
+    pub fn write_failed(&self) -> bool {
+        self.failed.is_some()
+    }
+
     fn note(&mut self, e: std::io::Error) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             self.closed = true;

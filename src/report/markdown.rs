@@ -31,6 +31,8 @@ pub fn escape(text: &str) -> String {
             '@' if prev.is_some_and(|p| p.is_ascii_alphanumeric() || "._+-".contains(p)) => {
                 out.push('\u{2060}')
             }
+            // At the start of a line these make headings (`===` under a line) or lists.
+            '=' | '-' | '+' if prev.is_none_or(|p| p == '\n') => out.push('\\'),
             _ => {}
         }
         out.push(c);
@@ -237,10 +239,11 @@ mod tests {
             "ftp://evil.example mailto:a@b.org xmpp:a@b.org",
             "[click](https://evil.example) <https://evil.example> ![img](x.png)",
             "&copy; &amp; &#64; <b>bold</b> *em* _em_ `code` # h ~~s~~ | a | b |",
+            "title\n===\n- item\n+ item\n---",
         ];
         for (i, text) in hostile.into_iter().enumerate() {
             // The renderer does link them when they are not escaped.
-            assert!(i == 5 || github_html(text).contains("<a "), "{text:?}");
+            assert!(i >= 5 || github_html(text).contains("<a "), "{text:?}");
             let html = github_html(&escape(text));
             assert!(!html.contains("<a "), "{text:?} -> {html}");
             assert!(!html.contains("<img"), "{text:?} -> {html}");
@@ -248,6 +251,9 @@ mod tests {
                 !html.contains("<b>") && !html.contains("<em>"),
                 "{text:?} -> {html}"
             );
+            for tag in ["<h1>", "<h2>", "<ul>", "<hr"] {
+                assert!(!html.contains(tag), "{text:?} -> {html}");
+            }
             assert!(
                 !html.contains("&copy;") || html.contains("&amp;copy;"),
                 "{html}"

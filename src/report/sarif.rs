@@ -207,8 +207,10 @@ pub fn results<'a>(checked: &Checked<'a>, style: Style<'_>) -> Piece<'a> {
 #[derive(Default)]
 pub struct Rules<'a> {
     used: Vec<(&'a Profile, Finding<'a>)>,
-    /// (profile address, setting index) to the rule's index in `used`.
-    index: HashMap<(usize, usize), usize>,
+    /// Rule id (`APP/SETTING`) to the rule's index in `used`. Keyed by id, not by profile:
+    /// two profiles of one app (a built-in one and a copy) share their rules, which SARIF
+    /// requires to be unique.
+    index: HashMap<String, usize>,
     results: usize,
 }
 
@@ -222,15 +224,15 @@ impl<'a> Rules<'a> {
         self.results += piece.rule_slots.len();
         let mut from = 0;
         for slot in piece.rule_slots {
-            let key = (
-                std::ptr::from_ref(slot.profile) as usize,
-                slot.finding.index,
-            );
-            let next = self.used.len();
-            let index = *self.index.entry(key).or_insert(next);
-            if index == next {
-                self.used.push((slot.profile, slot.finding));
-            }
+            let id = rule_id(slot.profile, &slot.profile.settings[slot.finding.index]);
+            let index = match self.index.get(&id) {
+                Some(&index) => index,
+                None => {
+                    self.index.insert(id, self.used.len());
+                    self.used.push((slot.profile, slot.finding));
+                    self.used.len() - 1
+                }
+            };
             out.write_all(&piece.bytes[from..slot.offset])?;
             write!(out, "\"ruleIndex\":{index},")?;
             from = slot.offset;

@@ -33,7 +33,10 @@ pub enum Loaded {
 }
 
 pub fn load(profile: &Profile, path: &Path) -> Loaded {
-    match std::fs::symlink_metadata(path) {
+    // A link whose target does not exist yet (a dotfiles link made before the first save)
+    // is a new account too; the first save creates the target.
+    let target = write_target(path).unwrap_or_else(|_| path.to_path_buf());
+    match std::fs::symlink_metadata(&target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::Missing,
         _ => {}
     }
@@ -118,11 +121,17 @@ pub fn save_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
         file_name(&target),
         std::process::id()
     ));
+    // The new file keeps the old one's permissions; a new state is the person's alone.
+    let permissions = std::fs::metadata(&target).ok().map(|m| m.permissions());
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temp)?;
+        if let Some(permissions) = permissions {
+            file.set_permissions(permissions)?;
+        }
         file.write_all(contents.as_bytes())?;
         file.sync_all()?;
         std::fs::rename(&temp, &target)?;
@@ -151,11 +160,16 @@ impl SaveLock {
         let dir = parent_dir(target);
         std::fs::create_dir_all(dir)?;
         let path = dir.join(format!(".{}.lock", file_name(target)));
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)?;
+        // flock needs no write access: open an existing lock file for reading only.
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)?,
+            Err(e) => return Err(e),
+        };
         // Another auditor holds it only for the moment a save takes: wait that long.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         loop {
