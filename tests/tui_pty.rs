@@ -452,8 +452,6 @@ fn two_auditors_on_one_state_keep_both_changes() {
 
 #[test]
 fn sigkill_at_random_moments_never_leaves_a_broken_or_older_state() {
-    let home = tempfile::tempdir().unwrap();
-    let path = douyin_state(home.path());
     // A small fixed-seed generator: the same moments on every run.
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move |below: u64| {
@@ -463,16 +461,20 @@ fn sigkill_at_random_moments_never_leaves_a_broken_or_older_state() {
         seed % below
     };
     for round in 0..12 {
+        let home = tempfile::tempdir().unwrap();
+        let path = douyin_state(home.path());
         let mut s = Session::start(command(home.path(), &["open", "douyin"]));
         s.wait_for("Score");
-        // One change confirmed on screen...
-        s.send("c");
+        // In the walk-through, one change confirmed on screen...
+        s.send("w");
+        s.wait_for("step 1 of");
+        s.send("d");
         s.wait_for("Saved");
         let confirmed = setting_lines(&std::fs::read_to_string(&path).unwrap());
         let first = confirmed.first().cloned().unwrap();
-        // ...then a burst of changes to other settings, killed part-way.
-        for _ in 0..next(20) {
-            s.send("jc");
+        // ...then a burst of further steps taken or skipped, killed part-way.
+        for _ in 0..next(8) {
+            s.send(if next(3) == 0 { "s" } else { "d" });
         }
         std::thread::sleep(Duration::from_millis(next(40)));
         s.child.kill().unwrap();
