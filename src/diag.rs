@@ -25,6 +25,23 @@ impl Diagnostic {
         }
     }
 
+    /// A problem at a byte offset of `text`, whose lines `index` has found.
+    pub fn at_indexed(
+        file: &str,
+        text: &str,
+        index: &LineIndex,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, column) = index.line_column(text, offset);
+        Diagnostic {
+            file: file.to_owned(),
+            line: Some(line),
+            column: Some(column),
+            message: clip(message.into()),
+        }
+    }
+
     /// A problem at a byte offset of `text`.
     pub fn at(file: &str, text: &str, offset: usize, message: impl Into<String>) -> Self {
         let (line, column) = line_column(text, offset);
@@ -103,6 +120,40 @@ pub fn print_error(message: impl fmt::Display) {
 pub fn print_warning(message: impl fmt::Display) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "privaudit: warning: {message}");
+}
+
+/// Where each line of a text starts, found once, so that the line of any offset is a binary
+/// search: a profile asks for the line of every setting, default and option, and scanning
+/// from the start each time made loading quadratic (30 s for 8,000 settings).
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The same as [`line_column`], in O(log lines + line length).
+    pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        // The last line starting at or before `offset`.
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        let column = text[start..offset].trim_end_matches('\r').chars().count() + 1;
+        (line, column)
+    }
+
+    /// The 1-based line of `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
 }
 
 /// 1-based line and character column of a byte offset (clamped to the text).
@@ -198,6 +249,22 @@ mod tests {
             plain_serde_message("no struct here", "a table"),
             "no struct here"
         );
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_scanning() {
+        let text = "a = 1\r\n名字 = x\n\n[t]\nlast";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 3 {
+            assert_eq!(
+                index.line_column(text, offset),
+                line_column(text, offset),
+                "offset {offset}"
+            );
+            if text.is_char_boundary(offset.min(text.len())) {
+                assert_eq!(index.line(offset), line_column(text, offset).0);
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::{
     SettingEvidence, SettingOption, Switch,
 };
 use crate::catalog::Catalog;
-use crate::diag::{self, Diagnostic, line_column};
+use crate::diag::{self, Diagnostic, LineIndex};
 use crate::evidence::Evidence;
 use crate::source::SourceText;
 use crate::text::{Localized, sanitize};
@@ -174,6 +174,7 @@ pub fn parse_profile(
         .map_err(|e| vec![diag::from_toml(&source.name, &source.text, &e)])?;
     let mut checker = Checker {
         source,
+        lines: LineIndex::new(&source.text),
         problems: Vec::new(),
     };
     let profile = checker.profile(raw, catalog, origin, builtin);
@@ -188,21 +189,23 @@ pub fn parse_profile(
 
 struct Checker<'a> {
     source: &'a SourceText,
+    lines: LineIndex,
     problems: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
     fn problem(&mut self, span: std::ops::Range<usize>, message: String) {
-        self.problems.push(Diagnostic::at_span(
+        self.problems.push(Diagnostic::at_indexed(
             &self.source.name,
             &self.source.text,
-            &span,
+            &self.lines,
+            span.start,
             message,
         ));
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        line_column(&self.source.text, offset).0
+        self.lines.line(offset.min(self.source.text.len()))
     }
 
     fn id(&mut self, id: &Spanned<String>, what: &str) -> String {
