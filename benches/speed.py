@@ -16,6 +16,8 @@ reports median wall times over R runs (default 5) and peak memory (max RSS):
   5. every format (text, json, jsonl, sarif, junit, markdown) on M states from JSON Lines
      (--format-states, default 1,000,000), one run each, output to /dev/null: wall time,
      peak memory and output size. Memory must stay flat: every format streams.
+  6. `check PROFILE --format json` on generated profiles of 1,000 to 8,000 settings vs
+     `floor profile` (--only-profiles for just that part).
 
 Each ratio divides privaudit's median by the floor's median from the same run.
 """
@@ -103,7 +105,8 @@ def main():
     parser.add_argument("--states", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--format-states", type=int, default=1_000_000)
-    parser.add_argument("--only-formats", action="store_true", help="skip 1-4")
+    parser.add_argument("--only-formats", action="store_true", help="skip 1-4 and 6")
+    parser.add_argument("--only-profiles", action="store_true", help="only 6")
     args = parser.parse_args()
 
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "privaudit", "--example", "floor"], cwd=ROOT, check=True)
@@ -114,8 +117,12 @@ def main():
     try:
         env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(work, "config"))
         os.environ.update(env)
+        if args.only_profiles:
+            large_profiles(args, work, privaudit, floor)
+            return
         if not args.only_formats:
             directory_and_lines(args, work, privaudit, floor)
+            large_profiles(args, work, privaudit, floor)
         every_format(args, work, privaudit)
     finally:
         shutil.rmtree(work)
@@ -150,6 +157,38 @@ def directory_and_lines(args, work, privaudit, floor):
         print(f"{what:48} {p * 1000:8.1f}ms {f * 1000:8.1f}ms {p / f:6.2f} {mem_text}")
     print(f"floor (read+parse {args.states:,} files) peak memory: {dir_floor_mem:.1f} MiB")
     shutil.rmtree(states_dir)
+
+
+def generated_profile(settings):
+    """A profile of `settings` settings with three options each, labels in both languages."""
+    out = ['[app]', 'id = "big"', 'name = { en = "Big", zh = "大" }', 'vendor = { en = "X", zh = "X" }',
+           'version = "1"', 'reviewed = 2026-11-01', '']
+    for i in range(settings):
+        out += ['[[settings]]', f'id = "s{i}"',
+                f'label = {{ en = "Setting number {i} with a longer label", zh = "第 {i} 项设置" }}',
+                'default = "on"', 'evidence = { label = "verified", default = "verified" }', '',
+                '[[settings.options]]', 'id = "on"', 'label = { en = "On", zh = "开" }',
+                'flows = [{ data = ["contacts"], to = "friends" }]', '',
+                '[[settings.options]]', 'id = "mid"', 'label = { en = "Mid", zh = "中" }',
+                'flows = [{ data = ["contacts"], to = "only-me" }]', '',
+                '[[settings.options]]', 'id = "off"', 'label = { en = "Off", zh = "关" }', '']
+    return "\n".join(out) + "\n"
+
+
+def large_profiles(args, work, privaudit, floor):
+    """6. `check PROFILE --format json` on generated profiles against `floor profile` (read,
+    parse, print as JSON). 8,000 settings is the most that fits the 4 MiB limit."""
+    print()
+    print(f"large profiles: check --format json vs floor profile (median of {args.runs})")
+    print(f"{'settings':>9} {'size':>8} {'privaudit':>10} {'floor':>10} {'ratio':>6} {'peak MiB':>9}")
+    for settings in [1_000, 4_000, 8_000]:
+        path = os.path.join(work, f"big-{settings}.toml")
+        with open(path, "w") as f:
+            f.write(generated_profile(settings))
+        p, mem = measure([privaudit, "check", path, "--format", "json"], args.runs)
+        fl, _ = measure([floor, "profile", path], args.runs)
+        size = os.path.getsize(path) / 2**20
+        print(f"{settings:9,} {size:6.1f}MB {p * 1000:8.1f}ms {fl * 1000:8.1f}ms {p / fl:6.2f} {mem:9.1f}", flush=True)
 
 
 def every_format(args, work, privaudit):
