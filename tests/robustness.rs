@@ -62,17 +62,18 @@ fn a_failed_write_to_stdout_is_exit_2_with_one_message() {
     }
 }
 
+/// `privaudit ARGS-AND-REDIRECTIONS` run by a shell, for descriptors only a shell closes.
+fn in_shell(env: &Env, args: &str) -> std::process::Output {
+    let mut sh = std::process::Command::new("sh");
+    sh.args(["-c", &format!("exec \"$0\" {args}")])
+        .arg(assert_cmd::cargo::cargo_bin("privaudit"));
+    env.isolated(sh).output().unwrap()
+}
+
 #[test]
 fn a_closed_stdout_is_exit_2_with_a_message() {
     let env = Env::new();
-    let bin = assert_cmd::cargo::cargo_bin("privaudit");
-    let out = std::process::Command::new("sh")
-        .args(["-c", "exec \"$0\" check wechat-read >&-"])
-        .arg(bin)
-        .env("HOME", env.home.path())
-        .env("XDG_CONFIG_HOME", env.home.path().join("config"))
-        .output()
-        .unwrap();
+    let out = in_shell(&env, "check wechat-read >&-");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
@@ -186,12 +187,7 @@ fn a_batch_that_read_no_state_is_an_error_unless_allowed() {
         assert_eq!(allowed.status.code(), Some(0), "{args:?}");
     }
     // Closed stdin, not just an empty one.
-    let out = std::process::Command::new("sh")
-        .args(["-c", "exec \"$0\" check --states-jsonl - <&-"])
-        .arg(assert_cmd::cargo::cargo_bin("privaudit"))
-        .env("HOME", env.home.path())
-        .output()
-        .unwrap();
+    let out = in_shell(&env, "check --states-jsonl - <&-");
     assert_eq!(out.status.code(), Some(2));
 }
 

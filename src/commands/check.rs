@@ -6,8 +6,7 @@ use crate::batch::{self, CHUNK, JsonLines, StateInput};
 use crate::catalog::{self, Catalog};
 use crate::cli::{CheckArgs, Format};
 use crate::date::Date;
-use crate::diag::Diagnostic;
-use crate::diag::print_error;
+use crate::diag::{Diagnostic, print_error};
 use crate::profile::Profile;
 use crate::registry;
 use crate::report::document::{self, DocumentWriter, Piece};
@@ -40,9 +39,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 state: None,
             })
             .collect();
+        let gate = Gate::from(args);
         let mut out = Output::new(args, style);
         for c in checked {
-            let fails = Gate::from(args).fails(&c.report);
+            let fails = gate.fails(&c.report);
             out.add(Ok((
                 Some(document::render(args.format, &c, style, None)),
                 fails,

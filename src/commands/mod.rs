@@ -147,7 +147,7 @@ impl Out {
                 print_error(format_args!("cannot write the output: {e}"));
                 // The buffer still holds what could not be written; dropping it must not
                 // try again and fail a second time.
-                let _ = self.inner.into_parts();
+                self.discard();
                 Outcome::BadInput
             }
             None => outcome,
@@ -156,8 +156,8 @@ impl Out {
 }
 
 /// Writing never fails from the writer's point of view: a failure is recorded, later
-/// writes are dropped, and [`Out::finish`] reports it. Producers check [`Out::stopped`] to
-/// stop early.
+/// writes are dropped, and [`Out::finish`] reports it. Producers check
+/// [`Out::write_failed`] to stop early and [`Out::reader_gone`] to stop rendering.
 impl Write for Out {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         Out::write(self, buf);

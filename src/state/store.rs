@@ -291,12 +291,6 @@ fn same_waiver(a: &Option<super::Waiver>, b: &Option<super::Waiver>) -> bool {
     }
 }
 
-/// Save a selection as the state of its app, whatever is on disk (for a new file; the
-/// auditor uses [`save_merged`]).
-pub fn save(profile: &Profile, selection: &Selection, path: &Path) -> std::io::Result<()> {
-    save_atomic(path, &to_toml(&selection.to_state(profile)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

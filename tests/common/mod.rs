@@ -19,19 +19,20 @@ impl Env {
     }
 
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("privaudit").unwrap();
-        cmd.env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env_remove("NO_COLOR")
-            .env_remove("RUST_BACKTRACE");
-        cmd
+        Command::from_std(self.std_cmd())
     }
 
     /// The same command as a plain `std::process::Command`, whose stdin, stdout and stderr
     /// can be any file (`/dev/full`, a closed descriptor).
     pub fn std_cmd(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("privaudit"));
+        self.isolated(std::process::Command::new(assert_cmd::cargo::cargo_bin(
+            "privaudit",
+        )))
+    }
+
+    /// Any command (a shell that starts privaudit, say) in this home, with its own config
+    /// and data directories.
+    pub fn isolated(&self, mut cmd: std::process::Command) -> std::process::Command {
         cmd.env("HOME", self.home.path())
             .env("XDG_CONFIG_HOME", self.home.path().join("config"))
             .env("XDG_DATA_HOME", self.home.path().join("data"))
