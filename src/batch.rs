@@ -3,16 +3,18 @@
 //! because at most one chunk of inputs and results is held at a time.
 
 use crate::diag::Diagnostic;
-use crate::source::{MAX_FILE_BYTES, read_text_file};
-use crate::state::{AccountState, parse_state_json, parse_state_toml};
+use crate::source::{MAX_FILE_BYTES, read_small_text_file};
+use crate::state::{AccountState, parse_state_json, parse_state_toml_owned};
 use std::io::{BufRead, Read};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How far past the size limit an over-long JSON Lines line is skipped in search of its
 /// end before the stream is given up.
 const MAX_SKIPPED_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A chunk also ends when the inputs it holds reach this many bytes (JSON Lines records
+/// A block of JSON Lines records also ends when its text reaches this many bytes (records
 /// are held as text until they are checked).
 const MAX_CHUNK_BYTES: usize = 1024 * 1024;
 
@@ -21,60 +23,110 @@ const MAX_CHUNK_BYTES: usize = 1024 * 1024;
 /// that under a few MiB (512 reached 57 MiB at a million states) and is no slower.
 pub const CHUNK: usize = 64;
 
-/// One account state to check, not yet read or parsed.
+/// Account states to check, not yet read or parsed: a file, or a block of JSON Lines.
 pub enum StateInput {
     File(PathBuf),
     /// An entry of a state directory that is not a regular file (a FIFO would block the
     /// batch forever, a device could be endless): reported, never opened.
     NotAFile(PathBuf),
-    JsonLine {
-        source: String,
-        line: usize,
-        text: Result<String, Diagnostic>,
-    },
+    Lines(LineBlock),
 }
 
 impl StateInput {
-    /// The name reports give the state: the file path, or `source:line`. File names are
-    /// untrusted text too (a state directory may hold a file named with escape sequences),
-    /// so they are made safe here, where they enter the reports.
+    /// How many states the input holds (a chunk of the pipeline is counted in states).
+    pub fn states(&self) -> usize {
+        match self {
+            StateInput::File(_) | StateInput::NotAFile(_) => 1,
+            StateInput::Lines(block) => block.records.len(),
+        }
+    }
+}
+
+/// The name reports give a state file. File names are untrusted text too (a state
+/// directory may hold a file named with escape sequences), so they are made safe here,
+/// where they enter the reports.
+pub fn file_name(path: &Path) -> String {
+    match path.to_str() {
+        Some(name) => crate::text::sanitize(name),
+        None => crate::text::sanitize(&path.display().to_string()),
+    }
+}
+
+/// Read and parse a state file (on a worker thread); `name` is its [`file_name`].
+pub fn load_file(path: &Path, name: String) -> Result<AccountState, Diagnostic> {
+    // Messages show the name made safe, as the report does (making it safe twice changes
+    // nothing).
+    read_small_text_file(path, name).and_then(parse_state_toml_owned)
+}
+
+/// The error for an entry of a state directory that is not a regular file.
+pub fn not_a_file(path: &Path) -> Diagnostic {
+    Diagnostic::whole_file(&file_name(path), "not a regular file; skipped")
+}
+
+/// Consecutive records of a JSON Lines stream, read together: one buffer and one hand-over
+/// to a worker per block instead of per line.
+pub struct LineBlock {
+    /// The stream's name as given (messages make it safe when they are shown).
+    source: Arc<str>,
+    /// The same, made safe, for the state names reports carry.
+    safe_source: Arc<str>,
+    /// The records' text, one after another.
+    text: String,
+    records: Vec<Record>,
+}
+
+struct Record {
+    line: usize,
+    /// Where the record is in the block's text, or why the line could not be read.
+    text: Result<Range<usize>, Diagnostic>,
+}
+
+impl LineBlock {
+    /// The block's records, in input order.
+    pub fn lines(&self) -> impl Iterator<Item = LineInput<'_>> {
+        self.records.iter().map(|record| LineInput {
+            block: self,
+            record,
+        })
+    }
+}
+
+/// One record (a non-blank line) of a JSON Lines stream.
+pub struct LineInput<'a> {
+    block: &'a LineBlock,
+    record: &'a Record,
+}
+
+impl LineInput<'_> {
+    pub fn line(&self) -> usize {
+        self.record.line
+    }
+
+    /// The record's text, or why its line could not be read.
+    pub fn text(&self) -> Result<&str, &Diagnostic> {
+        match &self.record.text {
+            Ok(range) => Ok(&self.block.text[range.clone()]),
+            Err(problem) => Err(problem),
+        }
+    }
+
+    /// The name reports give the state: `source:line`.
     pub fn name(&self) -> String {
-        match self {
-            StateInput::File(path) | StateInput::NotAFile(path) => match path.to_str() {
-                Some(name) => crate::text::sanitize(name),
-                None => crate::text::sanitize(&path.display().to_string()),
-            },
-            StateInput::JsonLine { source, line, .. } => {
-                crate::text::sanitize(&format!("{source}:{line}"))
-            }
-        }
+        // `sanitize` works character by character, so the name made safe once and the
+        // line number appended equal the whole name made safe.
+        let mut name = String::with_capacity(self.block.safe_source.len() + 12);
+        name.push_str(&self.block.safe_source);
+        name.push(':');
+        push_decimal(&mut name, self.record.line);
+        name
     }
 
-    /// Bytes held until the input is checked: a JSON Lines record's text (files are read
-    /// by the worker that checks them).
-    pub fn weight(&self) -> usize {
-        match self {
-            StateInput::JsonLine { text: Ok(text), .. } => text.len(),
-            _ => 0,
-        }
-    }
-
-    /// Read and parse (on a worker thread).
+    /// Parse the record the straightforward way: every error found and worded.
     pub fn load(&self) -> Result<AccountState, Diagnostic> {
-        match self {
-            StateInput::File(path) => {
-                read_text_file(path).and_then(|source| parse_state_toml(&source))
-            }
-            StateInput::NotAFile(_) => Err(Diagnostic::whole_file(
-                &self.name(),
-                "not a regular file; skipped",
-            )),
-            StateInput::JsonLine { source, line, text } => {
-                let text = text.as_ref().map_err(Clone::clone)?;
-                // Messages name the stream and the line (`states.jsonl:12: ...`).
-                parse_state_json(source, *line, text)
-            }
-        }
+        let text = self.text().map_err(Clone::clone)?;
+        // Messages name the stream and the line (`states.jsonl:12: ...`).
+        parse_state_json(&self.block.source, self.record.line, text)
     }
 }
 
@@ -121,23 +173,122 @@ pub fn state_dir_inputs(dir: &Path) -> Result<Vec<StateInput>, Diagnostic> {
     Ok(files.into_iter().map(|(_, input)| input).collect())
 }
 
-/// Lines of a JSON Lines stream as inputs, read lazily. Blank lines are skipped (but
-/// counted); a line over the size limit or not UTF-8 becomes an input that fails.
+/// Append `n` in decimal (what `format!` would write, without its machinery: this is
+/// done for every record of a batch).
+pub fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+/// A JSON Lines stream as blocks of records, read lazily. Blank lines are skipped (but
+/// counted); a line over the size limit or not UTF-8 becomes a record that fails.
 pub struct JsonLines<R> {
     reader: R,
-    source: String,
+    source: Arc<str>,
+    safe_source: Arc<str>,
+    /// Records per block: more for small output lines, fewer for large ones.
+    block_records: usize,
+    /// The line being read, kept between lines so reading allocates nothing.
+    buf: Vec<u8>,
+    /// The size of the last block's text, to allocate the next one at once.
+    last_block: usize,
     line: usize,
     done: bool,
 }
 
 impl<R: BufRead> JsonLines<R> {
     pub fn new(reader: R, source: impl Into<String>) -> Self {
+        let source: String = source.into();
         JsonLines {
             reader,
+            safe_source: crate::text::sanitize(&source).into(),
             source: source.into(),
+            block_records: CHUNK,
+            buf: Vec::new(),
+            last_block: 0,
             line: 0,
             done: false,
         }
+    }
+
+    /// At most `records` records per block (at least one).
+    pub fn block_records(mut self, records: usize) -> Self {
+        self.block_records = records.max(1);
+        self
+    }
+
+    /// The next record's line: `Ok(true)` when it was read into `self.buf` (without its
+    /// line break), `Ok(false)` at the end of the stream, `Err` with the message for a
+    /// line that cannot be used.
+    fn read_line(&mut self) -> Result<bool, String> {
+        self.buf.clear();
+        // Room for a line of exactly the limit and its CRLF: only a line whose end was
+        // not found within that is cut short.
+        let read = (&mut self.reader)
+            .take(MAX_FILE_BYTES + 2)
+            .read_until(b'\n', &mut self.buf);
+        match read {
+            Ok(0) => return Ok(false),
+            Err(e) => {
+                // A read error ends the stream; it is reported as this line's error.
+                self.done = true;
+                return Err(format!("cannot read: {e}"));
+            }
+            Ok(_) => {}
+        }
+        let limit = format!("line is larger than the {} MiB limit", MAX_FILE_BYTES >> 20);
+        if self.buf.ends_with(b"\n") {
+            self.buf.pop();
+            if self.buf.ends_with(b"\r") {
+                self.buf.pop();
+            }
+            if self.buf.len() as u64 > MAX_FILE_BYTES {
+                return Err(limit);
+            }
+        } else if self.buf.len() as u64 > MAX_FILE_BYTES {
+            // Skip the rest of the over-long line without holding it in memory, but not
+            // forever: a stream without line breaks (`/dev/zero`) ends here.
+            let mut skipped = self.buf.len() as u64;
+            let mut rest = Vec::new();
+            loop {
+                rest.clear();
+                match (&mut self.reader)
+                    .take(64 * 1024)
+                    .read_until(b'\n', &mut rest)
+                {
+                    // The stream ended with this line.
+                    Ok(0) => return Err(limit),
+                    Err(e) => {
+                        self.done = true;
+                        return Err(format!("{limit}; then cannot read: {e}"));
+                    }
+                    Ok(n) => skipped += n as u64,
+                }
+                if rest.ends_with(b"\n") {
+                    return Err(limit);
+                }
+                if skipped > MAX_SKIPPED_BYTES {
+                    self.done = true;
+                    return Err(format!(
+                        "{limit} and does not end within {} MiB; stopped reading",
+                        MAX_SKIPPED_BYTES >> 20
+                    ));
+                }
+            }
+        }
+        Ok(true)
     }
 }
 
@@ -145,96 +296,61 @@ impl<R: BufRead> Iterator for JsonLines<R> {
     type Item = StateInput;
 
     fn next(&mut self) -> Option<StateInput> {
-        while !self.done {
-            let mut buf = Vec::new();
-            // Room for a line of exactly the limit and its CRLF: only a line whose end was
-            // not found within that is cut short.
-            let read = (&mut self.reader)
-                .take(MAX_FILE_BYTES + 2)
-                .read_until(b'\n', &mut buf);
+        let mut text = String::with_capacity((self.last_block + 1024).min(MAX_CHUNK_BYTES));
+        let mut records = Vec::with_capacity(self.block_records.min(4096));
+        while !self.done && records.len() < self.block_records && text.len() < MAX_CHUNK_BYTES {
             self.line += 1;
             let line = self.line;
-            let source = self.source.clone();
-            let fail = |message: String| {
-                Some(StateInput::JsonLine {
-                    source: source.clone(),
-                    line,
-                    text: Err(Diagnostic::at_line(&source, line, None, message)),
-                })
-            };
-            match read {
-                Ok(0) => return None,
-                Err(e) => {
-                    // A read error ends the stream; it is reported as this line's error.
-                    self.done = true;
-                    return fail(format!("cannot read: {e}"));
-                }
-                Ok(_) => {}
-            }
-            let limit = format!("line is larger than the {} MiB limit", MAX_FILE_BYTES >> 20);
-            let ended = buf.ends_with(b"\n");
-            if ended {
-                buf.pop();
-                if buf.ends_with(b"\r") {
-                    buf.pop();
-                }
-                if buf.len() as u64 > MAX_FILE_BYTES {
-                    return fail(limit);
-                }
-            } else if buf.len() as u64 > MAX_FILE_BYTES {
-                // Skip the rest of the over-long line without holding it in memory, but
-                // not forever: a stream without line breaks (`/dev/zero`) ends here.
-                let mut skipped = buf.len() as u64;
-                let mut rest = Vec::new();
-                loop {
-                    rest.clear();
-                    match (&mut self.reader)
-                        .take(64 * 1024)
-                        .read_until(b'\n', &mut rest)
-                    {
-                        // The stream ended with this line.
-                        Ok(0) => return fail(limit),
-                        Err(e) => {
-                            self.done = true;
-                            return fail(format!("{limit}; then cannot read: {e}"));
-                        }
-                        Ok(n) => skipped += n as u64,
-                    }
-                    if rest.ends_with(b"\n") {
-                        return fail(limit);
-                    }
-                    if skipped > MAX_SKIPPED_BYTES {
-                        self.done = true;
-                        return fail(format!(
-                            "{limit} and does not end within {} MiB; stopped reading",
-                            MAX_SKIPPED_BYTES >> 20
-                        ));
-                    }
-                }
-            }
-            let text = match String::from_utf8(buf) {
-                Ok(text) => text,
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    return fail(format!("invalid UTF-8 at byte {}", at + 1));
-                }
-            };
-            let text = text.trim_start_matches('\u{feff}').trim();
-            if text.is_empty() {
-                continue;
-            }
-            return Some(StateInput::JsonLine {
-                source,
+            let source = Arc::clone(&self.source);
+            let fail = |message: String| Record {
                 line,
-                text: Ok(text.to_owned()),
-            });
+                text: Err(Diagnostic::at_line(&source, line, None, message)),
+            };
+            match self.read_line() {
+                Ok(false) => {
+                    self.done = true;
+                    break;
+                }
+                Err(message) => records.push(fail(message)),
+                Ok(true) => match std::str::from_utf8(&self.buf) {
+                    Err(e) => records.push(fail(format!(
+                        "invalid UTF-8 at byte {}",
+                        e.valid_up_to() + 1
+                    ))),
+                    Ok(record) => {
+                        let record = record.trim_start_matches('\u{feff}').trim();
+                        if !record.is_empty() {
+                            let start = text.len();
+                            text.push_str(record);
+                            records.push(Record {
+                                line,
+                                text: Ok(start..text.len()),
+                            });
+                        }
+                    }
+                },
+            }
         }
-        None
+        // A line near the limit leaves a large buffer behind; do not keep it.
+        if self.buf.capacity() > 64 * 1024 {
+            self.buf = Vec::new();
+        }
+        if records.is_empty() {
+            return None;
+        }
+        self.last_block = text.len();
+        Some(StateInput::Lines(LineBlock {
+            source: Arc::clone(&self.source),
+            safe_source: Arc::clone(&self.safe_source),
+            text,
+            records,
+        }))
     }
 }
 
-/// Run `work` over `inputs` on `workers` long-lived threads, in chunks of `chunk`, and
-/// hand the results to `write` in input order on the calling thread.
+/// Run `work` over `inputs` on `workers` long-lived threads, in chunks that weigh at least
+/// `chunk` (each input weighs `weight`, at least 1: here, the states it holds), and hand
+/// the results to `write` in input order on the calling thread.
 ///
 /// A feeder thread reads the inputs; the workers take chunks from a bounded queue; this
 /// thread puts finished chunks back in order. At most a few chunks per worker are in
@@ -252,8 +368,8 @@ pub fn ordered_pipeline<T, U>(
     U: Send,
 {
     use std::collections::BTreeMap;
+    use std::sync::Mutex;
     use std::sync::mpsc::sync_channel;
-    use std::sync::{Arc, Mutex};
 
     let workers = workers.max(1);
     std::thread::scope(|scope| {
@@ -294,10 +410,10 @@ pub fn ordered_pipeline<T, U>(
             let mut seq = 0;
             while token_rx.recv().is_ok() {
                 let mut items = Vec::new();
-                let mut bytes = 0;
-                while items.len() < chunk && bytes < MAX_CHUNK_BYTES {
+                let mut weighed = 0;
+                while weighed < chunk {
                     let Some(item) = inputs.next() else { break };
-                    bytes += weight(&item);
+                    weighed += weight(&item).max(1);
                     items.push(item);
                 }
                 if items.is_empty() || job_tx.send((seq, items)).is_err() {

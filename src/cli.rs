@@ -1,7 +1,7 @@
 //! The command line, declared with clap.
 
 use crate::audit::{Severity, Unconfirmed};
-pub use crate::report::Format;
+pub use crate::report::{Detail, Format};
 use crate::text::Lang;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -94,6 +94,11 @@ pub struct CheckArgs {
     pub states_jsonl: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// How much each JSON Lines line holds: `full`, or `compact` for bulk pipelines (the
+    /// state, its scores, and per finding the setting, severity, certainty, whether it is
+    /// by default and whether it is waived); only with `--format jsonl`
+    #[arg(long, value_enum, default_value_t = Detail::Full, value_name = "DETAIL")]
+    pub detail: Detail,
     /// Do not treat a batch that held no account state (an empty --state-dir or JSON
     /// Lines input) as an error
     #[arg(long)]

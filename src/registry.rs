@@ -4,7 +4,7 @@
 use crate::catalog::Catalog;
 use crate::diag::Diagnostic;
 use crate::profile::{Profile, parse_profile};
-use crate::source::{SourceText, read_text_file};
+use crate::source::{SourceText, read_profile_file};
 use std::path::{Path, PathBuf};
 
 /// The built-in profiles: (repository path, text). The path is what reports (SARIF) point at.
@@ -58,7 +58,7 @@ pub fn user_profile_dir() -> Option<PathBuf> {
 
 /// Load a profile from a file.
 pub fn load_profile_file(path: &Path, catalog: &Catalog) -> Result<Profile, Vec<Diagnostic>> {
-    let source = read_text_file(path).map_err(|d| vec![d])?;
+    let source = read_profile_file(path).map_err(|d| vec![d])?;
     // The origin is shown in reports (JSON `profile`, SARIF locations): a path from the
     // command line or the config directory, made safe like any other input text.
     parse_profile(

@@ -4,8 +4,14 @@ use crate::diag::Diagnostic;
 use std::io::Read;
 use std::path::Path;
 
-/// Larger files are refused before they are read: no profile or state is anywhere near.
+/// Larger account states, config files and JSON Lines records are refused: none is
+/// anywhere near.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Larger profiles are refused. A profile of 50,000 settings with both languages and menu
+/// paths is about 37 MB; loading one costs about 20 times its size in memory (as parsing
+/// it alone does), so the limit also bounds what a hostile profile can take.
+pub const MAX_PROFILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A file's text, ready to parse, with the name used in messages.
 #[derive(Clone, Debug)]
@@ -29,16 +35,62 @@ impl SourceText {
     }
 }
 
-/// Read a file as UTF-8 text, refusing directories, oversized files and invalid UTF-8
-/// with one diagnostic naming the file (and the position of a bad byte).
+/// Read a file as UTF-8 text, refusing directories, files over [`MAX_FILE_BYTES`] and
+/// invalid UTF-8 with one diagnostic naming the file (and the position of a bad byte).
 pub fn read_text_file(path: &Path) -> Result<SourceText, Diagnostic> {
     let name = path.display().to_string();
-    let bytes = read_bytes(path, &name)?;
+    let bytes = read_bytes(path, &name, MAX_FILE_BYTES)?;
     decode(&name, bytes)
 }
 
-/// Read bytes of a file that must be a regular file within the size limit.
-pub fn read_bytes(path: &Path, name: &str) -> Result<Vec<u8>, Diagnostic> {
+/// [`read_text_file`] for a profile, which may be up to [`MAX_PROFILE_BYTES`].
+pub fn read_profile_file(path: &Path) -> Result<SourceText, Diagnostic> {
+    let name = path.display().to_string();
+    let bytes = read_bytes(path, &name, MAX_PROFILE_BYTES)?;
+    decode(&name, bytes)
+}
+
+/// Read one of many small files (an account state of a directory batch) as UTF-8 text,
+/// named `name` in messages: one `open`, reads into a buffer sized for small files until
+/// the end, one `close`. No `stat`: a directory fails to read, and the size is checked as
+/// the bytes come.
+pub fn read_small_text_file(path: &Path, name: String) -> Result<SourceText, Diagnostic> {
+    use std::io::ErrorKind;
+    let fail = |e: &std::io::Error| {
+        let message = match e.kind() {
+            ErrorKind::IsADirectory => "is a directory, not a file".to_owned(),
+            _ => io_message(e),
+        };
+        Diagnostic::whole_file(&name, message)
+    };
+    let mut file = std::fs::File::open(path).map_err(|e| fail(&e))?;
+    let mut bytes = vec![0; 4096];
+    let mut len = 0;
+    loop {
+        if len == bytes.len() {
+            if len as u64 > MAX_FILE_BYTES {
+                return Err(too_large(&name, MAX_FILE_BYTES));
+            }
+            bytes.resize(2 * len, 0);
+        }
+        match file.read(&mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(fail(&e)),
+        }
+    }
+    if len as u64 > MAX_FILE_BYTES {
+        return Err(too_large(&name, MAX_FILE_BYTES));
+    }
+    bytes.truncate(len);
+    let mut source = decode(&name, bytes)?;
+    source.name = name;
+    Ok(source)
+}
+
+/// Read bytes of a file that must be a regular file within `limit` bytes.
+pub fn read_bytes(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>, Diagnostic> {
     let file =
         std::fs::File::open(path).map_err(|e| Diagnostic::whole_file(name, io_message(&e)))?;
     let meta = file
@@ -47,17 +99,17 @@ pub fn read_bytes(path: &Path, name: &str) -> Result<Vec<u8>, Diagnostic> {
     if meta.is_dir() {
         return Err(Diagnostic::whole_file(name, "is a directory, not a file"));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(name));
+    if meta.len() > limit {
+        return Err(too_large(name, limit));
     }
     // Read at most one byte past the limit: the size can change between stat and read,
     // and a FIFO or device reports no size at all.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Diagnostic::whole_file(name, io_message(&e)))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(name));
+    if bytes.len() as u64 > limit {
+        return Err(too_large(name, limit));
     }
     Ok(bytes)
 }
@@ -89,12 +141,12 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
     Ok(source)
 }
 
-fn too_large(name: &str) -> Diagnostic {
+fn too_large(name: &str, limit: u64) -> Diagnostic {
     Diagnostic::whole_file(
         name,
         format!(
             "file is larger than the {} MiB limit",
-            MAX_FILE_BYTES / (1024 * 1024)
+            limit / (1024 * 1024)
         ),
     )
 }

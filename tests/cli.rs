@@ -590,11 +590,24 @@ fn bad_profiles_exit_2_with_one_message() {
         &check(utf8.to_str().unwrap()),
         "latin1.toml:2:10: invalid UTF-8 (byte 0xE9)",
     );
-    let big = env.file("big.toml", vec![b'#'; 5 * 1024 * 1024]);
+    // Profiles may be large (tens of thousands of settings); account states may not.
+    let big = env.file("big.toml", vec![b'#'; 65 * 1024 * 1024]);
     assert_bad_input(
         &check(big.to_str().unwrap()),
-        "big.toml: file is larger than the 4 MiB limit",
+        "big.toml: file is larger than the 64 MiB limit",
     );
+    let states = big.parent().unwrap().join("states");
+    std::fs::create_dir(&states).unwrap();
+    let big_state = states.join("big-state.toml");
+    std::fs::write(&big_state, vec![b'#'; 5 * 1024 * 1024]).unwrap();
+    for state in ["--state", "--state-dir"] {
+        let target = match state {
+            "--state" => big_state.clone(),
+            _ => states.clone(),
+        };
+        let r = run(env.cmd().args(["check", "wechat-read", state]).arg(&target));
+        assert_bad_input(&r, "big-state.toml: file is larger than the 4 MiB limit");
+    }
     let nested = env.file("nested.toml", format!("a = {}", "[".repeat(200_000)));
     assert_bad_input(&check(nested.to_str().unwrap()), "nested.toml:1:");
     let tables = env.file("tables.toml", format!("a = {}", "{ b = ".repeat(100_000)));

@@ -17,7 +17,7 @@
 
 use privaudit::audit::Auditor;
 use privaudit::audit::drift::{profile_drift, state_drift};
-use privaudit::batch::JsonLines;
+use privaudit::batch::{JsonLines, StateInput};
 use privaudit::catalog::{self, Catalog};
 use privaudit::date::Date;
 use privaudit::diag::Diagnostic;
@@ -153,11 +153,17 @@ pub fn state_toml(data: &[u8]) {
 
 /// `state_jsonl`: a JSON Lines stream of account states, every record loaded and bound.
 pub fn state_jsonl(data: &[u8]) {
-    for input in JsonLines::new(std::io::Cursor::new(data), "fuzz").take(MAX_JSONL_RECORDS) {
-        assert_terminal_safe("a JSON Lines input's name", &input.name(), false);
-        match input.load() {
-            Ok(state) => bind_everywhere(&state, Reports::Lines),
-            Err(problem) => shown(&problem),
+    let blocks = JsonLines::new(std::io::Cursor::new(data), "fuzz").block_records(1);
+    for input in blocks.take(MAX_JSONL_RECORDS) {
+        let StateInput::Lines(block) = input else {
+            panic!("JSON Lines gave an input that is not a block of records");
+        };
+        for line in block.lines() {
+            assert_terminal_safe("a JSON Lines input's name", &line.name(), false);
+            match line.load() {
+                Ok(state) => bind_everywhere(&state, Reports::Lines),
+                Err(problem) => shown(&problem),
+            }
         }
     }
 }

@@ -2,21 +2,26 @@
 
 use super::{Out, Outcome, fail_with};
 use crate::audit::{Auditor, Severity, Unconfirmed};
-use crate::batch::{self, CHUNK, JsonLines, StateInput};
+use crate::batch::{self, CHUNK, JsonLines, LineInput, StateInput};
 use crate::catalog::{self, Catalog};
-use crate::cli::{CheckArgs, Format};
+use crate::cli::{CheckArgs, Detail, Format};
 use crate::date::Date;
 use crate::diag::{Diagnostic, print_error};
 use crate::profile::Profile;
 use crate::registry;
 use crate::report::document::{self, DocumentWriter, Piece};
-use crate::report::json::LineCache;
+use crate::report::json::{self, LineCache};
 use crate::report::{Checked, Style};
-use crate::state::Selection;
-use std::io::BufReader;
+use crate::state::{AccountState, FastBinder, Selection};
+use std::io::{BufRead, BufReader};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn run(args: &CheckArgs) -> Outcome {
+    if args.detail == Detail::Compact && args.format != Format::Jsonl {
+        print_error("--detail compact is a form of JSON Lines: use it with --format jsonl");
+        return Outcome::BadInput;
+    }
     let catalog = catalog::builtin();
     let profiles = match profiles(args, catalog) {
         Ok(p) => p,
@@ -28,25 +33,16 @@ pub fn run(args: &CheckArgs) -> Outcome {
         catalog,
     };
     let auditors: Vec<Auditor<'_>> = profiles.iter().map(|p| Auditor::new(p, catalog)).collect();
+    let mut checker = Checker::new(&auditors, args, style, Date::today());
     let has_states =
         !args.state.is_empty() || args.state_dir.is_some() || args.states_jsonl.is_some();
     if !has_states {
-        let checked: Vec<Checked<'_>> = auditors
-            .iter()
-            .map(|auditor| Checked {
-                profile: auditor.profile,
-                report: auditor.audit(&Selection::defaults(auditor.profile), Date::today()),
-                state: None,
-            })
-            .collect();
-        let gate = Gate::from(args);
         let mut out = Output::new(args, style);
-        for c in checked {
-            let fails = gate.fails(&c.report);
-            out.add(Ok((
-                Some(document::render(args.format, &c, style, None)),
-                fails,
-            )));
+        for (index, auditor) in auditors.iter().enumerate() {
+            let selection = Selection::defaults(auditor.profile);
+            let checked = checker.report(index, &selection, None);
+            let fails = checker.gate.fails(&checked.report);
+            out.add_state(Ok((Some(checker.render(&checked)), fails)));
         }
         return out.finish();
     }
@@ -54,6 +50,8 @@ pub fn run(args: &CheckArgs) -> Outcome {
     // nothing is reported. In a batch, a bad state is reported on its own and the
     // others are still checked.
     let single = args.state.len() == 1 && args.state_dir.is_none() && args.states_jsonl.is_none();
+    checker.one_by_one = single;
+    let checker = checker;
     let dir_files = match &args.state_dir {
         Some(dir) => match batch::state_dir_inputs(dir) {
             Ok(files) => files,
@@ -61,12 +59,23 @@ pub fn run(args: &CheckArgs) -> Outcome {
         },
         None => Vec::new(),
     };
-    let jsonl: Box<dyn Iterator<Item = StateInput> + Send> = match args.states_jsonl.as_deref() {
+    // A block of JSON Lines records is checked and written as one: many records when
+    // their lines are small, as many as a chunk of states otherwise.
+    let block_records = match (args.format, args.detail) {
+        (Format::Jsonl, Detail::Compact) => 16 * CHUNK,
+        _ => CHUNK,
+    };
+    let lines = |reader: Box<dyn BufRead + Send>,
+                 name: &str|
+     -> Box<dyn Iterator<Item = StateInput> + Send> {
+        Box::new(JsonLines::new(reader, name).block_records(block_records))
+    };
+    let jsonl = match args.states_jsonl.as_deref() {
         None => Box::new(std::iter::empty()),
-        Some("-") => Box::new(JsonLines::new(BufReader::new(std::io::stdin()), "stdin")),
+        Some("-") => lines(Box::new(BufReader::new(std::io::stdin())), "stdin"),
         Some(path) => match std::fs::File::open(path) {
             Ok(file) if !file.metadata().is_ok_and(|m| m.is_dir()) => {
-                Box::new(JsonLines::new(BufReader::new(file), path))
+                lines(Box::new(BufReader::new(file)), path)
             }
             Ok(_) => {
                 return fail_with(&[Diagnostic::whole_file(path, "is a directory, not a file")]);
@@ -83,67 +92,25 @@ pub fn run(args: &CheckArgs) -> Outcome {
         .map(StateInput::File)
         .chain(dir_files)
         .chain(jsonl);
-    let today = Date::today();
-    let explicit_apps = !args.apps.is_empty();
-    let check_one = |input: &StateInput| -> Result<Checked<'_>, Diagnostic> {
-        let state = input.load()?;
-        let Some(auditor) = auditors.iter().find(|a| a.profile.app.id == state.app) else {
-            let known: Vec<_> = profiles.iter().map(|p| p.app.id.as_str()).collect();
-            let message = if explicit_apps {
-                format!(
-                    "state is for app `{}`, which is not being checked ({})",
-                    crate::text::sanitize(&state.app),
-                    known.join(", ")
-                )
-            } else {
-                format!("no profile for app `{}`", crate::text::sanitize(&state.app))
-            };
-            return Err(state.error(state.app_pos, message));
-        };
-        let selection = state.bind(auditor.profile)?;
-        Ok(Checked {
-            profile: auditor.profile,
-            report: auditor.audit(&selection, today),
-            state: Some(input.name()),
-        })
-    };
-    let workers = batch::workers();
-    let format = args.format;
-    let gate = Gate::from(args);
-    // JSON Lines is the format for large batches: render each finding once per profile.
-    let caches: Vec<LineCache> = match format {
-        Format::Jsonl => auditors.iter().map(|a| LineCache::new(a, style)).collect(),
-        _ => Vec::new(),
-    };
-    let cache_for = |profile: &Profile| {
-        auditors
-            .iter()
-            .position(|a| std::ptr::eq(a.profile, profile))
-            .and_then(|i| caches.get(i))
-    };
     // Once the reader has gone away (`| head`), reports are no longer rendered, but every
     // state is still checked: the exit code is the verdict on the whole input, which a CI
     // gate reading `${PIPESTATUS[0]}` relies on.
     let rendering = AtomicBool::new(true);
-    let job = |input: &StateInput| {
-        check_one(input)
-            .map(|c| {
-                let fails = gate.fails(&c.report);
-                let piece = rendering
-                    .load(Ordering::Relaxed)
-                    .then(|| document::render(format, &c, style, cache_for(c.profile)));
-                (piece, fails)
-            })
-            .map_err(|d| (input.name(), d))
-    };
+    let job = |input: &StateInput| checker.check(input, rendering.load(Ordering::Relaxed));
     let mut out = Output::new(args, style);
     let mut fatal = None;
-    batch::ordered_pipeline(inputs, workers, CHUNK, StateInput::weight, job, |result| {
-        if single && let Err((_, problem)) = &result {
+    let workers = batch::workers();
+    batch::ordered_pipeline(inputs, workers, CHUNK, StateInput::states, job, |done| {
+        if single
+            && let Done::States(results) = &done
+            && let Some(Err((_, problem))) = results.first()
+        {
             fatal = Some(fail_with(std::slice::from_ref(problem)));
             return false;
         }
-        out.add(result);
+        if let Some(buffer) = out.add(done) {
+            checker.recycle(buffer);
+        }
         if out.reader_gone() {
             rendering.store(false, Ordering::Relaxed);
         }
@@ -162,6 +129,252 @@ pub fn run(args: &CheckArgs) -> Outcome {
         out.bad_input = true;
     }
     out.finish()
+}
+
+/// The outcome of one state: its rendered report (`None` once no one reads the output)
+/// and whether it fails the check, or its name and why it could not be checked.
+type StateResult<'a> = Result<(Option<Piece<'a>>, bool), (String, Diagnostic)>;
+
+/// What checking one input gave.
+enum Done<'a> {
+    /// One result per state.
+    States(Vec<StateResult<'a>>),
+    /// States checked for JSON Lines output: their lines, reports and errors alike,
+    /// already in one buffer.
+    Lines {
+        bytes: Vec<u8>,
+        states: usize,
+        failed: bool,
+        bad_input: bool,
+    },
+}
+
+/// Checks states against the profiles and renders their reports; shared by the workers.
+struct Checker<'a> {
+    auditors: &'a [Auditor<'a>],
+    /// JSON records go straight to setting indices when they are well formed.
+    binder: FastBinder<'a>,
+    /// What every JSON line of a profile shares, rendered once (JSON Lines only).
+    caches: Vec<LineCache>,
+    style: Style<'a>,
+    format: Format,
+    detail: Detail,
+    gate: Gate,
+    today: Date,
+    /// The apps were named on the command line (states for others are refused as such).
+    explicit_apps: bool,
+    /// Take the fast path for JSON records; the straightforward path is always right, and
+    /// the tests compare the two.
+    fast: bool,
+    /// One result per state, in every format: the one state given with `--state` is
+    /// reported as bad input (not in the report) when it is bad, so its result must come
+    /// back as it is.
+    one_by_one: bool,
+    /// Written buffers of JSON Lines, back for reuse: a fresh buffer for every block would
+    /// cost a page fault for every 4 KiB written.
+    buffers: Mutex<Vec<Vec<u8>>>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(auditors: &'a [Auditor<'a>], args: &CheckArgs, style: Style<'a>, today: Date) -> Self {
+        let caches = match args.format {
+            Format::Jsonl => auditors.iter().map(|a| LineCache::new(a, style)).collect(),
+            _ => Vec::new(),
+        };
+        Checker {
+            auditors,
+            binder: FastBinder::new(auditors.iter().map(|a| a.profile)),
+            caches,
+            style,
+            format: args.format,
+            detail: args.detail,
+            gate: Gate::from(args),
+            today,
+            explicit_apps: !args.apps.is_empty(),
+            fast: true,
+            one_by_one: false,
+            buffers: Mutex::default(),
+        }
+    }
+
+    /// A written buffer, for the next block.
+    fn recycle(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        if let Ok(mut buffers) = self.buffers.lock() {
+            // As many as can be in flight; more would only hold memory.
+            if buffers.len() < 16 {
+                buffers.push(buffer);
+            }
+        }
+    }
+
+    /// Check an input: a state file, or a block of JSON Lines records. Reports are
+    /// rendered only while `rendering`.
+    fn check(&self, input: &StateInput, rendering: bool) -> Done<'a> {
+        match input {
+            StateInput::File(path) => {
+                let name = batch::file_name(path);
+                let checked = batch::load_file(path, name.clone()).and_then(|state| {
+                    let (index, selection) = self.bind(&state)?;
+                    Ok(self.report(index, &selection, Some(name.clone())))
+                });
+                self.done(std::iter::once((checked, || name)), rendering)
+            }
+            StateInput::NotAFile(path) => {
+                let problem = batch::not_a_file(path);
+                self.done(
+                    std::iter::once((Err(problem), || batch::file_name(path))),
+                    rendering,
+                )
+            }
+            StateInput::Lines(block) => self.done(
+                block
+                    .lines()
+                    .map(|line| (self.check_line(&line), move || line.name())),
+                rendering,
+            ),
+        }
+    }
+
+    /// The results of an input's states, each with a way to name it (needed for errors):
+    /// JSON Lines output goes straight into one buffer, other formats get a piece each.
+    fn done<F: FnOnce() -> String>(
+        &self,
+        results: impl Iterator<Item = (Result<Checked<'a>, Diagnostic>, F)>,
+        rendering: bool,
+    ) -> Done<'a> {
+        if self.format != Format::Jsonl || self.one_by_one {
+            let results = results
+                .map(|(checked, name)| self.result(checked, rendering, name))
+                .collect();
+            return Done::States(results);
+        }
+        let mut bytes = self
+            .buffers
+            .lock()
+            .ok()
+            .and_then(|mut b| b.pop())
+            .unwrap_or_default();
+        let (mut states, mut failed, mut bad_input) = (0, false, false);
+        for (checked, name) in results {
+            states += 1;
+            match checked {
+                Ok(checked) => {
+                    failed |= self.gate.fails(&checked.report);
+                    if rendering {
+                        self.write_line(&mut bytes, &checked);
+                    }
+                }
+                Err(problem) => {
+                    bad_input = true;
+                    if rendering {
+                        json::write_error_line(&mut bytes, &name(), &problem);
+                    }
+                }
+            }
+        }
+        Done::Lines {
+            bytes,
+            states,
+            failed,
+            bad_input,
+        }
+    }
+
+    fn result(
+        &self,
+        checked: Result<Checked<'a>, Diagnostic>,
+        rendering: bool,
+        name: impl FnOnce() -> String,
+    ) -> StateResult<'a> {
+        match checked {
+            Ok(c) => Ok((
+                rendering.then(|| self.render(&c)),
+                self.gate.fails(&c.report),
+            )),
+            Err(problem) => Err((name(), problem)),
+        }
+    }
+
+    /// One JSON record: the fast path when it takes the record, else the straightforward one.
+    fn check_line(&self, line: &LineInput<'_>) -> Result<Checked<'a>, Diagnostic> {
+        let text = line.text().map_err(Clone::clone)?;
+        let fast = if self.fast {
+            self.binder.bind(text, line.line())
+        } else {
+            None
+        };
+        let (index, selection) = match fast {
+            Some(bound) => bound,
+            None => self.bind(&line.load()?)?,
+        };
+        Ok(self.report(index, &selection, Some(line.name())))
+    }
+
+    /// The auditor of the state's app, and the state bound to its profile.
+    fn bind(&self, state: &AccountState) -> Result<(usize, Selection), Diagnostic> {
+        let Some(index) = self
+            .auditors
+            .iter()
+            .position(|a| a.profile.app.id == state.app)
+        else {
+            let message = if self.explicit_apps {
+                let known: Vec<_> = self
+                    .auditors
+                    .iter()
+                    .map(|a| a.profile.app.id.as_str())
+                    .collect();
+                format!(
+                    "state is for app `{}`, which is not being checked ({})",
+                    crate::text::sanitize(&state.app),
+                    known.join(", ")
+                )
+            } else {
+                format!("no profile for app `{}`", crate::text::sanitize(&state.app))
+            };
+            return Err(state.error(state.app_pos, message));
+        };
+        Ok((index, state.bind(self.auditors[index].profile)?))
+    }
+
+    fn report(&self, index: usize, selection: &Selection, state: Option<String>) -> Checked<'a> {
+        let auditor = &self.auditors[index];
+        Checked {
+            profile: auditor.profile,
+            report: auditor.audit(selection, self.today),
+            state,
+        }
+    }
+
+    /// The cache of `profile`'s findings, if there is one.
+    fn cache(&self, profile: &Profile) -> Option<&LineCache> {
+        self.auditors
+            .iter()
+            .position(|a| std::ptr::eq(a.profile, profile))
+            .and_then(|i| self.caches.get(i))
+    }
+
+    fn render(&self, checked: &Checked<'a>) -> Piece<'a> {
+        match self.format {
+            Format::Jsonl => {
+                let mut line = Vec::new();
+                self.write_line(&mut line, checked);
+                Piece::bytes(line)
+            }
+            format => document::render(format, checked, self.style, None),
+        }
+    }
+
+    fn write_line(&self, out: &mut Vec<u8>, checked: &Checked<'a>) {
+        match self.detail {
+            Detail::Full => {
+                json::write_line(out, checked, self.style, self.cache(checked.profile));
+            }
+            Detail::Compact => {
+                json::write_compact_line(out, checked, self.cache(checked.profile));
+            }
+        }
+    }
 }
 
 fn profiles(args: &CheckArgs, catalog: &Catalog) -> Result<Vec<Profile>, Vec<Diagnostic>> {
@@ -226,8 +439,33 @@ impl<'a> Output<'a> {
         }
     }
 
+    /// Take an input's results; the buffer of a block of JSON lines comes back, written.
+    fn add(&mut self, done: Done<'a>) -> Option<Vec<u8>> {
+        match done {
+            Done::States(results) => {
+                for result in results {
+                    self.add_state(result);
+                }
+                None
+            }
+            Done::Lines {
+                bytes,
+                states,
+                failed,
+                bad_input,
+            } => {
+                self.read += states;
+                self.failed |= failed;
+                self.bad_input |= bad_input;
+                // A failed write is recorded by `Out` and reported by `finish`.
+                let _ = self.writer.lines(&bytes);
+                Some(bytes)
+            }
+        }
+    }
+
     /// One state's outcome; its piece is `None` when no one reads the output any more.
-    fn add(&mut self, result: Result<(Option<Piece<'a>>, bool), (String, Diagnostic)>) {
+    fn add_state(&mut self, result: StateResult<'a>) {
         self.read += 1;
         match result {
             Ok((piece, fails)) => {
@@ -267,5 +505,264 @@ impl<'a> Output<'a> {
             // `Out` records failures instead of returning them.
             Err(_) => Outcome::BadInput,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The fast paths (JSON records bound without the straightforward parse, JSON lines put
+    //! together from cached bytes, blocks written as one buffer) must never change a
+    //! verdict or a byte: their output is compared with the straightforward path's on
+    //! generated input, valid and broken, in every format.
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    /// A small deterministic generator (no dependency, same input on every run).
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn chance(&mut self, percent: u64) -> bool {
+            self.next() % 100 < percent
+        }
+        fn pick<'s>(&mut self, items: &[&'s str]) -> &'s str {
+            items[self.below(items.len())]
+        }
+    }
+
+    /// An id as JSON, usually plain, sometimes escaped or broken.
+    fn id(rng: &mut Rng, id: &str) -> String {
+        match rng.below(150) {
+            0 => {
+                // The same id with an escape: valid JSON the fast path cannot borrow.
+                let mut chars = id.chars();
+                let first = chars.next().map_or(0, u32::from);
+                format!("\"\\u{first:04x}{}\"", chars.as_str())
+            }
+            1 => format!("\"{id}x\""),
+            2 => format!("\"{}\"", id.to_uppercase()),
+            3 => format!("\"{id}\\u001b[31m\""),
+            4 => "7".to_owned(),
+            _ => format!("\"{id}\""),
+        }
+    }
+
+    fn line(rng: &mut Rng, profiles: &[Profile]) -> String {
+        const BROKEN: &[&str] = &[
+            "",
+            "   ",
+            "[\"douyin\"]",
+            "{",
+            "null",
+            "{\"app\":\"douyin\",\"app\":\"douyin\"}",
+            "{\"app\":\"douyin\",\"id\":3}",
+            "{\"settings\":{}}",
+            "{\"app\":\"nope\"}",
+            "{\"app\":\"douyin\",\"settings\":null}",
+            "{\"app\":\"douyin\",\"settings\":[]}",
+            "\u{feff}{\"app\":\"douyin\"}",
+            "{\"app\":\"douyin\"} trailing",
+            "{\"app\":\"douyin\"}\r",
+        ];
+        if rng.chance(10) {
+            return rng.pick(BROKEN).to_owned();
+        }
+        let profile = &profiles[rng.below(profiles.len())];
+        let mut fields = vec![format!("\"app\":{}", id(rng, &profile.app.id))];
+        let mut settings = Vec::new();
+        let mut waivers = Vec::new();
+        for setting in &profile.settings {
+            if rng.chance(60) {
+                let option = &setting.options[rng.below(setting.options.len())].id;
+                let option = if rng.chance(3) { "bogus" } else { option };
+                settings.push(format!("{}:{}", id(rng, &setting.id), id(rng, option)));
+                if rng.chance(3) {
+                    // A duplicate key: the last one counts.
+                    let other = &setting.options[rng.below(setting.options.len())].id;
+                    settings.push(format!("\"{}\":\"{other}\"", setting.id));
+                }
+            }
+            if rng.chance(8) {
+                let reason = rng.pick(&[
+                    "kept on purpose",
+                    "  ",
+                    "",
+                    "tab\\there",
+                    "我知道",
+                    "esc \\u001b[2J",
+                    "\\u2028line",
+                ]);
+                let expires = rng.pick(&[
+                    "",
+                    ",\"expires\":\"2030-01-01\"",
+                    ",\"expires\":\"2020-01-01\"",
+                    ",\"expires\":null",
+                    ",\"expires\":\"2030-02-30\"",
+                    ",\"expires\":20300101",
+                    ",\"extra\":1",
+                ]);
+                waivers.push(format!(
+                    "{}:{{\"reason\":\"{reason}\"{expires}}}",
+                    id(rng, &setting.id)
+                ));
+            }
+        }
+        if !settings.is_empty() || rng.chance(50) {
+            fields.push(format!("\"settings\":{{{}}}", settings.join(",")));
+        }
+        if !waivers.is_empty() {
+            fields.push(format!("\"waivers\":{{{}}}", waivers.join(",")));
+        }
+        if rng.chance(2) {
+            fields.push("\"key\":\"k1\"".to_owned());
+        }
+        // Field order does not matter to JSON.
+        if rng.chance(30) {
+            fields.reverse();
+        }
+        format!(
+            "{{{}}}",
+            fields.join(if rng.chance(20) { " , " } else { "," })
+        )
+    }
+
+    fn checker<'a>(
+        auditors: &'a [Auditor<'a>],
+        format: &str,
+        detail: &str,
+        lang: &str,
+        straightforward: bool,
+    ) -> Checker<'a> {
+        let cli = Cli::parse_from([
+            "privaudit",
+            "check",
+            "--states-jsonl",
+            "-",
+            "--format",
+            format,
+            "--detail",
+            detail,
+            "--lang",
+            lang,
+        ]);
+        let Some(Command::Check(args)) = cli.command else {
+            unreachable!("a check command was parsed")
+        };
+        let style = Style {
+            lang: args.lang,
+            color: false,
+            catalog: catalog::builtin(),
+        };
+        let today = Date::new(2026, 11, 25).expect("a real date");
+        let mut checker = Checker::new(auditors, &args, style, today);
+        if straightforward {
+            checker.fast = false;
+            checker.caches.clear();
+            checker.one_by_one = true;
+        }
+        checker
+    }
+
+    /// The whole document for `input`, and the verdict: (states, failed, bad input).
+    fn run(checker: &Checker<'_>, input: &str) -> (Vec<u8>, (usize, bool, bool)) {
+        let mut writer = DocumentWriter::new(checker.format, checker.style, Vec::new());
+        writer.start().expect("memory");
+        let (mut states, mut failed, mut bad) = (0, false, false);
+        let blocks = JsonLines::new(input.as_bytes(), "t.jsonl").block_records(7);
+        for block in blocks {
+            match checker.check(&block, true) {
+                Done::States(results) => {
+                    for result in results {
+                        states += 1;
+                        match result {
+                            Ok((piece, fails)) => {
+                                failed |= fails;
+                                writer.piece(piece.expect("rendered")).expect("memory");
+                            }
+                            Err((name, problem)) => {
+                                bad = true;
+                                writer.error(&name, &problem).expect("memory");
+                            }
+                        }
+                    }
+                }
+                Done::Lines {
+                    bytes,
+                    states: n,
+                    failed: f,
+                    bad_input: b,
+                } => {
+                    states += n;
+                    failed |= f;
+                    bad |= b;
+                    writer.lines(&bytes).expect("memory");
+                }
+            }
+        }
+        (writer.finish().expect("memory"), (states, failed, bad))
+    }
+
+    #[test]
+    fn fast_paths_give_the_straightforward_output_byte_for_byte() {
+        let catalog = catalog::builtin();
+        let (profiles, problems) = registry::all_profiles(catalog);
+        assert!(problems.is_empty(), "{problems:?}");
+        let auditors: Vec<Auditor<'_>> =
+            profiles.iter().map(|p| Auditor::new(p, catalog)).collect();
+        let mut rng = Rng(0x5eed_2026_1125);
+        let input: String = (0..1500)
+            .map(|_| line(&mut rng, &profiles) + "\n")
+            .collect();
+        let mut fast_taken = 0;
+        for (format, details) in [
+            ("jsonl", &["full", "compact"][..]),
+            ("json", &["full"][..]),
+            ("sarif", &["full"][..]),
+            ("junit", &["full"][..]),
+            ("markdown", &["full"][..]),
+            ("text", &["full"][..]),
+        ] {
+            for &detail in details {
+                for lang in ["en", "zh"] {
+                    let fast = checker(&auditors, format, detail, lang, false);
+                    let straightforward = checker(&auditors, format, detail, lang, true);
+                    let (fast_out, fast_verdict) = run(&fast, &input);
+                    let (slow_out, slow_verdict) = run(&straightforward, &input);
+                    assert_eq!(fast_verdict, slow_verdict, "{format} {detail} {lang}");
+                    assert!(
+                        fast_out == slow_out,
+                        "{format} {detail} {lang}: outputs differ at byte {}",
+                        fast_out
+                            .iter()
+                            .zip(&slow_out)
+                            .position(|(a, b)| a != b)
+                            .unwrap_or(fast_out.len().min(slow_out.len()))
+                    );
+                    assert!(fast_verdict.1 && fast_verdict.2, "the input has both");
+                }
+            }
+        }
+        // The comparison means something only if the fast path took most records and
+        // refused some.
+        let binder = FastBinder::new(&profiles);
+        let records: Vec<&str> = input.lines().filter(|l| !l.trim().is_empty()).collect();
+        for record in &records {
+            fast_taken += usize::from(binder.bind(record.trim(), 1).is_some());
+        }
+        assert!(
+            fast_taken > records.len() / 3 && fast_taken < records.len(),
+            "the fast path took {fast_taken} of {} records",
+            records.len()
+        );
     }
 }

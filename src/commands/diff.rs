@@ -8,7 +8,7 @@ use crate::cli::{DiffArgs, ListFormat};
 use crate::diag::Diagnostic;
 use crate::profile::{Profile, parse_profile};
 use crate::registry;
-use crate::source::read_text_file;
+use crate::source::read_profile_file;
 use crate::state::{AccountState, parse_state_toml};
 use crate::text::Lang;
 use serde::Serialize;
@@ -25,7 +25,7 @@ fn load(arg: &str, catalog: &Catalog) -> Result<Side, Vec<Diagnostic>> {
     if !registry::looks_like_path(arg) {
         return registry::resolve(arg, catalog).map(Side::Profile);
     }
-    let source = read_text_file(Path::new(arg)).map_err(|d| vec![d])?;
+    let source = read_profile_file(Path::new(arg)).map_err(|d| vec![d])?;
     // A profile has an [app] table; a state has `app = "id"`.
     let is_state = matches!(
         toml::from_str::<toml::Table>(&source.text).map(|t| t.get("app").cloned()),

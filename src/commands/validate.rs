@@ -3,7 +3,7 @@
 use super::{Out, Outcome};
 use crate::catalog;
 use crate::profile::parse_profile;
-use crate::source::read_text_file;
+use crate::source::read_profile_file;
 
 /// Exit 0 when every profile is valid, 1 when a problem was found in one, 2 when a file
 /// could not be read at all (missing, a directory, too large, not UTF-8, empty).
@@ -12,7 +12,7 @@ pub fn run(args: &crate::cli::ValidateArgs) -> Outcome {
     let mut outcome = Outcome::Pass;
     let mut out = Out::default();
     for path in &args.files {
-        let source = match read_text_file(path) {
+        let source = match read_profile_file(path) {
             Ok(source) => source,
             Err(problem) => {
                 crate::diag::print_error(problem);

@@ -24,7 +24,8 @@ pub struct Piece<'a> {
 }
 
 impl Piece<'_> {
-    pub(super) fn bytes(bytes: Vec<u8>) -> Self {
+    /// Reports already rendered, one after another (JSON Lines lines, say).
+    pub fn bytes(bytes: Vec<u8>) -> Self {
         Piece {
             bytes,
             rule_slots: Vec::new(),
@@ -112,12 +113,21 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
         self.out.write_all(&piece.bytes)
     }
 
+    /// JSON Lines lines rendered elsewhere (a block of them, by the worker that checked
+    /// it), written as they are.
+    pub fn lines(&mut self, lines: &[u8]) -> io::Result<()> {
+        debug_assert_eq!(self.format, Format::Jsonl);
+        self.pieces += 1;
+        self.out.write_all(lines)
+    }
+
     /// A state that could not be checked (`state` is its name).
     pub fn error(&mut self, state: &str, problem: &Diagnostic) -> io::Result<()> {
         match self.format {
             Format::Jsonl => {
-                let line = serde_json::json!({ "state": state, "error": problem.to_string() });
-                writeln!(self.out, "{line}")
+                let mut line = Vec::new();
+                json::write_error_line(&mut line, state, problem);
+                self.out.write_all(&line)
             }
             Format::Junit => self.out.write_all(&junit::error_suite(state, problem)),
             Format::Json | Format::Sarif => {

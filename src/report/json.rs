@@ -10,7 +10,6 @@ use crate::audit::{Auditor, Citation, Finding, Severity, Summary, finding_messag
 use crate::evidence::Evidence;
 use crate::profile::{LabelKind, Profile, RulingLink};
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 #[derive(Serialize)]
 pub struct JsonReport<'a> {
@@ -24,7 +23,7 @@ pub struct JsonReport<'a> {
     /// The score counting only findings whose facts are all confirmed.
     pub score_confirmed: u8,
     pub summary: Summary,
-    pub findings: Vec<JsonFindingOut<'a>>,
+    pub findings: Vec<JsonFinding<'a>>,
     pub unassessed: &'a [&'a str],
 }
 
@@ -33,14 +32,6 @@ pub struct JsonApp<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub version: &'a str,
-}
-
-/// A finding rendered now, or taken ready-made from a [`LineCache`].
-#[derive(Serialize)]
-#[serde(untagged)]
-pub enum JsonFindingOut<'a> {
-    Full(Box<JsonFinding<'a>>),
-    Cached(&'a RawValue),
 }
 
 #[derive(Serialize)]
@@ -159,12 +150,8 @@ pub fn finding<'a>(profile: &'a Profile, f: &'a Finding<'a>, style: Style<'_>) -
     }
 }
 
-/// The JSON view of a report; findings come from `cache` where it has them.
-pub fn to_json<'a>(
-    checked: &'a Checked<'a>,
-    style: Style<'_>,
-    cache: Option<&'a LineCache>,
-) -> JsonReport<'a> {
+/// The JSON view of a report.
+pub fn to_json<'a>(checked: &'a Checked<'a>, style: Style<'_>) -> JsonReport<'a> {
     let report = &checked.report;
     JsonReport {
         app: JsonApp {
@@ -180,10 +167,7 @@ pub fn to_json<'a>(
         findings: report
             .findings
             .iter()
-            .map(|f| match cache.and_then(|c| c.get(f)) {
-                Some(raw) => JsonFindingOut::Cached(raw),
-                None => JsonFindingOut::Full(Box::new(finding(checked.profile, f, style))),
-            })
+            .map(|f| finding(checked.profile, f, style))
             .collect(),
         unassessed: &report.unassessed,
     }
@@ -191,66 +175,266 @@ pub fn to_json<'a>(
 
 /// One report, pretty-printed (an element of the JSON document's `reports`).
 pub fn pretty(checked: &Checked<'_>, style: Style<'_>) -> Vec<u8> {
-    serde_json::to_vec_pretty(&to_json(checked, style, None)).expect("reports serialise")
+    serde_json::to_vec_pretty(&to_json(checked, style)).expect("reports serialise")
 }
 
 /// One report on one line, ending in a newline, as UTF-8 bytes ready to write.
 pub fn line(checked: &Checked<'_>, style: Style<'_>, cache: Option<&LineCache>) -> Vec<u8> {
-    let report = to_json(checked, style, cache);
-    // Sized up front: a line is mostly cached findings, and growing the buffer by doubling
-    // would copy each line several times.
-    let estimate = 512
-        + report
-            .findings
-            .iter()
-            .map(|f| match f {
-                JsonFindingOut::Cached(raw) => raw.get().len() + 1,
-                JsonFindingOut::Full(_) => 1024,
-            })
-            .sum::<usize>();
-    let mut out = Vec::with_capacity(estimate);
-    serde_json::to_writer(&mut out, &report).expect("reports serialise");
-    out.push(b'\n');
+    let mut out = Vec::new();
+    write_line(&mut out, checked, style, cache);
     out
 }
 
-/// Every unwaived finding a profile can give, rendered once, in one language.
+/// [`line`], appended to `out` (a buffer reused for many lines). With the cache of the
+/// report's profile, the line is put together from bytes rendered beforehand; the result
+/// is the same (the tests compare them).
+pub fn write_line(
+    out: &mut Vec<u8>,
+    checked: &Checked<'_>,
+    style: Style<'_>,
+    cache: Option<&LineCache>,
+) {
+    match cache {
+        Some(cache) => cache.write_full(out, checked, style),
+        None => {
+            serde_json::to_writer(&mut *out, &to_json(checked, style)).expect("reports serialise");
+            out.push(b'\n');
+        }
+    }
+}
+
+/// The compact line of a report, for bulk pipelines (`--detail compact`): which state,
+/// the scores, and per finding the setting, severity, how sure we are, whether it is by
+/// default and whether it is waived. The explanations, citations and flows are left out
+/// (`explain` and the full line give them).
+#[derive(Serialize)]
+pub struct CompactReport<'a> {
+    pub app: &'a str,
+    pub state: Option<&'a str>,
+    pub score: u8,
+    pub score_confirmed: u8,
+    pub findings: Vec<CompactFinding<'a>>,
+    pub unassessed: &'a [&'a str],
+}
+
+#[derive(Serialize)]
+pub struct CompactFinding<'a> {
+    pub setting: &'a str,
+    pub severity: Severity,
+    /// The weakest evidence level among the facts the finding rests on.
+    pub certainty: Evidence,
+    pub by_default: bool,
+    pub waived: bool,
+}
+
+fn compact_finding<'a>(f: &'a Finding<'_>) -> CompactFinding<'a> {
+    CompactFinding {
+        setting: f.setting,
+        severity: f.severity,
+        certainty: f.certainty(),
+        by_default: f.by_default,
+        waived: f.waived(),
+    }
+}
+
+/// [`CompactReport`] on one line, appended to `out` (from the cache when given, as
+/// [`write_line`]).
+pub fn write_compact_line(out: &mut Vec<u8>, checked: &Checked<'_>, cache: Option<&LineCache>) {
+    if let Some(cache) = cache {
+        return cache.write_compact(out, checked);
+    }
+    let report = &checked.report;
+    let compact = CompactReport {
+        app: report.app,
+        state: checked.state.as_deref(),
+        score: report.score,
+        score_confirmed: report.score_confirmed,
+        findings: report.findings.iter().map(compact_finding).collect(),
+        unassessed: &report.unassessed,
+    };
+    serde_json::to_writer(&mut *out, &compact).expect("reports serialise");
+    out.push(b'\n');
+}
+
+/// The JSON Lines line for a state that could not be checked (`state` is its name).
+pub fn write_error_line(out: &mut Vec<u8>, state: &str, problem: &crate::diag::Diagnostic) {
+    #[derive(Serialize)]
+    struct ErrorLine<'a> {
+        error: String,
+        state: &'a str,
+    }
+    let line = ErrorLine {
+        error: problem.to_string(),
+        state,
+    };
+    serde_json::to_writer(&mut *out, &line).expect("strings serialise");
+    out.push(b'\n');
+}
+
+/// What every line of a profile's reports shares, rendered once, in one language: the
+/// opening up to the state's name, and every unwaived finding a profile can give, in full
+/// and compact. A line is then the state's name, a few numbers and copies of these bytes.
 pub struct LineCache {
-    /// `rendered[setting][option][by_default as usize]`.
-    rendered: Vec<Vec<[Option<Box<RawValue>>; 2]>>,
+    /// `{"app":{...},"profile":...,"state":`
+    full_head: Vec<u8>,
+    /// `{"app":"...","state":`
+    compact_head: Vec<u8>,
+    full: FindingTable,
+    compact: FindingTable,
+}
+
+/// Bytes per finding a profile can give: `[setting][option][by_default as usize]`, `None`
+/// where that option gives no finding.
+type FindingTable = Vec<Vec<[Option<Box<[u8]>>; 2]>>;
+
+/// `n` in decimal, as serde_json writes it.
+fn push_u8(out: &mut Vec<u8>, n: u8) {
+    if n >= 100 {
+        out.push(b'0' + n / 100);
+    }
+    if n >= 10 {
+        out.push(b'0' + n / 10 % 10);
+    }
+    out.push(b'0' + n % 10);
+}
+
+/// The bytes of `value` as serde_json writes it.
+fn json_bytes(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).expect("reports serialise")
+}
+
+/// The opening of `value` as an object, up to (and with) its first field named `last`:
+/// `{"a":1,"b":` for `last` = `b`.
+fn head_through(value: &impl Serialize, last: &str) -> Vec<u8> {
+    let mut bytes = json_bytes(value);
+    let key = format!("\"{last}\":");
+    // Earlier fields are the app's id, names and origin, any of which could contain the
+    // key's text: look for it after them, where it is the last field's key.
+    let at = bytes
+        .windows(key.len())
+        .rposition(|w| w == key.as_bytes())
+        .expect("the field is serialised");
+    bytes.truncate(at + key.len());
+    bytes
 }
 
 impl LineCache {
     pub fn new(auditor: &Auditor<'_>, style: Style<'_>) -> LineCache {
         let profile = auditor.profile;
-        let rendered = profile
-            .settings
-            .iter()
-            .enumerate()
-            .map(|(index, setting)| {
-                (0..setting.options.len())
-                    .map(|option| {
-                        [false, true].map(|by_default| {
-                            let f = auditor.finding(index, option, by_default)?;
-                            let text = serde_json::to_string(&finding(profile, &f, style))
-                                .expect("findings serialise");
-                            Some(
-                                RawValue::from_string(text)
-                                    .expect("serde_json output is valid JSON"),
-                            )
+        let each = |render: &dyn Fn(&Finding<'_>) -> Vec<u8>| {
+            profile
+                .settings
+                .iter()
+                .enumerate()
+                .map(|(index, setting)| {
+                    (0..setting.options.len())
+                        .map(|option| {
+                            [false, true].map(|by_default| {
+                                let f = auditor.finding(index, option, by_default)?;
+                                Some(render(&f).into_boxed_slice())
+                            })
                         })
-                    })
-                    .collect()
-            })
-            .collect();
-        LineCache { rendered }
+                        .collect()
+                })
+                .collect()
+        };
+        #[derive(Serialize)]
+        struct Head<'a, A: Serialize> {
+            app: A,
+            profile: Option<&'a str>,
+            state: Option<&'a str>,
+        }
+        let app = JsonApp {
+            id: &profile.app.id,
+            name: profile.app.name.get(style.lang),
+            version: profile.app.version.get(style.lang),
+        };
+        let full_head = Head {
+            app,
+            profile: Some(&profile.origin),
+            state: None,
+        };
+        #[derive(Serialize)]
+        struct CompactHead<'a> {
+            app: &'a str,
+            state: Option<&'a str>,
+        }
+        let compact_head = CompactHead {
+            app: &profile.app.id,
+            state: None,
+        };
+        LineCache {
+            full_head: head_through(&full_head, "state"),
+            compact_head: head_through(&compact_head, "state"),
+            full: each(&|f| json_bytes(&finding(profile, f, style))),
+            compact: each(&|f| json_bytes(&compact_finding(f))),
+        }
     }
 
-    /// The cached JSON of an unwaived finding (a waiver is particular to the state).
-    pub fn get(&self, f: &Finding<'_>) -> Option<&RawValue> {
+    /// The cached bytes of a finding in `table` (only unwaived ones are cached: a waiver
+    /// is particular to the state).
+    fn get<'c>(table: &'c FindingTable, f: &Finding<'_>) -> Option<&'c [u8]> {
         if f.waiver.is_some() {
             return None;
         }
-        self.rendered[f.index][f.option][usize::from(f.by_default)].as_deref()
+        table[f.index][f.option][usize::from(f.by_default)].as_deref()
+    }
+
+    /// The state's name and scores, after the opening.
+    fn write_state_and_scores(out: &mut Vec<u8>, checked: &Checked<'_>) {
+        serde_json::to_writer(&mut *out, &checked.state).expect("strings serialise");
+        let report = &checked.report;
+        out.extend_from_slice(b",\"score\":");
+        push_u8(out, report.score);
+        out.extend_from_slice(b",\"score_confirmed\":");
+        push_u8(out, report.score_confirmed);
+    }
+
+    fn write_full(&self, out: &mut Vec<u8>, checked: &Checked<'_>, style: Style<'_>) {
+        let report = &checked.report;
+        let cached: usize = report
+            .findings
+            .iter()
+            .map(|f| Self::get(&self.full, f).map_or(1024, <[u8]>::len) + 1)
+            .sum();
+        out.reserve(self.full_head.len() + 256 + cached);
+        out.extend_from_slice(&self.full_head);
+        Self::write_state_and_scores(out, checked);
+        out.extend_from_slice(b",\"summary\":");
+        serde_json::to_writer(&mut *out, &report.summary).expect("summaries serialise");
+        out.extend_from_slice(b",\"findings\":[");
+        for (i, f) in report.findings.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            match Self::get(&self.full, f) {
+                Some(bytes) => out.extend_from_slice(bytes),
+                None => serde_json::to_writer(&mut *out, &finding(checked.profile, f, style))
+                    .expect("findings serialise"),
+            }
+        }
+        out.extend_from_slice(b"],\"unassessed\":");
+        serde_json::to_writer(&mut *out, &report.unassessed).expect("ids serialise");
+        out.extend_from_slice(b"}\n");
+    }
+
+    fn write_compact(&self, out: &mut Vec<u8>, checked: &Checked<'_>) {
+        let report = &checked.report;
+        out.extend_from_slice(&self.compact_head);
+        Self::write_state_and_scores(out, checked);
+        out.extend_from_slice(b",\"findings\":[");
+        for (i, f) in report.findings.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            match Self::get(&self.compact, f) {
+                Some(bytes) => out.extend_from_slice(bytes),
+                None => serde_json::to_writer(&mut *out, &compact_finding(f))
+                    .expect("findings serialise"),
+            }
+        }
+        out.extend_from_slice(b"],\"unassessed\":");
+        serde_json::to_writer(&mut *out, &report.unassessed).expect("ids serialise");
+        out.extend_from_slice(b"}\n");
     }
 }

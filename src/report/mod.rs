@@ -23,6 +23,17 @@ pub enum Format {
     Markdown,
 }
 
+/// How much a JSON Lines line holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Detail {
+    /// Everything the JSON report has: explanations, citations, evidence, flows.
+    #[default]
+    Full,
+    /// The state, its scores, and per finding the setting, severity, certainty, whether it
+    /// is by default and whether it is waived: about 1% of a full line, for bulk pipelines.
+    Compact,
+}
+
 /// A report with what it was made from.
 pub struct Checked<'a> {
     pub profile: &'a Profile,

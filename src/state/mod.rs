@@ -9,10 +9,12 @@
 //! expires = 2027-06-30
 //! ```
 
+mod fast;
 mod parse;
 pub mod store;
 
-pub use parse::{parse_state_json, parse_state_toml};
+pub use fast::FastBinder;
+pub use parse::{parse_state_json, parse_state_toml, parse_state_toml_owned};
 
 use crate::date::Date;
 use crate::diag::Diagnostic;

@@ -20,6 +20,22 @@ use toml::de::{DeTable, DeValue};
 /// setting ids to option ids, `waivers` maps setting ids to `{ reason, expires? }`, and
 /// any other key is an error.
 pub fn parse_state_toml(source: &SourceText) -> Result<AccountState, Diagnostic> {
+    parse_state_toml_owned(source.clone())
+}
+
+/// [`parse_state_toml`] keeping the source's name and text without a copy (a batch reads
+/// one state per file).
+pub fn parse_state_toml_owned(source: SourceText) -> Result<AccountState, Diagnostic> {
+    let parts = toml_parts(&source)?;
+    Ok(AccountState {
+        source: source.name,
+        text: source.text,
+        ..parts
+    })
+}
+
+/// Everything of a TOML state but its name and text.
+fn toml_parts(source: &SourceText) -> Result<AccountState, Diagnostic> {
     let error = |span: Range<usize>, message: String| {
         Diagnostic::at_span(&source.name, &source.text, &span, message)
     };
@@ -61,8 +77,8 @@ pub fn parse_state_toml(source: &SourceText) -> Result<AccountState, Diagnostic>
         return Err(Diagnostic::whole_file(&source.name, "missing field `app`"));
     };
     Ok(AccountState {
-        source: source.name.clone(),
-        text: source.text.clone(),
+        source: String::new(),
+        text: String::new(),
         app: sanitize(app),
         app_pos: Pos::Offset(app_offset),
         choices,
