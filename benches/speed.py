@@ -1,27 +1,51 @@
 #!/usr/bin/env python3
 """Whole-process speed and memory of privaudit against a floor measured in the same run.
 
-Usage: python3 benches/speed.py [--states N] [--runs R]
+Usage: python3 benches/speed.py [--states N] [--lines-states N] [--format-states N] [--runs R]
+                                [--only-lines | --only-profiles | --only-formats | --skip-formats]
 
-Builds the release binaries (privaudit and examples/floor.rs), generates N account states
-(default 100,000) as TOML files in a temporary directory and as one JSON Lines file, then
-reports median wall times over R runs (default 5) and peak memory (max RSS):
+Builds the release binaries (privaudit and examples/floor.rs, the floor: the least any checker
+must do with the same input, using the same parsers, on every core) and reports, for each part,
+median wall times over R runs (default 5) and peak memory (max RSS) of privaudit and of its
+floor. In every pair the privaudit and floor runs alternate (p, f, p, f, ...) so drift on a
+shared machine hits both, stdout goes to /dev/null, and each ratio divides privaudit's median
+by the floor's median from the same run.
 
-  1. `privaudit check wechat-read --format json` vs `floor profile profiles/wechat-read.toml`
-     (read and parse the same TOML, print it as JSON)
-  2. `privaudit check --state-dir DIR --format jsonl` vs `floor states DIR`
-     (read and parse every state file, on every core)
-  3. `privaudit check --states-jsonl FILE --format jsonl`
-  4. peak memory of 2 and 3
-  5. every format (text, json, jsonl, sarif, junit, markdown) on M states from JSON Lines
-     (--format-states, default 1,000,000), one run each, output to /dev/null: wall time,
-     peak memory and output size. Memory must stay flat: every format streams.
-  6. `check PROFILE --format json` on generated profiles of 1,000 to 8,000 settings vs
-     `floor profile` (--only-profiles for just that part).
+  1. One app and a directory (--states N account states, default 100,000, as TOML files):
+     - `privaudit check wechat-read --format json` vs `floor profile profiles/wechat-read.toml`
+       (read and parse the same TOML, print it as JSON); 4 x R runs.
+     - `privaudit check --state-dir DIR --format jsonl` vs `floor states DIR` (read and parse
+       every state file, on every core). Target: within 1.1x the floor.
+  2. JSON Lines (--lines-states N, default 1,000,000, one generated file), for full lines
+     (`check --states-jsonl FILE --format jsonl`) and compact lines (the same with
+     `--detail compact`): one run through a pipe first gives privaudit's output size, whose
+     mean line length is BYTES; then privaudit vs `floor lines-emit FILE BYTES` (parse every
+     line, write one BYTES-byte line per state in input order). Also the parse floor
+     `floor lines FILE` and privaudit's ratio to it, for reference. Targets: within 1.5x the
+     emit floor, peak memory at most 32 MiB.
+  3. Large profiles: `check PROFILE --format json` on generated profiles of 1,000, 10,000 and
+     50,000 settings (three options each; 50,000 is about 24 MB) vs `floor profile PROFILE`.
+     Target: within 2x the floor.
+  4. Every format (jsonl, text, json, sarif, junit, markdown) on --format-states states from
+     JSON Lines (default 1,000,000; the same file as part 2 when the sizes match), one run
+     each, stdout read through a pipe and discarded: wall time, peak memory and output size.
+     Memory must stay flat: every format streams. This part takes minutes.
 
-Each ratio divides privaudit's median by the floor's median from the same run.
+Flags: --only-lines runs just part 2, --only-profiles just part 3, --only-formats just
+part 4, --skip-formats everything but part 4 (they exclude one another).
+
+Commands run under a tiny C runner compiled into the temporary directory (cc), which forks
+them, waits and reports their max RSS, exit code and wall time: a command started directly
+from Python would report at least Python's own peak RSS (about 14 MiB), as Linux carries the
+pre-exec high-water mark over exec.
+
+Ends with a summary of every ratio with its target and PASS/MISS (memory too), the date, the
+core count and the CPU model, so the README's tables can be filled from one run. A command that
+fails (exit code other than 0 or 1; 1 means findings) is reported with its stderr, marked
+FAIL in the summary, and the script goes on; it then exits 1.
 """
 import argparse
+import datetime
 import json
 import os
 import random
@@ -33,6 +57,12 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+DIRECTORY_TARGET = 1.1
+LINES_TARGET = 1.5
+LINES_MEMORY_TARGET_MIB = 32
+PROFILE_TARGET = 2.0
+PROFILE_SIZES = [1_000, 10_000, 50_000]
 
 DOUYIN = [
     ("recommend-me-to-people-who-may-know-me", ["on", "off"]),
@@ -70,93 +100,312 @@ def to_toml(state):
     return "\n".join(lines) + "\n"
 
 
+class CommandFailed(Exception):
+    """A measured command exited with something other than 0 or 1 (1 means findings)."""
+
+    def __init__(self, cmd, code, stderr):
+        self.cmd, self.code, self.stderr = cmd, code, stderr
+        tail = stderr.strip()
+        if len(tail) > 4000:
+            tail = "...\n" + tail[-4000:]
+        how = f"killed by signal {-code}" if code < 0 else f"exited {code}"
+        super().__init__(f"`{' '.join(cmd)}` {how}; stderr:\n{tail or '(empty)'}")
+
+
+RUNNER_C = r"""
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+/* run-rss RESULT CMD ARGS...: run CMD, write "maxrss_kib exit_code wall_seconds" to RESULT. */
+int main(int argc, char **argv) {
+    if (argc < 3) { fputs("usage: run-rss RESULT CMD ARGS...\n", stderr); return 125; }
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    pid_t pid = fork();
+    if (pid < 0) { perror("fork"); return 125; }
+    if (pid == 0) { execvp(argv[2], argv + 2); perror(argv[2]); _exit(127); }
+    int status;
+    struct rusage usage;
+    if (wait4(pid, &status, 0, &usage) < 0) { perror("wait4"); return 125; }
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    FILE *out = fopen(argv[1], "w");
+    if (!out) { perror(argv[1]); return 125; }
+    fprintf(out, "%ld %d %.9f\n", usage.ru_maxrss, code,
+            (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9);
+    return fclose(out) == 0 ? 0 : 125;
+}
+"""
+
+# A child of this script starts with the script's own peak RSS (Linux keeps the larger of the
+# pre-exec and post-exec high-water marks), so `/bin/true` run from here "peaks" at 14 MiB.
+# Commands therefore run under a tiny C runner, forked from it, which reports the command's
+# max RSS, exit code and wall time. Without a C compiler, commands run directly (with a warning).
+RUNNER = None
+
+
+def build_runner(work):
+    global RUNNER
+    source = os.path.join(work, "run-rss.c")
+    binary = os.path.join(work, "run-rss")
+    with open(source, "w") as f:
+        f.write(RUNNER_C)
+    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    built = cc and subprocess.run([cc, "-O2", "-o", binary, source], capture_output=True).returncode == 0
+    if built:
+        RUNNER = binary
+    else:
+        print("warning: no C compiler for the measuring runner; a peak memory below this script's "
+              "own peak RSS reads as the script's", file=sys.stderr)
+
+
+def _spawn(cmd, stdout, stderr_file, result):
+    if RUNNER:
+        return subprocess.Popen([RUNNER, result, *cmd], stdout=stdout, stderr=stderr_file)
+    return subprocess.Popen(cmd, stdout=stdout, stderr=stderr_file)
+
+
+def _finish(cmd, proc, stderr_file, result, start):
+    """Wait for `proc`; (wall seconds, max RSS in MiB), or CommandFailed with its stderr."""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss
+    if RUNNER and code == 0:
+        with open(result) as f:
+            rss, code, wall = f.read().split()
+        rss, code, wall = int(rss), int(code), float(wall)
+    if code not in (0, 1):
+        stderr_file.seek(0)
+        raise CommandFailed(cmd, code, stderr_file.read().decode(errors="replace"))
+    return wall, rss / 1024
+
+
 def measure_output(cmd):
     """Wall time, max RSS in MiB and bytes written to stdout, for one run."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    size = 0
-    while chunk := proc.stdout.read(1 << 20):
-        size += len(chunk)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        sys.exit(f"{' '.join(cmd)} exited {code}: {proc.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024, size
+    with tempfile.TemporaryFile() as stderr_file, tempfile.NamedTemporaryFile() as result:
+        start = time.perf_counter()
+        proc = _spawn(cmd, subprocess.PIPE, stderr_file, result.name)
+        size = 0
+        while chunk := proc.stdout.read(1 << 20):
+            size += len(chunk)
+        proc.stdout.close()
+        wall, rss = _finish(cmd, proc, stderr_file, result.name, start)
+    return wall, rss, size
+
+
+def run_once(cmd):
+    """Wall time in seconds and max RSS in MiB of one run, stdout to /dev/null."""
+    with tempfile.TemporaryFile() as stderr_file, tempfile.NamedTemporaryFile() as result:
+        start = time.perf_counter()
+        proc = _spawn(cmd, subprocess.DEVNULL, stderr_file, result.name)
+        return _finish(cmd, proc, stderr_file, result.name, start)
 
 
 def measure(cmd, runs):
     """Median wall time in seconds and the largest max RSS in MiB over `runs` runs."""
     times, peak = [], 0
     for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
-            sys.exit(f"{' '.join(cmd)} exited {code}: {proc.stderr.read().decode()}")
-        peak = max(peak, usage.ru_maxrss / 1024)
+        wall, rss = run_once(cmd)
+        times.append(wall)
+        peak = max(peak, rss)
     return statistics.median(times), peak
 
 
+def measure_pair(cmd_p, cmd_f, runs):
+    """`runs` runs each of privaudit's and the floor's command, alternating p, f, p, f, ...
+    Returns (privaudit median, privaudit peak MiB, floor median, floor peak MiB)."""
+    p_times, f_times, p_peak, f_peak = [], [], 0, 0
+    for _ in range(runs):
+        wall, rss = run_once(cmd_p)
+        p_times.append(wall)
+        p_peak = max(p_peak, rss)
+        wall, rss = run_once(cmd_f)
+        f_times.append(wall)
+        f_peak = max(f_peak, rss)
+    return statistics.median(p_times), p_peak, statistics.median(f_times), f_peak
+
+
+class Summary:
+    """Every ratio (and memory figure) with its target, for the block at the end."""
+
+    def __init__(self):
+        self.rows = []
+
+    def ratio(self, what, ratio, target=None):
+        """A ratio; `target` None means printed for reference only."""
+        status = "" if target is None else ("PASS" if ratio <= target else "MISS")
+        self.rows.append((what, f"{ratio:.2f}x", "" if target is None else f"<= {target}x", status))
+        return status
+
+    def memory(self, what, mib, target):
+        status = "PASS" if mib <= target else "MISS"
+        self.rows.append((what, f"{mib:.1f} MiB", f"<= {target} MiB", status))
+        return status
+
+    def failed(self, what):
+        self.rows.append((what, "-", "", "FAIL"))
+
+    def any_failed(self):
+        return any(status == "FAIL" for *_, status in self.rows)
+
+    def print(self, args):
+        print()
+        print("summary")
+        if self.rows:
+            width = max(48, *(len(r[0]) for r in self.rows))
+            print(f"{'what':{width}} {'value':>10} {'target':>11} status")
+            for what, value, target, status in self.rows:
+                print(f"{what:{width}} {value:>10} {target:>11} {status}")
+        date = datetime.datetime.now(datetime.timezone.utc)
+        print(f"date: {date.date().isoformat()} ({date.strftime('%H:%M')} UTC)")
+        print(f"cores: {os.cpu_count()}")
+        print(f"cpu: {cpu_model()}")
+        print(f"runs: {args.runs} (median wall time; privaudit and floor interleaved)")
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def report_failure(what, error, summary):
+    print(f"FAILED ({what}): {error}", file=sys.stderr, flush=True)
+    print(f"{what}: FAILED (see stderr)", flush=True)
+    summary.failed(what)
+
+
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--states", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--format-states", type=int, default=1_000_000)
-    parser.add_argument("--only-formats", action="store_true", help="skip 1-4 and 6")
-    parser.add_argument("--only-profiles", action="store_true", help="only 6")
+    parser = argparse.ArgumentParser(description="privaudit against its floor, side by side in one run")
+    parser.add_argument("--states", type=int, default=100_000, help="state files for the directory part")
+    parser.add_argument("--lines-states", type=int, default=1_000_000, help="states for the JSON Lines part")
+    parser.add_argument("--format-states", type=int, default=1_000_000, help="states for the every-format part")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--only-lines", action="store_true", help="only the JSON Lines part")
+    only.add_argument("--only-profiles", action="store_true", help="only the large-profile part")
+    only.add_argument("--only-formats", action="store_true", help="only the every-format part")
+    only.add_argument("--skip-formats", action="store_true", help="everything but the every-format part")
     args = parser.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "privaudit", "--example", "floor"], cwd=ROOT, check=True)
+    build = ["cargo", "build", "--release", "--quiet", "--bin", "privaudit", "--example", "floor"]
+    if subprocess.run(build, cwd=ROOT).returncode != 0:
+        sys.exit(f"`{' '.join(build)}` failed (its errors are above)")
     privaudit = os.path.join(ROOT, "target/release/privaudit")
     floor = os.path.join(ROOT, "target/release/examples/floor")
 
+    everything = not (args.only_lines or args.only_profiles or args.only_formats)
+    summary = Summary()
     work = tempfile.mkdtemp(prefix="privaudit-speed-")
     try:
-        env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(work, "config"))
-        os.environ.update(env)
-        if args.only_profiles:
-            large_profiles(args, work, privaudit, floor)
-            return
-        if not args.only_formats:
-            directory_and_lines(args, work, privaudit, floor)
-            large_profiles(args, work, privaudit, floor)
-        every_format(args, work, privaudit)
+        os.environ["XDG_CONFIG_HOME"] = os.path.join(work, "config")
+        build_runner(work)
+        files = {}
+        if everything:
+            one_app_and_directory(args, work, privaudit, floor, summary)
+        if everything or args.only_lines:
+            json_lines(args, work, privaudit, floor, summary, files)
+        if everything or args.only_profiles:
+            large_profiles(args, work, privaudit, floor, summary)
+        if (everything and not args.skip_formats) or args.only_formats:
+            every_format(args, work, privaudit, summary, files)
+        summary.print(args)
     finally:
         shutil.rmtree(work)
+    if summary.any_failed():
+        sys.exit(1)
 
 
-def directory_and_lines(args, work, privaudit, floor):
+def states_jsonl(work, count, files):
+    """A JSON Lines file of `count` generated states, written once per size."""
+    if count not in files:
+        rng = random.Random(20261125)
+        path = os.path.join(work, f"states-{count}.jsonl")
+        with open(path, "w") as f:
+            for _ in range(count):
+                f.write(json.dumps(make_state(rng)) + "\n")
+        files[count] = path
+    return files[count]
+
+
+def one_app_and_directory(args, work, privaudit, floor, summary):
+    """1. One built-in profile, and --states state files from a directory."""
     rng = random.Random(20261123)
     states_dir = os.path.join(work, "states")
     os.mkdir(states_dir)
-    jsonl_path = os.path.join(work, "states.jsonl")
-    with open(jsonl_path, "w") as jsonl:
-        for i in range(args.states):
-            state = make_state(rng)
-            with open(os.path.join(states_dir, f"{i:06}.toml"), "w") as f:
-                f.write(to_toml(state))
-            jsonl.write(json.dumps(state) + "\n")
+    for i in range(args.states):
+        with open(os.path.join(states_dir, f"{i:06}.toml"), "w") as f:
+            f.write(to_toml(make_state(rng)))
 
-    rows = []
-    one_p, _ = measure([privaudit, "check", "wechat-read", "--format", "json"], args.runs * 4)
-    one_f, _ = measure([floor, "profile", os.path.join(ROOT, "profiles/wechat-read.toml")], args.runs * 4)
-    rows.append(("check one built-in profile (whole process)", one_p, one_f, None))
-    dir_p, dir_mem = measure([privaudit, "check", "--state-dir", states_dir, "--format", "jsonl"], args.runs)
-    dir_f, dir_floor_mem = measure([floor, "states", states_dir], args.runs)
-    rows.append((f"{args.states:,} states from a directory", dir_p, dir_f, dir_mem))
-    jl_p, jl_mem = measure([privaudit, "check", "--states-jsonl", jsonl_path, "--format", "jsonl"], args.runs)
-    rows.append((f"{args.states:,} states from JSON Lines", jl_p, dir_f, jl_mem))
+    print("one app and a directory (median of privaudit and floor runs, interleaved)")
+    print(f"{'what':44} {'privaudit':>10} {'floor':>10} {'ratio':>6} {'target':>7} {'peak MiB':>9} {'floor MiB':>9}")
 
-    print(f"cores: {os.cpu_count()}, runs: {args.runs} (median wall time)")
-    print(f"{'what':48} {'privaudit':>10} {'floor':>10} {'ratio':>6} {'peak MiB':>9}")
-    for what, p, f, mem in rows:
-        mem_text = f"{mem:9.1f}" if mem is not None else f"{'':9}"
-        print(f"{what:48} {p * 1000:8.1f}ms {f * 1000:8.1f}ms {p / f:6.2f} {mem_text}")
-    print(f"floor (read+parse {args.states:,} files) peak memory: {dir_floor_mem:.1f} MiB")
+    def row(what, p, f, target, p_mem, f_mem):
+        target_text = f"{target}x" if target else ""
+        print(f"{what:44} {p * 1000:8.1f}ms {f * 1000:8.1f}ms {p / f:6.2f} {target_text:>7} "
+              f"{p_mem:9.1f} {f_mem:9.1f}", flush=True)
+
+    what = "check one built-in profile (whole process)"
+    try:
+        p, p_mem, f, f_mem = measure_pair([privaudit, "check", "wechat-read", "--format", "json"],
+                                          [floor, "profile", os.path.join(ROOT, "profiles/wechat-read.toml")],
+                                          args.runs * 4)
+        row(what, p, f, None, p_mem, f_mem)
+        summary.ratio("one built-in profile vs floor profile", p / f)
+    except CommandFailed as error:
+        report_failure(what, error, summary)
+
+    what = f"{args.states:,} states from a directory"
+    try:
+        p, p_mem, f, f_mem = measure_pair([privaudit, "check", "--state-dir", states_dir, "--format", "jsonl"],
+                                          [floor, "states", states_dir], args.runs)
+        row(what, p, f, DIRECTORY_TARGET, p_mem, f_mem)
+        summary.ratio(f"{what} vs floor states", p / f, DIRECTORY_TARGET)
+    except CommandFailed as error:
+        report_failure(what, error, summary)
     shutil.rmtree(states_dir)
+
+
+def json_lines(args, work, privaudit, floor, summary, files):
+    """2. Full and compact JSON Lines output against the parse-and-emit floor."""
+    n = args.lines_states
+    path = states_jsonl(work, n, files)
+    print()
+    print(f"JSON Lines, {n:,} states (median of {args.runs}, privaudit and floor interleaved; "
+          f"targets {LINES_TARGET}x the emit floor, peak <= {LINES_MEMORY_TARGET_MIB} MiB)")
+    try:
+        parse, parse_mem = measure([floor, "lines", path], args.runs)
+        print(f"parse floor (floor lines): {parse * 1000:.1f}ms, peak {parse_mem:.1f} MiB", flush=True)
+    except CommandFailed as error:
+        report_failure("parse floor (floor lines)", error, summary)
+        parse = None
+    print(f"{'detail':8} {'privaudit':>10} {'emit floor':>10} {'ratio':>6} {'target':>7} {'peak MiB':>9} "
+          f"{'floor MiB':>9} {'bytes/line':>10} {'vs parse':>8}")
+    for detail, extra in [("full", []), ("compact", ["--detail", "compact"])]:
+        cmd = [privaudit, "check", "--states-jsonl", path, "--format", "jsonl", *extra]
+        try:
+            _, _, size = measure_output(cmd)
+            line_bytes = round(size / n) if n else 0
+            p, p_mem, f, f_mem = measure_pair(cmd, [floor, "lines-emit", path, str(line_bytes)], args.runs)
+        except CommandFailed as error:
+            report_failure(f"{detail} JSON Lines", error, summary)
+            continue
+        vs_parse = f"{p / parse:8.2f}" if parse else f"{'-':>8}"
+        print(f"{detail:8} {p * 1000:8.1f}ms {f * 1000:8.1f}ms {p / f:6.2f} {LINES_TARGET:>6}x {p_mem:9.1f} "
+              f"{f_mem:9.1f} {line_bytes:10,} {vs_parse}", flush=True)
+        summary.ratio(f"{n:,} states, {detail} JSON Lines vs emit floor", p / f, LINES_TARGET)
+        summary.memory(f"{n:,} states, {detail} JSON Lines peak memory", p_mem, LINES_MEMORY_TARGET_MIB)
+        if parse:
+            summary.ratio(f"{n:,} states, {detail} JSON Lines vs parse floor", p / parse)
 
 
 def generated_profile(settings):
@@ -175,33 +424,44 @@ def generated_profile(settings):
     return "\n".join(out) + "\n"
 
 
-def large_profiles(args, work, privaudit, floor):
-    """6. `check PROFILE --format json` on generated profiles against `floor profile` (read,
-    parse, print as JSON). 8,000 settings is the most that fits the 4 MiB limit."""
+def large_profiles(args, work, privaudit, floor, summary):
+    """3. `check PROFILE --format json` on generated profiles against `floor profile` (read,
+    parse, print as JSON)."""
     print()
-    print(f"large profiles: check --format json vs floor profile (median of {args.runs})")
-    print(f"{'settings':>9} {'size':>8} {'privaudit':>10} {'floor':>10} {'ratio':>6} {'peak MiB':>9}")
-    for settings in [1_000, 4_000, 8_000]:
+    print(f"large profiles: check --format json vs floor profile (median of {args.runs}, interleaved; "
+          f"target {PROFILE_TARGET}x)")
+    print(f"{'settings':>9} {'size':>8} {'privaudit':>10} {'floor':>10} {'ratio':>6} {'peak MiB':>9} {'floor MiB':>9}")
+    for settings in PROFILE_SIZES:
         path = os.path.join(work, f"big-{settings}.toml")
         with open(path, "w") as f:
             f.write(generated_profile(settings))
-        p, mem = measure([privaudit, "check", path, "--format", "json"], args.runs)
-        fl, _ = measure([floor, "profile", path], args.runs)
         size = os.path.getsize(path) / 2**20
-        print(f"{settings:9,} {size:6.1f}MB {p * 1000:8.1f}ms {fl * 1000:8.1f}ms {p / fl:6.2f} {mem:9.1f}", flush=True)
+        what = f"profile of {settings:,} settings ({size:.1f} MB)"
+        try:
+            p, p_mem, fl, f_mem = measure_pair([privaudit, "check", path, "--format", "json"],
+                                               [floor, "profile", path], args.runs)
+        except CommandFailed as error:
+            report_failure(what, error, summary)
+            continue
+        finally:
+            os.remove(path)
+        print(f"{settings:9,} {size:6.1f}MB {p * 1000:8.1f}ms {fl * 1000:8.1f}ms {p / fl:6.2f} "
+              f"{p_mem:9.1f} {f_mem:9.1f}", flush=True)
+        summary.ratio(f"{what} vs floor profile", p / fl, PROFILE_TARGET)
 
 
-def every_format(args, work, privaudit):
-    rng = random.Random(20261125)
-    path = os.path.join(work, "many.jsonl")
-    with open(path, "w") as f:
-        for _ in range(args.format_states):
-            f.write(json.dumps(make_state(rng)) + "\n")
+def every_format(args, work, privaudit, summary, files):
+    """4. Every format on --format-states states, one run each, output read and discarded."""
+    path = states_jsonl(work, args.format_states, files)
     print()
     print(f"every format, {args.format_states:,} states from JSON Lines (one run each, output read and discarded)")
     print(f"{'format':10} {'wall':>9} {'peak MiB':>9} {'output':>10}")
     for fmt in ["jsonl", "text", "json", "sarif", "junit", "markdown"]:
-        wall, peak, size = measure_output([privaudit, "check", "--states-jsonl", path, "--format", fmt])
+        try:
+            wall, peak, size = measure_output([privaudit, "check", "--states-jsonl", path, "--format", fmt])
+        except CommandFailed as error:
+            report_failure(f"--format {fmt} on {args.format_states:,} states", error, summary)
+            continue
         print(f"{fmt:10} {wall:8.1f}s {peak:9.1f} {size / 2**30:8.2f}GiB", flush=True)
 
 
