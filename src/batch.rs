@@ -248,7 +248,7 @@ impl<R: BufRead> JsonLines<R> {
             }
             Ok(_) => {}
         }
-        let limit = format!("line is larger than the {} MiB limit", MAX_FILE_BYTES >> 20);
+        let limit = limit_message();
         if self.buf.ends_with(b"\n") {
             self.buf.pop();
             if self.buf.ends_with(b"\r") {
@@ -292,6 +292,31 @@ impl<R: BufRead> JsonLines<R> {
     }
 }
 
+fn limit_message() -> String {
+    format!("line is larger than the {} MiB limit", MAX_FILE_BYTES >> 20)
+}
+
+/// A line's record appended to `text`: `None` for a blank line, its place in `text`, or
+/// why it cannot be used.
+fn take_record(bytes: &[u8], text: &mut String) -> Option<Result<Range<usize>, String>> {
+    let record = match std::str::from_utf8(bytes) {
+        Ok(record) => record,
+        Err(e) => {
+            return Some(Err(format!(
+                "invalid UTF-8 at byte {}",
+                e.valid_up_to() + 1
+            )));
+        }
+    };
+    let record = record.trim_start_matches('\u{feff}').trim();
+    if record.is_empty() {
+        return None;
+    }
+    let start = text.len();
+    text.push_str(record);
+    Some(Ok(start..text.len()))
+}
+
 impl<R: BufRead> Iterator for JsonLines<R> {
     type Item = StateInput;
 
@@ -301,34 +326,46 @@ impl<R: BufRead> Iterator for JsonLines<R> {
         while !self.done && records.len() < self.block_records && text.len() < MAX_CHUNK_BYTES {
             self.line += 1;
             let line = self.line;
-            let source = Arc::clone(&self.source);
-            let fail = |message: String| Record {
-                line,
-                text: Err(Diagnostic::at_line(&source, line, None, message)),
+            // Most lines lie whole in the reader's buffer: they are looked at there and
+            // copied once, into the block.
+            let in_buffer = match self.reader.fill_buf() {
+                Ok(available) => memchr::memchr(b'\n', available).map(|end| {
+                    let bytes = &available[..end];
+                    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+                    let record = if bytes.len() as u64 > MAX_FILE_BYTES {
+                        Some(Err(limit_message()))
+                    } else {
+                        take_record(bytes, &mut text)
+                    };
+                    (record, end + 1)
+                }),
+                // Reported by the reading below.
+                Err(_) => None,
             };
-            match self.read_line() {
-                Ok(false) => {
-                    self.done = true;
-                    break;
+            let record = match in_buffer {
+                Some((record, used)) => {
+                    self.reader.consume(used);
+                    record
                 }
-                Err(message) => records.push(fail(message)),
-                Ok(true) => match std::str::from_utf8(&self.buf) {
-                    Err(e) => records.push(fail(format!(
-                        "invalid UTF-8 at byte {}",
-                        e.valid_up_to() + 1
-                    ))),
-                    Ok(record) => {
-                        let record = record.trim_start_matches('\u{feff}').trim();
-                        if !record.is_empty() {
-                            let start = text.len();
-                            text.push_str(record);
-                            records.push(Record {
-                                line,
-                                text: Ok(start..text.len()),
-                            });
-                        }
+                None => match self.read_line() {
+                    Ok(false) => {
+                        self.done = true;
+                        break;
                     }
+                    Err(message) => Some(Err(message)),
+                    Ok(true) => take_record(&self.buf, &mut text),
                 },
+            };
+            match record {
+                None => {}
+                Some(Ok(range)) => records.push(Record {
+                    line,
+                    text: Ok(range),
+                }),
+                Some(Err(message)) => records.push(Record {
+                    line,
+                    text: Err(Diagnostic::at_line(&self.source, line, None, message)),
+                }),
             }
         }
         // A line near the limit leaves a large buffer behind; do not keep it.
