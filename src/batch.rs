@@ -5,6 +5,7 @@
 use crate::diag::Diagnostic;
 use crate::source::{MAX_FILE_BYTES, read_small_text_file};
 use crate::state::{AccountState, parse_state_json, parse_state_toml_owned};
+use crate::text::decimal;
 use std::io::{BufRead, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -71,6 +72,8 @@ pub struct LineBlock {
     source: Arc<str>,
     /// The same, made safe, for the state names reports carry.
     safe_source: Arc<str>,
+    /// The safe name as JSON string content (escaped, without quotes).
+    json_source: Arc<str>,
     /// The records' text, one after another.
     text: String,
     records: Vec<Record>,
@@ -118,8 +121,18 @@ impl LineInput<'_> {
         let mut name = String::with_capacity(self.block.safe_source.len() + 12);
         name.push_str(&self.block.safe_source);
         name.push(':');
-        push_decimal(&mut name, self.record.line);
+        name.push_str(decimal(self.record.line, &mut [0; 20]));
         name
+    }
+
+    /// [`name`](Self::name) as a JSON string, appended to `out` (for every line of a batch:
+    /// no allocation).
+    pub fn write_name_json(&self, out: &mut Vec<u8>) {
+        out.push(b'"');
+        out.extend_from_slice(self.block.json_source.as_bytes());
+        out.push(b':');
+        out.extend_from_slice(decimal(self.record.line, &mut [0; 20]).as_bytes());
+        out.push(b'"');
     }
 
     /// Parse the record the straightforward way: every error found and worded.
@@ -173,31 +186,13 @@ pub fn state_dir_inputs(dir: &Path) -> Result<Vec<StateInput>, Diagnostic> {
     Ok(files.into_iter().map(|(_, input)| input).collect())
 }
 
-/// Append `n` in decimal (what `format!` would write, without its machinery: this is
-/// done for every record of a batch).
-pub fn push_decimal(out: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
-}
-
 /// A JSON Lines stream as blocks of records, read lazily. Blank lines are skipped (but
 /// counted); a line over the size limit or not UTF-8 becomes a record that fails.
 pub struct JsonLines<R> {
     reader: R,
     source: Arc<str>,
     safe_source: Arc<str>,
+    json_source: Arc<str>,
     /// Records per block: more for small output lines, fewer for large ones.
     block_records: usize,
     /// The line being read, kept between lines so reading allocates nothing.
@@ -211,9 +206,12 @@ pub struct JsonLines<R> {
 impl<R: BufRead> JsonLines<R> {
     pub fn new(reader: R, source: impl Into<String>) -> Self {
         let source: String = source.into();
+        let safe_source = crate::text::sanitize(&source);
+        let json = serde_json::to_string(&safe_source).expect("strings serialise");
         JsonLines {
             reader,
-            safe_source: crate::text::sanitize(&source).into(),
+            json_source: json[1..json.len() - 1].into(),
+            safe_source: safe_source.into(),
             source: source.into(),
             block_records: CHUNK,
             buf: Vec::new(),
@@ -379,6 +377,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
         Some(StateInput::Lines(LineBlock {
             source: Arc::clone(&self.source),
             safe_source: Arc::clone(&self.safe_source),
+            json_source: Arc::clone(&self.json_source),
             text,
             records,
         }))
@@ -387,7 +386,8 @@ impl<R: BufRead> Iterator for JsonLines<R> {
 
 /// Run `work` over `inputs` on `workers` long-lived threads, in chunks that weigh at least
 /// `chunk` (each input weighs `weight`, at least 1: here, the states it holds), and hand
-/// the results to `write` in input order on the calling thread.
+/// the results to `write` in input order on the calling thread. `work` is told which
+/// worker (0 to `workers - 1`) runs it, for state of its own.
 ///
 /// A feeder thread reads the inputs; the workers take chunks from a bounded queue; this
 /// thread puts finished chunks back in order. At most a few chunks per worker are in
@@ -398,7 +398,7 @@ pub fn ordered_pipeline<T, U>(
     workers: usize,
     chunk: usize,
     weight: impl Fn(&T) -> usize + Send,
-    work: impl Fn(&T) -> U + Sync,
+    work: impl Fn(usize, &T) -> U + Sync,
     mut write: impl FnMut(U) -> bool,
 ) where
     T: Send,
@@ -415,7 +415,7 @@ pub fn ordered_pipeline<T, U>(
         // Shared by the workers only: when they have all stopped, the feeder's sends fail.
         let job_rx = Arc::new(Mutex::new(job_rx));
         let work = &work;
-        for _ in 0..workers {
+        for worker in 0..workers {
             let job_rx = Arc::clone(&job_rx);
             let done_tx = done_tx.clone();
             scope.spawn(move || {
@@ -425,7 +425,7 @@ pub fn ordered_pipeline<T, U>(
                         .map_err(|_| ())
                         .and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok((seq, items)) = job else { break };
-                    let results = items.iter().map(work).collect();
+                    let results = items.iter().map(|item| work(worker, item)).collect();
                     if done_tx.send((seq, results)).is_err() {
                         break;
                     }
@@ -499,7 +499,7 @@ mod tests {
             2,
             1,
             |_| 0,
-            |&i| {
+            |_, &i| {
                 if i == 0 {
                     // The first input is slow (a FIFO, a slow disk): the other worker must
                     // not run ahead through the whole batch meanwhile.

@@ -41,6 +41,23 @@ impl Localized {
     }
 }
 
+/// `n` in decimal, written into `digits` (what `format!` writes, without its machinery:
+/// batches write a number or two for every state).
+pub fn decimal(n: usize, digits: &mut [u8; 20]) -> &str {
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&digits[at..]).unwrap_or_default()
+}
+
 /// Make every control character and text-direction override in `input` visible.
 ///
 /// - C0 controls and DEL become caret notation (`^[`, `^@`, `^?`), as terminals show them.
@@ -141,5 +158,17 @@ mod tests {
         let all: String = (0u32..0x250).filter_map(char::from_u32).collect();
         let out = sanitize(&all);
         assert!(!out.chars().any(needs_escape), "{out:?}");
+    }
+}
+
+#[cfg(test)]
+mod decimal_tests {
+    use super::decimal;
+
+    #[test]
+    fn decimal_writes_what_format_writes() {
+        for n in [0, 1, 9, 10, 99, 100, 255, 1_000_000, usize::MAX] {
+            assert_eq!(decimal(n, &mut [0; 20]), n.to_string());
+        }
     }
 }

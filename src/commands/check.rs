@@ -2,7 +2,7 @@
 
 use super::{Out, Outcome, fail_with};
 use crate::audit::{Auditor, Severity, Unconfirmed};
-use crate::batch::{self, CHUNK, JsonLines, LineInput, StateInput};
+use crate::batch::{self, CHUNK, JsonLines, LineBlock, LineInput, StateInput};
 use crate::catalog::{self, Catalog};
 use crate::cli::{CheckArgs, Detail, Format};
 use crate::date::Date;
@@ -12,7 +12,7 @@ use crate::registry;
 use crate::report::document::{self, DocumentWriter, Piece};
 use crate::report::json::{self, LineCache};
 use crate::report::{Checked, Style};
-use crate::state::{AccountState, FastBinder, Selection};
+use crate::state::{AccountState, Bound, FastBinder, Selection};
 use std::io::{BufRead, BufReader};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -103,7 +103,9 @@ pub fn run(args: &CheckArgs) -> Outcome {
     // state is still checked: the exit code is the verdict on the whole input, which a CI
     // gate reading `${PIPESTATUS[0]}` relies on.
     let rendering = AtomicBool::new(true);
-    let job = |input: &StateInput| checker.check(input, rendering.load(Ordering::Relaxed));
+    let job = |worker: usize, input: &StateInput| {
+        checker.check(worker, input, rendering.load(Ordering::Relaxed))
+    };
     let mut out = Output::new(args, style);
     let mut fatal = None;
     let workers = batch::workers();
@@ -156,6 +158,42 @@ enum Done<'a> {
     },
 }
 
+/// Profiles with more settings are not memoised: their keys would be long, and states
+/// of such profiles rarely repeat.
+const MEMO_MAX_SETTINGS: usize = 256;
+
+/// How many bytes of lines a worker's memo holds.
+const MEMO_BYTES: usize = 4 * 1024 * 1024;
+
+/// A worker's memo of JSON lines: for a selection (a [`Bound::key`]: the profile and the
+/// option of each setting, no waivers), whether it fails the check and its line after the
+/// state's name. A report depends on nothing else, so states set alike (most keep most
+/// defaults) are checked once per worker; the tests compare the output with the
+/// straightforward path's.
+#[derive(Default)]
+struct Memo {
+    lines: rustc_hash::FxHashMap<Box<[u8]>, MemoLine>,
+    bytes: usize,
+}
+
+/// A remembered line: whether it fails the check, and what follows the state's name.
+struct MemoLine {
+    fails: bool,
+    rest: Box<[u8]>,
+}
+
+impl Memo {
+    /// Remember a line's rest, while there is room (first come, first kept).
+    fn keep(&mut self, key: &[u8], fails: bool, rest: &[u8]) {
+        let size = key.len() + rest.len();
+        if self.bytes + size <= MEMO_BYTES {
+            self.bytes += size;
+            let rest = rest.into();
+            self.lines.insert(key.into(), MemoLine { fails, rest });
+        }
+    }
+}
+
 /// Checks states against the profiles and renders their reports; shared by the workers.
 struct Checker<'a> {
     auditors: &'a [Auditor<'a>],
@@ -177,6 +215,8 @@ struct Checker<'a> {
     /// reported as bad input (not in the report) when it is bad, so its result must come
     /// back as it is.
     one_by_one: bool,
+    /// Per worker: the lines of selections seen before.
+    memos: Vec<Mutex<Memo>>,
     /// Written buffers of JSON Lines, back for reuse: a fresh buffer for every block would
     /// cost a page fault for every 4 KiB written.
     buffers: Mutex<Vec<Vec<u8>>>,
@@ -200,6 +240,7 @@ impl<'a> Checker<'a> {
             explicit_apps: !args.apps.is_empty(),
             fast: true,
             one_by_one: false,
+            memos: (0..batch::workers()).map(|_| Mutex::default()).collect(),
             buffers: Mutex::default(),
         }
     }
@@ -215,10 +256,15 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Check an input: a state file, or a block of JSON Lines records. Reports are
-    /// rendered only while `rendering`.
-    fn check(&self, input: &StateInput, rendering: bool) -> Done<'a> {
+    /// Check an input: a state file, or a block of JSON Lines records, on worker `worker`.
+    /// Reports are rendered only while `rendering`.
+    fn check(&self, worker: usize, input: &StateInput, rendering: bool) -> Done<'a> {
         match input {
+            StateInput::Lines(block)
+                if self.format == Format::Jsonl && self.fast && !self.one_by_one =>
+            {
+                self.json_lines(worker, block, rendering)
+            }
             StateInput::File(path) => {
                 let name = batch::file_name(path);
                 let checked = batch::load_file(path, name.clone()).and_then(|state| {
@@ -243,6 +289,88 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A block of JSON records for JSON Lines output, the fast way: each record bound
+    /// straight to setting indices, and a line for a selection this worker has seen before
+    /// put together from the head, the state's name and the rest of that earlier line.
+    fn json_lines(&self, worker: usize, block: &LineBlock, rendering: bool) -> Done<'a> {
+        let mut bytes = self.buffer();
+        let mut memo = self.memos.get(worker).and_then(|m| m.lock().ok());
+        let mut bound = Bound::default();
+        let mut key = Vec::new();
+        let (mut states, mut failed, mut bad_input) = (0, false, false);
+        for line in block.lines() {
+            states += 1;
+            let bound_fast = match line.text() {
+                Ok(text) => self.binder.bind_into(text, line.line(), &mut bound),
+                Err(_) => false,
+            };
+            if !bound_fast {
+                match self.check_line(&line) {
+                    Ok(checked) => {
+                        failed |= self.gate.fails(&checked.report);
+                        if rendering {
+                            self.write_line(&mut bytes, &checked);
+                        }
+                    }
+                    Err(problem) => {
+                        bad_input = true;
+                        if rendering {
+                            json::write_error_line(&mut bytes, &line.name(), &problem);
+                        }
+                    }
+                }
+                continue;
+            }
+            let index = bound.profile;
+            let profile = self.auditors[index].profile;
+            let cache = &self.caches[index];
+            let head = cache.head(self.detail);
+            let memoable = profile.settings.len() <= MEMO_MAX_SETTINGS
+                && bound.key(profile.settings.len(), &mut key);
+            if memoable
+                && let Some(memo) = &memo
+                && let Some(remembered) = memo.lines.get(&key[..])
+            {
+                failed |= remembered.fails;
+                if rendering {
+                    bytes.extend_from_slice(head);
+                    line.write_name_json(&mut bytes);
+                    bytes.extend_from_slice(&remembered.rest);
+                }
+                continue;
+            }
+            let checked = self.report(index, &bound.selection(profile), None);
+            let fails = self.gate.fails(&checked.report);
+            failed |= fails;
+            let start = bytes.len();
+            bytes.extend_from_slice(head);
+            line.write_name_json(&mut bytes);
+            let rest = bytes.len();
+            cache.write_rest(&mut bytes, &checked, self.style, self.detail);
+            if memoable && let Some(memo) = &mut memo {
+                memo.keep(&key, fails, &bytes[rest..]);
+            }
+            if !rendering {
+                bytes.truncate(start);
+            }
+        }
+        Done::Lines {
+            bytes,
+            states,
+            failed,
+            bad_input,
+        }
+    }
+
+    /// An empty buffer, reused if one came back.
+    fn buffer(&self) -> Vec<u8> {
+        self.buffers
+            .lock()
+            .ok()
+            .and_then(|mut b| b.pop())
+            .unwrap_or_default()
+    }
+
     /// The results of an input's states, each with a way to name it (needed for errors):
     /// JSON Lines output goes straight into one buffer, other formats get a piece each.
     fn done<F: FnOnce() -> String>(
@@ -256,12 +384,7 @@ impl<'a> Checker<'a> {
                 .collect();
             return Done::States(results);
         }
-        let mut bytes = self
-            .buffers
-            .lock()
-            .ok()
-            .and_then(|mut b| b.pop())
-            .unwrap_or_default();
+        let mut bytes = self.buffer();
         let (mut states, mut failed, mut bad_input) = (0, false, false);
         for (checked, name) in results {
             states += 1;
@@ -378,7 +501,7 @@ impl<'a> Checker<'a> {
                 json::write_line(out, checked, self.style, self.cache(checked.profile));
             }
             Detail::Compact => {
-                json::write_compact_line(out, checked, self.cache(checked.profile));
+                json::write_compact_line(out, checked, self.style, self.cache(checked.profile));
             }
         }
     }
@@ -687,7 +810,7 @@ mod tests {
         let (mut states, mut failed, mut bad) = (0, false, false);
         let blocks = JsonLines::new(input.as_bytes(), "t.jsonl").block_records(7);
         for block in blocks {
-            match checker.check(&block, true) {
+            match checker.check(0, &block, true) {
                 Done::States(results) => {
                     for result in results {
                         states += 1;
@@ -756,6 +879,16 @@ mod tests {
                             .unwrap_or(fast_out.len().min(slow_out.len()))
                     );
                     assert!(fast_verdict.1 && fast_verdict.2, "the input has both");
+                    if format == "jsonl" {
+                        // States set alike were taken from the memo.
+                        let memo = fast.memos[0].lock().expect("not poisoned");
+                        let remembered = memo.lines.len();
+                        assert!(
+                            remembered > 10 && remembered < fast_verdict.0 / 2,
+                            "{remembered} selections remembered of {} states",
+                            fast_verdict.0
+                        );
+                    }
                 }
             }
         }

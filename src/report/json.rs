@@ -5,10 +5,11 @@
 //! finding once per profile, so a batch of states writes cached text instead of
 //! formatting the same explanation again for every state.
 
-use super::{Checked, Style};
+use super::{Checked, Detail, Style};
 use crate::audit::{Auditor, Citation, Finding, Severity, Summary, finding_message};
 use crate::evidence::Evidence;
 use crate::profile::{LabelKind, Profile, RulingLink};
+use crate::text::decimal;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -195,7 +196,7 @@ pub fn write_line(
     cache: Option<&LineCache>,
 ) {
     match cache {
-        Some(cache) => cache.write_full(out, checked, style),
+        Some(cache) => cache.write(out, checked, style, Detail::Full),
         None => {
             serde_json::to_writer(&mut *out, &to_json(checked, style)).expect("reports serialise");
             out.push(b'\n');
@@ -239,9 +240,14 @@ fn compact_finding<'a>(f: &'a Finding<'_>) -> CompactFinding<'a> {
 
 /// [`CompactReport`] on one line, appended to `out` (from the cache when given, as
 /// [`write_line`]).
-pub fn write_compact_line(out: &mut Vec<u8>, checked: &Checked<'_>, cache: Option<&LineCache>) {
+pub fn write_compact_line(
+    out: &mut Vec<u8>,
+    checked: &Checked<'_>,
+    style: Style<'_>,
+    cache: Option<&LineCache>,
+) {
     if let Some(cache) = cache {
-        return cache.write_compact(out, checked);
+        return cache.write(out, checked, style, Detail::Compact);
     }
     let report = &checked.report;
     let compact = CompactReport {
@@ -288,14 +294,8 @@ pub struct LineCache {
 type FindingTable = Vec<Vec<[Option<Box<[u8]>>; 2]>>;
 
 /// `n` in decimal, as serde_json writes it.
-fn push_u8(out: &mut Vec<u8>, n: u8) {
-    if n >= 100 {
-        out.push(b'0' + n / 100);
-    }
-    if n >= 10 {
-        out.push(b'0' + n / 10 % 10);
-    }
-    out.push(b'0' + n % 10);
+fn push_decimal(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(decimal(n, &mut [0; 20]).as_bytes());
 }
 
 /// The bytes of `value` as serde_json writes it.
@@ -371,70 +371,133 @@ impl LineCache {
         }
     }
 
-    /// The cached bytes of a finding in `table` (only unwaived ones are cached: a waiver
-    /// is particular to the state).
+    /// The cached bytes of a finding in `table`, as if it had no waiver.
     fn get<'c>(table: &'c FindingTable, f: &Finding<'_>) -> Option<&'c [u8]> {
-        if f.waiver.is_some() {
-            return None;
-        }
         table[f.index][f.option][usize::from(f.by_default)].as_deref()
     }
 
-    /// The state's name and scores, after the opening.
-    fn write_state_and_scores(out: &mut Vec<u8>, checked: &Checked<'_>) {
-        serde_json::to_writer(&mut *out, &checked.state).expect("strings serialise");
-        let report = &checked.report;
-        out.extend_from_slice(b",\"score\":");
-        push_u8(out, report.score);
-        out.extend_from_slice(b",\"score_confirmed\":");
-        push_u8(out, report.score_confirmed);
+    /// A finding from `table`: the cached bytes, or for a finding with a waiver the cached
+    /// bytes up to its last fields (`"waived":false,"waiver":null}` in full,
+    /// `"waived":false}` in compact) and those fields written anew. A waiver changes
+    /// nothing else in a finding.
+    fn write_finding(
+        out: &mut Vec<u8>,
+        table: &FindingTable,
+        f: &Finding<'_>,
+        detail: Detail,
+    ) -> bool {
+        let Some(bytes) = Self::get(table, f) else {
+            return false;
+        };
+        let Some(waiver) = &f.waiver else {
+            out.extend_from_slice(bytes);
+            return true;
+        };
+        let unwaived: &[u8] = match detail {
+            Detail::Full => b"\"waived\":false,\"waiver\":null}",
+            Detail::Compact => b"\"waived\":false}",
+        };
+        let Some(start) = bytes.strip_suffix(unwaived) else {
+            return false;
+        };
+        out.extend_from_slice(start);
+        out.extend_from_slice(if f.waived() {
+            b"\"waived\":true"
+        } else {
+            b"\"waived\":false"
+        });
+        if detail == Detail::Full {
+            out.extend_from_slice(b",\"waiver\":");
+            let waiver = JsonWaiver {
+                reason: &waiver.reason,
+                expires: waiver.expires.map(|d| d.to_string()),
+                expired: f.waiver_expired,
+            };
+            serde_json::to_writer(&mut *out, &waiver).expect("waivers serialise");
+        }
+        out.push(b'}');
+        true
     }
 
-    fn write_full(&self, out: &mut Vec<u8>, checked: &Checked<'_>, style: Style<'_>) {
+    /// [`Summary`] as serde_json writes it.
+    fn write_summary(out: &mut Vec<u8>, summary: &Summary) {
+        let fields = [
+            ("{\"critical\":", summary.critical),
+            (",\"high\":", summary.high),
+            (",\"medium\":", summary.medium),
+            (",\"low\":", summary.low),
+            (",\"waived\":", summary.waived),
+            (",\"unassessed\":", summary.unassessed),
+            (",\"unconfirmed\":", summary.unconfirmed),
+        ];
+        for (key, count) in fields {
+            out.extend_from_slice(key.as_bytes());
+            push_decimal(out, count);
+        }
+        out.push(b'}');
+    }
+
+    /// The opening of every line of the profile, up to the state's name.
+    pub fn head(&self, detail: Detail) -> &[u8] {
+        match detail {
+            Detail::Full => &self.full_head,
+            Detail::Compact => &self.compact_head,
+        }
+    }
+
+    /// What follows the state's name: the report itself, up to and with the line break.
+    /// Given the same report (findings, scores, no waivers), it is the same bytes whatever
+    /// the state's name, which is what lets a batch reuse it.
+    pub fn write_rest(
+        &self,
+        out: &mut Vec<u8>,
+        checked: &Checked<'_>,
+        style: Style<'_>,
+        detail: Detail,
+    ) {
         let report = &checked.report;
+        let table = match detail {
+            Detail::Full => &self.full,
+            Detail::Compact => &self.compact,
+        };
         let cached: usize = report
             .findings
             .iter()
-            .map(|f| Self::get(&self.full, f).map_or(1024, <[u8]>::len) + 1)
+            .map(|f| Self::get(table, f).map_or(1024, <[u8]>::len) + 1)
             .sum();
-        out.reserve(self.full_head.len() + 256 + cached);
-        out.extend_from_slice(&self.full_head);
-        Self::write_state_and_scores(out, checked);
-        out.extend_from_slice(b",\"summary\":");
-        serde_json::to_writer(&mut *out, &report.summary).expect("summaries serialise");
+        out.reserve(256 + cached);
+        out.extend_from_slice(b",\"score\":");
+        push_decimal(out, report.score.into());
+        out.extend_from_slice(b",\"score_confirmed\":");
+        push_decimal(out, report.score_confirmed.into());
+        if detail == Detail::Full {
+            out.extend_from_slice(b",\"summary\":");
+            Self::write_summary(out, &report.summary);
+        }
         out.extend_from_slice(b",\"findings\":[");
         for (i, f) in report.findings.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            match Self::get(&self.full, f) {
-                Some(bytes) => out.extend_from_slice(bytes),
-                None => serde_json::to_writer(&mut *out, &finding(checked.profile, f, style))
-                    .expect("findings serialise"),
+            if Self::write_finding(out, table, f, detail) {
+                continue;
             }
+            match detail {
+                Detail::Full => {
+                    serde_json::to_writer(&mut *out, &finding(checked.profile, f, style))
+                }
+                Detail::Compact => serde_json::to_writer(&mut *out, &compact_finding(f)),
+            }
+            .expect("findings serialise");
         }
         out.extend_from_slice(b"],\"unassessed\":");
         serde_json::to_writer(&mut *out, &report.unassessed).expect("ids serialise");
         out.extend_from_slice(b"}\n");
     }
 
-    fn write_compact(&self, out: &mut Vec<u8>, checked: &Checked<'_>) {
-        let report = &checked.report;
-        out.extend_from_slice(&self.compact_head);
-        Self::write_state_and_scores(out, checked);
-        out.extend_from_slice(b",\"findings\":[");
-        for (i, f) in report.findings.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            match Self::get(&self.compact, f) {
-                Some(bytes) => out.extend_from_slice(bytes),
-                None => serde_json::to_writer(&mut *out, &compact_finding(f))
-                    .expect("findings serialise"),
-            }
-        }
-        out.extend_from_slice(b"],\"unassessed\":");
-        serde_json::to_writer(&mut *out, &report.unassessed).expect("ids serialise");
-        out.extend_from_slice(b"}\n");
+    fn write(&self, out: &mut Vec<u8>, checked: &Checked<'_>, style: Style<'_>, detail: Detail) {
+        out.extend_from_slice(self.head(detail));
+        serde_json::to_writer(&mut *out, &checked.state).expect("strings serialise");
+        self.write_rest(out, checked, style, detail);
     }
 }

@@ -18,7 +18,7 @@ use crate::date::Date;
 use crate::profile::Profile;
 use crate::text::sanitize;
 use rustc_hash::FxHashMap as HashMap;
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -65,41 +65,250 @@ impl<'p> FastBinder<'p> {
     /// on `line` is for, and the state bound to it; `None` when the straightforward path
     /// must decide.
     pub fn bind(&self, text: &str, line: usize) -> Option<(usize, Selection)> {
+        let mut bound = Bound::default();
+        self.bind_into(text, line, &mut bound)
+            .then(|| (bound.profile, bound.selection(self.profiles[bound.profile])))
+    }
+
+    /// [`bind`](Self::bind) into `bound`, which is reused from state to state; `false`
+    /// when the straightforward path must decide.
+    pub fn bind_into(&self, text: &str, line: usize, bound: &mut Bound) -> bool {
         // serde would also read a state from an array, by field order.
         if !text.trim_start().starts_with('{') {
-            return None;
+            return false;
         }
-        let raw: RawState<'_> = serde_json::from_str(text).ok()?;
-        let index = *self.apps.get(raw.app)?;
+        // Usually `app` comes first, and each setting is looked up as it is read;
+        // otherwise the entries are collected first.
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let direct = StateSeed {
+            binder: self,
+            bound: &mut *bound,
+            line,
+        };
+        if direct.deserialize(&mut reader).is_ok() && reader.end().is_ok() {
+            return true;
+        }
+        self.bind_collected(text, line, bound)
+    }
+
+    /// [`bind_into`](Self::bind_into) by way of all entries collected first.
+    fn bind_collected(&self, text: &str, line: usize, bound: &mut Bound) -> bool {
+        bound.choices.clear();
+        bound.waivers.clear();
+        let Ok(raw) = serde_json::from_str::<RawState<'_>>(text) else {
+            return false;
+        };
+        let Some(&index) = self.apps.get(raw.app) else {
+            return false;
+        };
         let profile = self.profiles[index];
         let ids = &self.settings[index];
-        let mut selection = Selection::defaults(profile);
+        bound.profile = index;
         for (setting, option) in raw.settings.0 {
-            let s = *ids.get(setting)?;
-            let o = profile.settings[s]
-                .options
-                .iter()
-                .position(|o| o.id == option)?;
-            selection.chosen[s] = Some(o);
+            let Some(found) = self.option(index, setting, option) else {
+                return false;
+            };
+            bound.choices.push(found);
         }
         for (setting, waiver) in raw.waivers.0 {
-            let s = *ids.get(setting)?;
-            let reason = sanitize(waiver.reason.trim());
-            if reason.trim().is_empty() {
-                return None;
-            }
-            let expires = match waiver.expires {
-                None => None,
-                Some(text) => Some(Date::parse(text)?),
+            let Some(&s) = ids.get(setting) else {
+                return false;
             };
-            selection.waivers[s] = Some(Waiver {
-                setting: profile.settings[s].id.clone(),
-                reason,
-                expires,
-                pos: Pos::Line(line),
-            });
+            let Some(waiver) = waiver.bind(profile, s, line) else {
+                return false;
+            };
+            bound.waivers.push((s, waiver));
         }
-        Some((index, selection))
+        true
+    }
+
+    /// The index of `option` of setting `setting` of profile `index`.
+    fn option(&self, index: usize, setting: &str, option: &str) -> Option<(usize, usize)> {
+        let s = *self.settings[index].get(setting)?;
+        let options = &self.profiles[index].settings[s].options;
+        let o = options.iter().position(|o| o.id == option)?;
+        Some((s, o))
+    }
+}
+
+/// Reads a state straight into a [`Bound`], looking each setting up as it comes; fails
+/// (and the caller collects the entries instead) if `app` does not come first, and on
+/// anything the straightforward path would refuse or word: an unknown app, setting or
+/// option, a duplicate or unknown field, a bad waiver.
+struct StateSeed<'b, 'p> {
+    binder: &'b FastBinder<'p>,
+    bound: &'b mut Bound,
+    line: usize,
+}
+
+fn refuse<E: de::Error>() -> E {
+    E::custom("left to the straightforward path")
+}
+
+impl<'de> DeserializeSeed<'de> for StateSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StateSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an account state")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        let StateSeed {
+            binder,
+            bound,
+            line,
+        } = self;
+        bound.choices.clear();
+        bound.waivers.clear();
+        let (mut app, mut settings, mut waivers) = (None, false, false);
+        while let Some(key) = map.next_key::<&'de str>()? {
+            match key {
+                "app" if app.is_none() => {
+                    let id = map.next_value::<&'de str>()?;
+                    let index = *binder.apps.get(id).ok_or_else(refuse::<M::Error>)?;
+                    bound.profile = index;
+                    app = Some(index);
+                }
+                "settings" if !settings => {
+                    settings = true;
+                    let index = app.ok_or_else(refuse::<M::Error>)?;
+                    map.next_value_seed(SettingsSeed {
+                        binder,
+                        index,
+                        choices: &mut bound.choices,
+                    })?;
+                }
+                "waivers" if !waivers => {
+                    waivers = true;
+                    let index = app.ok_or_else(refuse::<M::Error>)?;
+                    map.next_value_seed(WaiversSeed {
+                        binder,
+                        index,
+                        line,
+                        waivers: &mut bound.waivers,
+                    })?;
+                }
+                _ => return Err(refuse()),
+            }
+        }
+        app.map(|_| ()).ok_or_else(refuse)
+    }
+}
+
+/// A state bound by [`FastBinder::bind_into`]: the profile, and the options and waivers by
+/// setting index, in the order they came (a later one for the same setting wins).
+#[derive(Default)]
+pub struct Bound {
+    pub profile: usize,
+    pub choices: Vec<(usize, usize)>,
+    pub waivers: Vec<(usize, Waiver)>,
+}
+
+impl Bound {
+    pub fn selection(&self, profile: &Profile) -> Selection {
+        let mut selection = Selection::defaults(profile);
+        for &(setting, option) in &self.choices {
+            selection.chosen[setting] = Some(option);
+        }
+        for (setting, waiver) in &self.waivers {
+            selection.waivers[*setting] = Some(waiver.clone());
+        }
+        selection
+    }
+
+    /// What the state's report depends on, besides its profile, as bytes (`key` is
+    /// replaced): the option chosen for each of the profile's `settings` settings, or none.
+    /// `false` when the state has waivers (its report then depends on them and on the
+    /// date) or an option index does not fit a byte.
+    pub fn key(&self, settings: usize, key: &mut Vec<u8>) -> bool {
+        key.clear();
+        if !self.waivers.is_empty() {
+            return false;
+        }
+        key.extend_from_slice(&(self.profile as u64).to_le_bytes());
+        key.resize(8 + settings, 0);
+        for &(setting, option) in &self.choices {
+            let Ok(option) = u8::try_from(option + 1) else {
+                return false;
+            };
+            key[8 + setting] = option;
+        }
+        true
+    }
+}
+
+/// The `settings` of a state whose app is known, looked up as they are read.
+struct SettingsSeed<'b, 'p> {
+    binder: &'b FastBinder<'p>,
+    index: usize,
+    choices: &'b mut Vec<(usize, usize)>,
+}
+
+impl<'de> DeserializeSeed<'de> for SettingsSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SettingsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("settings")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        while let Some((setting, option)) = map.next_entry::<&'de str, &'de str>()? {
+            let found = self.binder.option(self.index, setting, option);
+            self.choices.push(found.ok_or_else(refuse::<M::Error>)?);
+        }
+        Ok(())
+    }
+}
+
+/// The `waivers` of a state whose app is known, looked up as they are read.
+struct WaiversSeed<'b, 'p> {
+    binder: &'b FastBinder<'p>,
+    index: usize,
+    line: usize,
+    waivers: &'b mut Vec<(usize, Waiver)>,
+}
+
+impl<'de> DeserializeSeed<'de> for WaiversSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for WaiversSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("waivers")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        let profile = self.binder.profiles[self.index];
+        let ids = &self.binder.settings[self.index];
+        while let Some((setting, raw)) = map.next_entry::<&'de str, RawWaiver<'de>>()? {
+            let s = *ids.get(setting).ok_or_else(refuse::<M::Error>)?;
+            let waiver = raw.bind(profile, s, self.line);
+            self.waivers
+                .push((s, waiver.ok_or_else(refuse::<M::Error>)?));
+        }
+        Ok(())
     }
 }
 
@@ -121,6 +330,26 @@ struct RawWaiver<'a> {
     reason: &'a str,
     #[serde(default)]
     expires: Option<&'a str>,
+}
+
+impl RawWaiver<'_> {
+    /// The waiver of setting `setting`, if the straightforward path would take it as it is.
+    fn bind(&self, profile: &Profile, setting: usize, line: usize) -> Option<Waiver> {
+        let reason = sanitize(self.reason.trim());
+        if reason.trim().is_empty() {
+            return None;
+        }
+        let expires = match self.expires {
+            None => None,
+            Some(text) => Some(Date::parse(text)?),
+        };
+        Some(Waiver {
+            setting: profile.settings[setting].id.clone(),
+            reason,
+            expires,
+            pos: Pos::Line(line),
+        })
+    }
 }
 
 /// A JSON object's entries in order, without building a map.

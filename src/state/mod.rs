@@ -13,7 +13,7 @@ mod fast;
 mod parse;
 pub mod store;
 
-pub use fast::FastBinder;
+pub use fast::{Bound, FastBinder};
 pub use parse::{parse_state_json, parse_state_toml, parse_state_toml_owned};
 
 use crate::date::Date;
