@@ -14,8 +14,9 @@ by the floor's median from the same run.
   1. One app and a directory (--states N account states, default 100,000, as TOML files):
      - `privaudit check wechat-read --format json` vs `floor profile profiles/wechat-read.toml`
        (read and parse the same TOML, print it as JSON); 4 x R runs.
-     - `privaudit check --state-dir DIR --format jsonl` vs `floor states DIR` (read and parse
-       every state file, on every core). Target: within 1.1x the floor.
+     - `privaudit check --state-dir DIR --format jsonl --detail compact|full` vs `floor states
+       DIR` (one open and read per state file, parse it, on every core; writes nothing).
+       Target: compact within 1.1x the floor; full (about 11 KB written per state) shown too.
   2. JSON Lines (--lines-states N, default 1,000,000, one generated file), for full lines
      (`check --states-jsonl FILE --format jsonl`) and compact lines (the same with
      `--detail compact`): one run through a pipe first gives privaudit's output size, whose
@@ -364,14 +365,18 @@ def one_app_and_directory(args, work, privaudit, floor, summary):
     except CommandFailed as error:
         report_failure(what, error, summary)
 
-    what = f"{args.states:,} states from a directory"
-    try:
-        p, p_mem, f, f_mem = measure_pair([privaudit, "check", "--state-dir", states_dir, "--format", "jsonl"],
-                                          [floor, "states", states_dir], args.runs)
-        row(what, p, f, DIRECTORY_TARGET, p_mem, f_mem)
-        summary.ratio(f"{what} vs floor states", p / f, DIRECTORY_TARGET)
-    except CommandFailed as error:
-        report_failure(what, error, summary)
+    # The floor reads and parses without writing anything, so the target applies to compact
+    # lines (about 800 bytes of output per state); full lines (about 11 KB) are shown too.
+    for detail, target in [("compact", DIRECTORY_TARGET), ("full", None)]:
+        what = f"{args.states:,} states from a directory, {detail}"
+        try:
+            p, p_mem, f, f_mem = measure_pair(
+                [privaudit, "check", "--state-dir", states_dir, "--format", "jsonl", "--detail", detail],
+                [floor, "states", states_dir], args.runs)
+            row(what, p, f, target, p_mem, f_mem)
+            summary.ratio(f"{what} vs floor states", p / f, target)
+        except CommandFailed as error:
+            report_failure(what, error, summary)
     shutil.rmtree(states_dir)
 
 

@@ -24,9 +24,10 @@ const MAX_CHUNK_BYTES: usize = 1024 * 1024;
 /// that under a few MiB (512 reached 57 MiB at a million states) and is no slower.
 pub const CHUNK: usize = 64;
 
-/// Account states to check, not yet read or parsed: a file, or a block of JSON Lines.
+/// Account states to check, not yet read or parsed: state files, or a block of JSON Lines.
 pub enum StateInput {
-    File(PathBuf),
+    /// Up to a chunk of state files, checked together on one worker.
+    Files(Vec<PathBuf>),
     /// An entry of a state directory that is not a regular file (a FIFO would block the
     /// batch forever, a device could be endless): reported, never opened.
     NotAFile(PathBuf),
@@ -37,7 +38,8 @@ impl StateInput {
     /// How many states the input holds (a chunk of the pipeline is counted in states).
     pub fn states(&self) -> usize {
         match self {
-            StateInput::File(_) | StateInput::NotAFile(_) => 1,
+            StateInput::Files(paths) => paths.len(),
+            StateInput::NotAFile(_) => 1,
             StateInput::Lines(block) => block.records.len(),
         }
     }
@@ -145,7 +147,9 @@ impl LineInput<'_> {
 
 /// The `*.toml` entries of a directory, in name order. Regular files (and links to them)
 /// are read; anything else is reported as not a file.
-pub fn state_dir_inputs(dir: &Path) -> Result<Vec<StateInput>, Diagnostic> {
+pub fn state_dir_inputs(
+    dir: &Path,
+) -> Result<impl Iterator<Item = StateInput> + Send + use<>, Diagnostic> {
     let name = dir.display().to_string();
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Diagnostic::whole_file(
@@ -156,7 +160,9 @@ pub fn state_dir_inputs(dir: &Path) -> Result<Vec<StateInput>, Diagnostic> {
             },
         )
     })?;
-    let mut files: Vec<(std::ffi::OsString, StateInput)> = entries
+    // Only the names are held (about 40 bytes a file); paths are made as the files are
+    // handed out, a chunk at a time.
+    let mut names: Vec<(std::ffi::OsString, bool)> = entries
         .flatten()
         .filter(|e| {
             Path::new(&e.file_name())
@@ -164,26 +170,51 @@ pub fn state_dir_inputs(dir: &Path) -> Result<Vec<StateInput>, Diagnostic> {
                 .is_some_and(|x| x == "toml")
         })
         .map(|e| {
-            let path = e.path();
             // The listing gives the type without another system call; only links are
             // followed to see what they point at.
             let regular = match e.file_type() {
                 Ok(t) if t.is_file() => true,
-                Ok(t) if t.is_symlink() => std::fs::metadata(&path).is_ok_and(|m| m.is_file()),
+                Ok(t) if t.is_symlink() => std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()),
                 _ => false,
             };
-            let input = if regular {
-                StateInput::File(path)
-            } else {
-                StateInput::NotAFile(path)
-            };
-            (e.file_name(), input)
+            (e.file_name(), regular)
         })
         .collect();
     // All in one directory: comparing the names as bytes gives the same order as comparing
     // whole paths, without splitting each path into components on every comparison.
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(files.into_iter().map(|(_, input)| input).collect())
+    names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    names.shrink_to_fit();
+    let dir = dir.to_path_buf();
+    let mut names = names.into_iter().peekable();
+    Ok(std::iter::from_fn(move || {
+        let (name, regular) = names.next()?;
+        if !regular {
+            return Some(StateInput::NotAFile(dir.join(name)));
+        }
+        let mut paths = vec![dir.join(name)];
+        while paths.len() < CHUNK
+            && let Some((name, _)) = names.next_if(|(_, regular)| *regular)
+        {
+            paths.push(dir.join(name));
+        }
+        Some(StateInput::Files(paths))
+    }))
+}
+
+/// Consecutive state files grouped by the chunk, in order.
+pub fn grouped(inputs: impl IntoIterator<Item = StateInput>) -> Vec<StateInput> {
+    let mut grouped = Vec::new();
+    for input in inputs {
+        match (input, grouped.last_mut()) {
+            (StateInput::Files(mut paths), Some(StateInput::Files(last)))
+                if last.len() + paths.len() <= CHUNK =>
+            {
+                last.append(&mut paths);
+            }
+            (input, _) => grouped.push(input),
+        }
+    }
+    grouped
 }
 
 /// A JSON Lines stream as blocks of records, read lazily. Blank lines are skipped (but

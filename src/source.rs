@@ -51,42 +51,42 @@ pub fn read_profile_file(path: &Path) -> Result<SourceText, Diagnostic> {
 }
 
 /// Read one of many small files (an account state of a directory batch) as UTF-8 text,
-/// named `name` in messages: one `open`, reads into a buffer sized for small files until
-/// the end, one `close`. No `stat`: a directory fails to read, and the size is checked as
-/// the bytes come.
+/// named `name` in messages (see [`read_small_file_into`]).
 pub fn read_small_text_file(path: &Path, name: String) -> Result<SourceText, Diagnostic> {
+    let mut bytes = Vec::new();
+    read_small_file_into(path, &name, &mut bytes)?;
+    let mut source = decode(&name, bytes)?;
+    source.name = name;
+    Ok(source)
+}
+
+/// Read one of many small files into `bytes` (replacing what it held; a buffer reused from
+/// file to file): one `open`, reads until the end, one `close`. No `stat`: a directory
+/// fails to read, and the size is checked as the bytes come.
+pub fn read_small_file_into(
+    path: &Path,
+    name: &str,
+    bytes: &mut Vec<u8>,
+) -> Result<(), Diagnostic> {
     use std::io::ErrorKind;
     let fail = |e: &std::io::Error| {
         let message = match e.kind() {
             ErrorKind::IsADirectory => "is a directory, not a file".to_owned(),
             _ => io_message(e),
         };
-        Diagnostic::whole_file(&name, message)
+        Diagnostic::whole_file(name, message)
     };
-    let mut file = std::fs::File::open(path).map_err(|e| fail(&e))?;
-    let mut bytes = vec![0; 4096];
-    let mut len = 0;
-    loop {
-        if len == bytes.len() {
-            if len as u64 > MAX_FILE_BYTES {
-                return Err(too_large(&name, MAX_FILE_BYTES));
-            }
-            bytes.resize(2 * len, 0);
-        }
-        match file.read(&mut bytes[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(e) => return Err(fail(&e)),
-        }
+    let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
+    bytes.clear();
+    bytes.reserve(4096);
+    // Read at most one byte past the limit.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(bytes)
+        .map_err(|e| fail(&e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(name, MAX_FILE_BYTES));
     }
-    if len as u64 > MAX_FILE_BYTES {
-        return Err(too_large(&name, MAX_FILE_BYTES));
-    }
-    bytes.truncate(len);
-    let mut source = decode(&name, bytes)?;
-    source.name = name;
-    Ok(source)
+    Ok(())
 }
 
 /// Read bytes of a file that must be a regular file within `limit` bytes.

@@ -12,8 +12,10 @@ use crate::registry;
 use crate::report::document::{self, DocumentWriter, Piece};
 use crate::report::json::{self, LineCache};
 use crate::report::{Checked, Style};
-use crate::state::{AccountState, Bound, FastBinder, Selection};
+use crate::source::{decode, read_small_file_into};
+use crate::state::{AccountState, Bound, FastBinder, Selection, parse_state_toml_owned};
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -56,12 +58,12 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let single = args.state.len() == 1 && args.state_dir.is_none() && args.states_jsonl.is_none();
     checker.one_by_one = single;
     let checker = checker;
-    let dir_files = match &args.state_dir {
+    let dir_files: Box<dyn Iterator<Item = StateInput> + Send> = match &args.state_dir {
         Some(dir) => match batch::state_dir_inputs(dir) {
-            Ok(files) => files,
+            Ok(files) => Box::new(files),
             Err(problem) => return fail_with(&[problem]),
         },
-        None => Vec::new(),
+        None => Box::new(std::iter::empty()),
     };
     // A block of JSON Lines records is checked and written as one: many records when
     // their lines are small, as many as a chunk of states otherwise.
@@ -92,11 +94,12 @@ pub fn run(args: &CheckArgs) -> Outcome {
             }
         },
     };
-    let inputs = args
+    let files = args
         .state
         .iter()
-        .cloned()
-        .map(StateInput::File)
+        .map(|path| StateInput::Files(vec![path.clone()]));
+    let inputs = batch::grouped(files)
+        .into_iter()
         .chain(dir_files)
         .chain(jsonl);
     // Once the reader has gone away (`| head`), reports are no longer rendered, but every
@@ -194,6 +197,108 @@ impl Memo {
     }
 }
 
+/// JSON lines of an input (a block of records, a state file) the fast way, into one
+/// buffer: a state bound straight to setting indices ([`FastBinder`]) whose selection
+/// this worker has seen is written from the profile's head, the state's name and the rest
+/// of that earlier line ([`Memo`]); any other state is checked and written as usual.
+struct Lines<'c, 'a> {
+    checker: &'c Checker<'a>,
+    memo: Option<std::sync::MutexGuard<'c, Memo>>,
+    rendering: bool,
+    /// The state just bound by the fast binder.
+    bound: Bound,
+    key: Vec<u8>,
+    /// The state file being read.
+    file: Vec<u8>,
+    bytes: Vec<u8>,
+    states: usize,
+    failed: bool,
+    bad_input: bool,
+}
+
+impl<'c, 'a> Lines<'c, 'a> {
+    fn new(checker: &'c Checker<'a>, worker: usize, rendering: bool) -> Self {
+        Lines {
+            checker,
+            memo: checker.memos.get(worker).and_then(|m| m.lock().ok()),
+            rendering,
+            bound: Bound::default(),
+            key: Vec::new(),
+            file: Vec::new(),
+            bytes: checker.buffer(),
+            states: 0,
+            failed: false,
+            bad_input: false,
+        }
+    }
+
+    /// The state in `self.bound`, named by `write_name` (a JSON string).
+    fn bound(&mut self, write_name: impl Fn(&mut Vec<u8>)) {
+        let checker = self.checker;
+        self.states += 1;
+        let index = self.bound.profile;
+        let profile = checker.auditors[index].profile;
+        let cache = &checker.caches[index];
+        let head = cache.head(checker.detail);
+        let memoable = profile.settings.len() <= MEMO_MAX_SETTINGS
+            && self.bound.key(profile.settings.len(), &mut self.key);
+        if memoable
+            && let Some(memo) = &self.memo
+            && let Some(remembered) = memo.lines.get(&self.key[..])
+        {
+            self.failed |= remembered.fails;
+            if self.rendering {
+                self.bytes.extend_from_slice(head);
+                write_name(&mut self.bytes);
+                self.bytes.extend_from_slice(&remembered.rest);
+            }
+            return;
+        }
+        let checked = checker.report(index, &self.bound.selection(profile), None);
+        let fails = checker.gate.fails(&checked.report);
+        self.failed |= fails;
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(head);
+        write_name(&mut self.bytes);
+        let rest = self.bytes.len();
+        cache.write_rest(&mut self.bytes, &checked, checker.style, checker.detail);
+        if memoable && let Some(memo) = &mut self.memo {
+            memo.keep(&self.key, fails, &self.bytes[rest..]);
+        }
+        if !self.rendering {
+            self.bytes.truncate(start);
+        }
+    }
+
+    /// A state checked the straightforward way (or that could not be checked).
+    fn checked(&mut self, checked: Result<Checked<'a>, Diagnostic>, name: impl FnOnce() -> String) {
+        self.states += 1;
+        match checked {
+            Ok(checked) => {
+                self.failed |= self.checker.gate.fails(&checked.report);
+                if self.rendering {
+                    self.checker.write_line(&mut self.bytes, &checked);
+                }
+            }
+            Err(problem) => {
+                self.bad_input = true;
+                if self.rendering {
+                    json::write_error_line(&mut self.bytes, &name(), &problem);
+                }
+            }
+        }
+    }
+
+    fn done(self) -> Done<'a> {
+        Done::Lines {
+            bytes: self.bytes,
+            states: self.states,
+            failed: self.failed,
+            bad_input: self.bad_input,
+        }
+    }
+}
+
 /// Checks states against the profiles and renders their reports; shared by the workers.
 struct Checker<'a> {
     auditors: &'a [Auditor<'a>],
@@ -260,19 +365,27 @@ impl<'a> Checker<'a> {
     /// Reports are rendered only while `rendering`.
     fn check(&self, worker: usize, input: &StateInput, rendering: bool) -> Done<'a> {
         match input {
-            StateInput::Lines(block)
-                if self.format == Format::Jsonl && self.fast && !self.one_by_one =>
-            {
+            StateInput::Lines(block) if self.fast_lines() => {
                 self.json_lines(worker, block, rendering)
             }
-            StateInput::File(path) => {
-                let name = batch::file_name(path);
-                let checked = batch::load_file(path, name.clone()).and_then(|state| {
-                    let (index, selection) = self.bind(&state)?;
-                    Ok(self.report(index, &selection, Some(name.clone())))
-                });
-                self.done(std::iter::once((checked, || name)), rendering)
+            StateInput::Files(paths) if self.fast_lines() => {
+                let mut lines = Lines::new(self, worker, rendering);
+                for path in paths {
+                    self.json_file(&mut lines, path);
+                }
+                lines.done()
             }
+            StateInput::Files(paths) => self.done(
+                paths.iter().map(|path| {
+                    let name = batch::file_name(path);
+                    let checked = batch::load_file(path, name.clone()).and_then(|state| {
+                        let (index, selection) = self.bind(&state)?;
+                        Ok(self.report(index, &selection, Some(name.clone())))
+                    });
+                    (checked, || name)
+                }),
+                rendering,
+            ),
             StateInput::NotAFile(path) => {
                 let problem = batch::not_a_file(path);
                 self.done(
@@ -289,77 +402,58 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A block of JSON records for JSON Lines output, the fast way: each record bound
-    /// straight to setting indices, and a line for a selection this worker has seen before
-    /// put together from the head, the state's name and the rest of that earlier line.
+    /// A block of JSON records for JSON Lines output, the fast way (see [`Lines`]).
     fn json_lines(&self, worker: usize, block: &LineBlock, rendering: bool) -> Done<'a> {
-        let mut bytes = self.buffer();
-        let mut memo = self.memos.get(worker).and_then(|m| m.lock().ok());
-        let mut bound = Bound::default();
-        let mut key = Vec::new();
-        let (mut states, mut failed, mut bad_input) = (0, false, false);
+        let mut lines = Lines::new(self, worker, rendering);
         for line in block.lines() {
-            states += 1;
-            let bound_fast = match line.text() {
-                Ok(text) => self.binder.bind_into(text, line.line(), &mut bound),
+            let fast = match line.text() {
+                Ok(text) => self.binder.bind_into(text, line.line(), &mut lines.bound),
                 Err(_) => false,
             };
-            if !bound_fast {
-                match self.check_line(&line) {
-                    Ok(checked) => {
-                        failed |= self.gate.fails(&checked.report);
-                        if rendering {
-                            self.write_line(&mut bytes, &checked);
-                        }
-                    }
-                    Err(problem) => {
-                        bad_input = true;
-                        if rendering {
-                            json::write_error_line(&mut bytes, &line.name(), &problem);
-                        }
-                    }
-                }
-                continue;
-            }
-            let index = bound.profile;
-            let profile = self.auditors[index].profile;
-            let cache = &self.caches[index];
-            let head = cache.head(self.detail);
-            let memoable = profile.settings.len() <= MEMO_MAX_SETTINGS
-                && bound.key(profile.settings.len(), &mut key);
-            if memoable
-                && let Some(memo) = &memo
-                && let Some(remembered) = memo.lines.get(&key[..])
-            {
-                failed |= remembered.fails;
-                if rendering {
-                    bytes.extend_from_slice(head);
-                    line.write_name_json(&mut bytes);
-                    bytes.extend_from_slice(&remembered.rest);
-                }
-                continue;
-            }
-            let checked = self.report(index, &bound.selection(profile), None);
-            let fails = self.gate.fails(&checked.report);
-            failed |= fails;
-            let start = bytes.len();
-            bytes.extend_from_slice(head);
-            line.write_name_json(&mut bytes);
-            let rest = bytes.len();
-            cache.write_rest(&mut bytes, &checked, self.style, self.detail);
-            if memoable && let Some(memo) = &mut memo {
-                memo.keep(&key, fails, &bytes[rest..]);
-            }
-            if !rendering {
-                bytes.truncate(start);
+            if fast {
+                lines.bound(|out| line.write_name_json(out));
+            } else {
+                lines.checked(self.check_line(&line), || line.name());
             }
         }
-        Done::Lines {
-            bytes,
-            states,
-            failed,
-            bad_input,
+        lines.done()
+    }
+
+    /// A state file for JSON Lines output, the fast way (see [`Lines`]): read into the
+    /// worker's buffer and bound from there; copied into a [`SourceText`](crate::source::SourceText) only if the
+    /// straightforward path must decide.
+    fn json_file(&self, lines: &mut Lines<'_, 'a>, path: &Path) {
+        let name = batch::file_name(path);
+        let mut file = std::mem::take(&mut lines.file);
+        match read_small_file_into(path, &name, &mut file) {
+            Err(problem) => lines.checked(Err(problem), || name),
+            Ok(()) => {
+                let text = std::str::from_utf8(&file).ok();
+                // As `decode` does: a byte-order mark is not part of the text.
+                let text = text.map(|t| t.strip_prefix('\u{feff}').unwrap_or(t));
+                if let Some(text) = text
+                    && self.binder.bind_toml_into(text, &mut lines.bound)
+                {
+                    lines.bound(|out| {
+                        serde_json::to_writer(&mut *out, &name).expect("strings serialise");
+                    });
+                } else {
+                    let checked = decode(&name, file.clone())
+                        .and_then(parse_state_toml_owned)
+                        .and_then(|state| {
+                            let (index, selection) = self.bind(&state)?;
+                            Ok(self.report(index, &selection, Some(name.clone())))
+                        });
+                    lines.checked(checked, || name);
+                }
+            }
         }
+        lines.file = file;
+    }
+
+    /// JSON Lines output can take the fast way.
+    fn fast_lines(&self) -> bool {
+        self.format == Format::Jsonl && self.fast && !self.one_by_one
     }
 
     /// An empty buffer, reused if one came back.
@@ -648,6 +742,7 @@ mod tests {
     use super::*;
     use crate::cli::{Cli, Command};
     use clap::Parser;
+    use std::path::PathBuf;
 
     /// A small deterministic generator (no dependency, same input on every run).
     struct Rng(u64);
@@ -764,6 +859,154 @@ mod tests {
             "{{{}}}",
             fields.join(if rng.chance(20) { " , " } else { "," })
         )
+    }
+
+    /// A TOML state file, usually well formed, sometimes broken.
+    fn toml_state(rng: &mut Rng, profiles: &[Profile]) -> String {
+        const BROKEN: &[&str] = &[
+            "",
+            "app = 3",
+            "app = \"douyin\"\nsettings = 3",
+            "app = \"douyin\"\n[settings]\nprivate-account = 1",
+            "app = \"nope\"",
+            "[settings]\nx = \"y\"",
+            "app = \"douyin\"\nextra = 1",
+            "app = \"douyin\"\n[waivers.private-account]\nexpires = 2030-01-01",
+            "app = \"douyin\"\n[waivers.private-account]\nreason = \"r\"\nexpires = \"soon\"",
+            "app = \"douyin\"\n[waivers.private-account]\nreason = \"r\"\nwhy = 1",
+            "app = [",
+            "\u{feff}app = \"douyin\"\r\n[settings]\r\nprivate-account = \"on\"\r\n",
+            "\u{feff}",
+            " \n\t",
+        ];
+        if rng.chance(8) {
+            return rng.pick(BROKEN).to_owned();
+        }
+        let profile = &profiles[rng.below(profiles.len())];
+        let quote = |rng: &mut Rng, id: &str| match rng.below(60) {
+            0 => format!("\"\\u{:04x}{}\"", u32::from(id.as_bytes()[0]), &id[1..]),
+            1 => format!("\"{id}x\""),
+            _ => format!("\"{id}\""),
+        };
+        let mut out = Vec::new();
+        let mut settings = Vec::new();
+        let mut waivers = Vec::new();
+        for setting in &profile.settings {
+            if rng.chance(60) {
+                let option = &setting.options[rng.below(setting.options.len())].id;
+                settings.push(format!(
+                    "{} = {}",
+                    quote(rng, &setting.id),
+                    quote(rng, option)
+                ));
+            }
+            if rng.chance(8) {
+                let reason = rng.pick(&["kept", "  ", "我知道", "tab\\there", "\\u001b[2J"]);
+                let expires = rng.pick(&["", "expires = 2030-01-01", "expires = 2020-01-01"]);
+                waivers.push(format!(
+                    "[waivers.{}]\nreason = \"{reason}\"\n{expires}",
+                    quote(rng, &setting.id)
+                ));
+            }
+        }
+        // Inline settings may come before the app.
+        if rng.chance(20) {
+            out.push(format!("settings = {{ {} }}", settings.join(", ")));
+            out.push(format!("app = {}", quote(rng, &profile.app.id)));
+        } else {
+            out.push(format!("app = {}", quote(rng, &profile.app.id)));
+            out.push(format!("[settings]\n{}", settings.join("\n")));
+        }
+        out.extend(waivers);
+        out.join("\n") + "\n"
+    }
+
+    #[test]
+    fn state_files_give_the_straightforward_output_byte_for_byte() {
+        let catalog = catalog::builtin();
+        let (profiles, _) = registry::all_profiles(catalog);
+        let auditors: Vec<Auditor<'_>> =
+            profiles.iter().map(|p| Auditor::new(p, catalog)).collect();
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut rng = Rng(0x0007_06d1_2026);
+        for i in 0..400 {
+            let path = dir.path().join(format!("{i:04}.toml"));
+            std::fs::write(path, toml_state(&mut rng, &profiles)).expect("written");
+        }
+        let inputs: Vec<StateInput> = batch::state_dir_inputs(dir.path())
+            .expect("listed")
+            .collect();
+        for detail in ["full", "compact"] {
+            for lang in ["en", "zh"] {
+                let fast = checker(&auditors, "jsonl", detail, lang, false);
+                let straightforward = checker(&auditors, "jsonl", detail, lang, true);
+                let mut outputs = Vec::new();
+                for checker in [&fast, &straightforward] {
+                    let mut writer = DocumentWriter::new(Format::Jsonl, checker.style, Vec::new());
+                    let mut verdict = (false, false);
+                    for input in &inputs {
+                        match checker.check(0, input, true) {
+                            Done::Lines {
+                                bytes,
+                                failed,
+                                bad_input,
+                                ..
+                            } => {
+                                verdict.0 |= failed;
+                                verdict.1 |= bad_input;
+                                writer.lines(&bytes).expect("memory");
+                            }
+                            Done::States(results) => {
+                                for result in results {
+                                    match result {
+                                        Ok((piece, fails)) => {
+                                            verdict.0 |= fails;
+                                            writer.piece(piece.expect("rendered")).expect("memory");
+                                        }
+                                        Err((name, problem)) => {
+                                            verdict.1 = true;
+                                            writer.error(&name, &problem).expect("memory");
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    outputs.push((writer.finish().expect("memory"), verdict));
+                }
+                assert_eq!(outputs[0].1, outputs[1].1, "{detail} {lang}");
+                assert!(outputs[0].1 == (true, true), "the files have both");
+                let (a, b) = (&outputs[0].0, &outputs[1].0);
+                assert!(
+                    a == b,
+                    "{detail} {lang}: outputs differ at byte {}:\n{}",
+                    a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(0),
+                    String::from_utf8_lossy(a)
+                );
+            }
+        }
+        // The comparison means something only if the fast path took most files.
+        let binder = FastBinder::new(&profiles);
+        let mut bound = Bound::default();
+        let paths: Vec<&PathBuf> = inputs
+            .iter()
+            .flat_map(|input| match input {
+                StateInput::Files(paths) => paths.iter().collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let taken = paths
+            .iter()
+            .filter(|path| {
+                std::fs::read_to_string(path)
+                    .is_ok_and(|text| binder.bind_toml_into(&text, &mut bound))
+            })
+            .count();
+        assert!(
+            taken > paths.len() / 2 && taken < paths.len(),
+            "the fast path took {taken} of {} files",
+            paths.len()
+        );
     }
 
     fn checker<'a>(

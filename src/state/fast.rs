@@ -21,6 +21,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
+use toml::de::DeTable;
 
 /// Setting and option ids of the profiles being checked, indexed for lookups. The keys are
 /// the profiles' own ids (short, and not chosen by whoever wrote the states), so a fast
@@ -118,6 +119,96 @@ impl<'p> FastBinder<'p> {
                 return false;
             };
             bound.waivers.push((s, waiver));
+        }
+        true
+    }
+
+    /// [`bind_into`](Self::bind_into) for a TOML account state (the text of a state file):
+    /// the document tree is walked and each id looked up, with no copy of any key or value.
+    pub fn bind_toml_into(&self, text: &str, bound: &mut Bound) -> bool {
+        bound.choices.clear();
+        bound.waivers.clear();
+        let Ok(document) = DeTable::parse(text) else {
+            return false;
+        };
+        let mut app = None;
+        let mut settings = Vec::new();
+        let mut waivers = Vec::new();
+        for (key, value) in document.get_ref() {
+            let value = value.get_ref();
+            match key.get_ref().as_ref() {
+                "app" => match value.as_str() {
+                    Some(id) => app = Some(id),
+                    None => return false,
+                },
+                "settings" => match value.as_table() {
+                    Some(table) => settings.push(table),
+                    None => return false,
+                },
+                "waivers" => match value.as_table() {
+                    Some(table) => waivers.push(table),
+                    None => return false,
+                },
+                _ => return false,
+            }
+        }
+        let Some(&index) = app.and_then(|id| self.apps.get(id)) else {
+            return false;
+        };
+        bound.profile = index;
+        for (setting, option) in settings.into_iter().flatten() {
+            let Some(option) = option.get_ref().as_str() else {
+                return false;
+            };
+            let Some(found) = self.option(index, setting.get_ref(), option) else {
+                return false;
+            };
+            bound.choices.push(found);
+        }
+        let profile = self.profiles[index];
+        for (setting, waiver) in waivers.into_iter().flatten() {
+            let Some(&s) = self.settings[index].get(setting.get_ref().as_ref()) else {
+                return false;
+            };
+            let Some(fields) = waiver.get_ref().as_table() else {
+                return false;
+            };
+            let mut raw = RawWaiver {
+                reason: "",
+                expires: None,
+            };
+            let mut reason = false;
+            let mut expires = None;
+            for (key, value) in fields {
+                let value = value.get_ref();
+                match key.get_ref().as_ref() {
+                    "reason" => match value.as_str() {
+                        Some(text) => (raw.reason, reason) = (text, true),
+                        None => return false,
+                    },
+                    "expires" => {
+                        let date = value
+                            .as_datetime()
+                            .filter(|d| d.time.is_none() && d.offset.is_none())
+                            .and_then(|d| d.date)
+                            .and_then(|d| Date::new(i32::from(d.year), d.month, d.day));
+                        match date {
+                            Some(date) => expires = Some(date),
+                            None => return false,
+                        }
+                    }
+                    _ => return false,
+                }
+            }
+            if !reason {
+                return false;
+            }
+            let Some(mut bound_waiver) = raw.bind(profile, s, 0) else {
+                return false;
+            };
+            bound_waiver.expires = expires;
+            bound_waiver.pos = Pos::Offset(setting.span().start);
+            bound.waivers.push((s, bound_waiver));
         }
         true
     }
