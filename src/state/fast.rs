@@ -215,9 +215,25 @@ impl<'p> FastBinder<'p> {
 
     /// The index of `option` of setting `setting` of profile `index`.
     fn option(&self, index: usize, setting: &str, option: &str) -> Option<(usize, usize)> {
-        let s = *self.settings[index].get(setting)?;
-        let options = &self.profiles[index].settings[s].options;
-        let o = options.iter().position(|o| o.id == option)?;
+        self.option_guessing(index, setting, option, usize::MAX)
+    }
+
+    /// [`option`](Self::option), trying setting `guess` before the hash map: exported
+    /// states usually list settings in the profile's order, so the setting after the last
+    /// one is a good guess and costs one comparison.
+    fn option_guessing(
+        &self,
+        index: usize,
+        setting: &str,
+        option: &str,
+        guess: usize,
+    ) -> Option<(usize, usize)> {
+        let settings = &self.profiles[index].settings;
+        let s = match settings.get(guess) {
+            Some(guessed) if guessed.id == setting => guess,
+            _ => *self.settings[index].get(setting)?,
+        };
+        let o = settings[s].options.iter().position(|o| o.id == option)?;
         Some((s, o))
     }
 }
@@ -359,9 +375,14 @@ impl<'de> Visitor<'de> for SettingsSeed<'_, '_> {
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        let mut guess = 0;
         while let Some((setting, option)) = map.next_entry::<&'de str, &'de str>()? {
-            let found = self.binder.option(self.index, setting, option);
-            self.choices.push(found.ok_or_else(refuse::<M::Error>)?);
+            let found = self
+                .binder
+                .option_guessing(self.index, setting, option, guess);
+            let found = found.ok_or_else(refuse::<M::Error>)?;
+            guess = found.0 + 1;
+            self.choices.push(found);
         }
         Ok(())
     }
