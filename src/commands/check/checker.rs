@@ -1,0 +1,348 @@
+//! Checking one input of a batch (state files, a block of JSON Lines records) and
+//! rendering its reports, on a worker thread.
+
+use super::Gate;
+use super::lines::{Lines, Memo};
+use crate::audit::Auditor;
+use crate::batch::{self, LineBlock, LineInput, StateInput};
+use crate::cli::{CheckArgs, Detail, Format};
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use crate::profile::Profile;
+use crate::report::document::{self, Piece};
+use crate::report::json::{self, LineCache};
+use crate::report::{Checked, Style};
+use crate::source::{decode, read_small_file_into};
+use crate::state::{AccountState, FastBinder, Selection, parse_state_toml_owned};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// The outcome of one state: its rendered report (`None` once no one reads the output)
+/// and whether it fails the check, or its name and why it could not be checked.
+pub(super) type StateResult<'a> = Result<(Option<Piece<'a>>, bool), (String, Diagnostic)>;
+
+/// What checking one input gave.
+pub(super) enum Done<'a> {
+    /// One result per state.
+    States(Vec<StateResult<'a>>),
+    /// States checked for JSON Lines output: their lines, reports and errors alike,
+    /// already in one buffer.
+    Lines {
+        bytes: Vec<u8>,
+        states: usize,
+        failed: bool,
+        bad_input: bool,
+    },
+}
+
+/// Checks states against the profiles and renders their reports; shared by the workers.
+pub(super) struct Checker<'a> {
+    pub(super) auditors: &'a [Auditor<'a>],
+    /// JSON records go straight to setting indices when they are well formed.
+    binder: FastBinder<'a>,
+    /// What every JSON line of a profile shares, rendered once (JSON Lines only).
+    pub(super) caches: Vec<LineCache>,
+    pub(super) style: Style<'a>,
+    pub(super) format: Format,
+    pub(super) detail: Detail,
+    pub(super) gate: Gate,
+    today: Date,
+    /// The apps were named on the command line (states for others are refused as such).
+    explicit_apps: bool,
+    /// Take the fast path for JSON records; the straightforward path is always right, and
+    /// the tests compare the two.
+    pub(super) fast: bool,
+    /// One result per state, in every format: the one state given with `--state` is
+    /// reported as bad input (not in the report) when it is bad, so its result must come
+    /// back as it is.
+    pub(super) one_by_one: bool,
+    /// Per worker: the lines of selections seen before.
+    pub(super) memos: Vec<Mutex<Memo>>,
+    /// Written buffers of JSON Lines, back for reuse: a fresh buffer for every block would
+    /// cost a page fault for every 4 KiB written.
+    buffers: Mutex<Vec<Vec<u8>>>,
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn new(
+        auditors: &'a [Auditor<'a>],
+        args: &CheckArgs,
+        style: Style<'a>,
+        today: Date,
+    ) -> Self {
+        let caches = match args.format {
+            Format::Jsonl => auditors.iter().map(|a| LineCache::new(a, style)).collect(),
+            _ => Vec::new(),
+        };
+        Checker {
+            auditors,
+            binder: FastBinder::new(auditors.iter().map(|a| a.profile)),
+            caches,
+            style,
+            format: args.format,
+            detail: args.detail,
+            gate: Gate::from(args),
+            today,
+            explicit_apps: !args.apps.is_empty(),
+            fast: true,
+            one_by_one: false,
+            memos: (0..batch::workers()).map(|_| Mutex::default()).collect(),
+            buffers: Mutex::default(),
+        }
+    }
+
+    /// A written buffer, for the next block.
+    pub(super) fn recycle(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        if let Ok(mut buffers) = self.buffers.lock() {
+            // As many as can be in flight; more would only hold memory.
+            if buffers.len() < 16 {
+                buffers.push(buffer);
+            }
+        }
+    }
+
+    /// Check an input: a state file, or a block of JSON Lines records, on worker `worker`.
+    /// Reports are rendered only while `rendering`.
+    pub(super) fn check(&self, worker: usize, input: &StateInput, rendering: bool) -> Done<'a> {
+        match input {
+            StateInput::Lines(block) if self.fast_lines() => {
+                self.json_lines(worker, block, rendering)
+            }
+            StateInput::Files(paths) if self.fast_lines() => {
+                let mut lines = Lines::new(self, worker, rendering);
+                for path in paths {
+                    self.json_file(&mut lines, path);
+                }
+                lines.done()
+            }
+            StateInput::Files(paths) => self.done(
+                paths.iter().map(|path| {
+                    let name = batch::file_name(path);
+                    let checked = batch::load_file(path, name.clone()).and_then(|state| {
+                        let (index, selection) = self.bind(&state)?;
+                        Ok(self.report(index, &selection, Some(name.clone())))
+                    });
+                    (checked, || name)
+                }),
+                rendering,
+            ),
+            StateInput::NotAFile(path) => {
+                let problem = batch::not_a_file(path);
+                self.done(
+                    std::iter::once((Err(problem), || batch::file_name(path))),
+                    rendering,
+                )
+            }
+            StateInput::Lines(block) => self.done(
+                block
+                    .lines()
+                    .map(|line| (self.check_line(&line), move || line.name())),
+                rendering,
+            ),
+        }
+    }
+
+    /// A block of JSON records for JSON Lines output, the fast way (see [`Lines`]).
+    fn json_lines(&self, worker: usize, block: &LineBlock, rendering: bool) -> Done<'a> {
+        let mut lines = Lines::new(self, worker, rendering);
+        for line in block.lines() {
+            let fast = match line.text() {
+                Ok(text) => self.binder.bind_into(text, line.line(), &mut lines.bound),
+                Err(_) => false,
+            };
+            if fast {
+                lines.bound(|out| line.write_name_json(out));
+            } else {
+                lines.checked(self.check_line(&line), || line.name());
+            }
+        }
+        lines.done()
+    }
+
+    /// A state file for JSON Lines output, the fast way (see [`Lines`]): read into the
+    /// worker's buffer and bound from there; copied into a [`SourceText`](crate::source::SourceText) only if the
+    /// straightforward path must decide.
+    fn json_file(&self, lines: &mut Lines<'_, 'a>, path: &Path) {
+        let name = batch::file_name(path);
+        let mut file = std::mem::take(&mut lines.file);
+        match read_small_file_into(path, &name, &mut file) {
+            Err(problem) => lines.checked(Err(problem), || name),
+            Ok(()) => {
+                let text = std::str::from_utf8(&file).ok();
+                // As `decode` does: a byte-order mark is not part of the text.
+                let text = text.map(|t| t.strip_prefix('\u{feff}').unwrap_or(t));
+                if let Some(text) = text
+                    && self.binder.bind_toml_into(text, &mut lines.bound)
+                {
+                    lines.bound(|out| {
+                        serde_json::to_writer(&mut *out, &name).expect("strings serialise");
+                    });
+                } else {
+                    let checked = decode(&name, file.clone())
+                        .and_then(parse_state_toml_owned)
+                        .and_then(|state| {
+                            let (index, selection) = self.bind(&state)?;
+                            Ok(self.report(index, &selection, Some(name.clone())))
+                        });
+                    lines.checked(checked, || name);
+                }
+            }
+        }
+        lines.file = file;
+    }
+
+    /// JSON Lines output can take the fast way.
+    fn fast_lines(&self) -> bool {
+        self.format == Format::Jsonl && self.fast && !self.one_by_one
+    }
+
+    /// An empty buffer, reused if one came back.
+    pub(super) fn buffer(&self) -> Vec<u8> {
+        self.buffers
+            .lock()
+            .ok()
+            .and_then(|mut b| b.pop())
+            .unwrap_or_default()
+    }
+
+    /// The results of an input's states, each with a way to name it (needed for errors):
+    /// JSON Lines output goes straight into one buffer, other formats get a piece each.
+    fn done<F: FnOnce() -> String>(
+        &self,
+        results: impl Iterator<Item = (Result<Checked<'a>, Diagnostic>, F)>,
+        rendering: bool,
+    ) -> Done<'a> {
+        if self.format != Format::Jsonl || self.one_by_one {
+            let results = results
+                .map(|(checked, name)| self.result(checked, rendering, name))
+                .collect();
+            return Done::States(results);
+        }
+        let mut bytes = self.buffer();
+        let (mut states, mut failed, mut bad_input) = (0, false, false);
+        for (checked, name) in results {
+            states += 1;
+            match checked {
+                Ok(checked) => {
+                    failed |= self.gate.fails(&checked.report);
+                    if rendering {
+                        self.write_line(&mut bytes, &checked);
+                    }
+                }
+                Err(problem) => {
+                    bad_input = true;
+                    if rendering {
+                        json::write_error_line(&mut bytes, &name(), &problem);
+                    }
+                }
+            }
+        }
+        Done::Lines {
+            bytes,
+            states,
+            failed,
+            bad_input,
+        }
+    }
+
+    fn result(
+        &self,
+        checked: Result<Checked<'a>, Diagnostic>,
+        rendering: bool,
+        name: impl FnOnce() -> String,
+    ) -> StateResult<'a> {
+        match checked {
+            Ok(c) => Ok((
+                rendering.then(|| self.render(&c)),
+                self.gate.fails(&c.report),
+            )),
+            Err(problem) => Err((name(), problem)),
+        }
+    }
+
+    /// One JSON record: the fast path when it takes the record, else the straightforward one.
+    fn check_line(&self, line: &LineInput<'_>) -> Result<Checked<'a>, Diagnostic> {
+        let text = line.text().map_err(Clone::clone)?;
+        let fast = if self.fast {
+            self.binder.bind(text, line.line())
+        } else {
+            None
+        };
+        let (index, selection) = match fast {
+            Some(bound) => bound,
+            None => self.bind(&line.load()?)?,
+        };
+        Ok(self.report(index, &selection, Some(line.name())))
+    }
+
+    /// The auditor of the state's app, and the state bound to its profile.
+    fn bind(&self, state: &AccountState) -> Result<(usize, Selection), Diagnostic> {
+        let Some(index) = self
+            .auditors
+            .iter()
+            .position(|a| a.profile.app.id == state.app)
+        else {
+            let message = if self.explicit_apps {
+                let known: Vec<_> = self
+                    .auditors
+                    .iter()
+                    .map(|a| a.profile.app.id.as_str())
+                    .collect();
+                format!(
+                    "state is for app `{}`, which is not being checked ({})",
+                    crate::text::sanitize(&state.app),
+                    known.join(", ")
+                )
+            } else {
+                format!("no profile for app `{}`", crate::text::sanitize(&state.app))
+            };
+            return Err(state.error(state.app_pos, message));
+        };
+        Ok((index, state.bind(self.auditors[index].profile)?))
+    }
+
+    pub(super) fn report(
+        &self,
+        index: usize,
+        selection: &Selection,
+        state: Option<String>,
+    ) -> Checked<'a> {
+        let auditor = &self.auditors[index];
+        Checked {
+            profile: auditor.profile,
+            report: auditor.audit(selection, self.today),
+            state,
+        }
+    }
+
+    /// The cache of `profile`'s findings, if there is one.
+    fn cache(&self, profile: &Profile) -> Option<&LineCache> {
+        self.auditors
+            .iter()
+            .position(|a| std::ptr::eq(a.profile, profile))
+            .and_then(|i| self.caches.get(i))
+    }
+
+    pub(super) fn render(&self, checked: &Checked<'a>) -> Piece<'a> {
+        match self.format {
+            Format::Jsonl => {
+                let mut line = Vec::new();
+                self.write_line(&mut line, checked);
+                Piece::bytes(line)
+            }
+            format => document::render(format, checked, self.style, None),
+        }
+    }
+
+    pub(super) fn write_line(&self, out: &mut Vec<u8>, checked: &Checked<'a>) {
+        match self.detail {
+            Detail::Full => {
+                json::write_line(out, checked, self.style, self.cache(checked.profile));
+            }
+            Detail::Compact => {
+                json::write_compact_line(out, checked, self.style, self.cache(checked.profile));
+            }
+        }
+    }
+}
