@@ -8,8 +8,9 @@
 //!   serde_json into a typed state with borrowed strings, printing only a count (the parse
 //!   floor).
 //! - `floor lines-emit FILE BYTES`: the same, and write one line of BYTES bytes per state
-//!   (its app id, padded), in input order (the parse-and-emit floor). BYTES is the mean
-//!   length of privaudit's output line, so both write the same amount.
+//!   (its app id, then the rest copied from a line kept in memory), in input order (the
+//!   parse-and-emit floor). BYTES is the mean length of privaudit's output line, so both
+//!   copy and write the same amount.
 
 use serde::Deserialize;
 use std::io::{Read, Write};
@@ -141,6 +142,10 @@ fn lines(file: &str, emit: Option<usize>) -> usize {
     use std::sync::{Arc, Mutex};
     const BLOCK: usize = 1 << 20;
     let max_lines = emit.map_or(usize::MAX, |bytes| (BLOCK / bytes.max(1)).clamp(16, 4096));
+    // A line of BYTES bytes to copy from (a line break at its end).
+    let mut template = vec![b' '; emit.unwrap_or(1).max(1)];
+    *template.last_mut().expect("at least one byte") = b'\n';
+    let template = &template;
     let mut input = std::fs::File::open(file).expect("readable file");
     let workers = workers();
     std::thread::scope(|scope| {
@@ -164,11 +169,14 @@ fn lines(file: &str, emit: Option<usize>) -> usize {
                         let text = std::str::from_utf8(line).expect("UTF-8");
                         if let Ok(state) = serde_json::from_str::<State<'_>>(text) {
                             parsed += 1;
-                            if let Some(bytes) = emit {
-                                let start = out.len();
-                                out.extend_from_slice(state.app.as_bytes());
-                                out.resize(start + bytes.max(state.app.len() + 1) - 1, b' ');
-                                out.push(b'\n');
+                            if emit.is_some() {
+                                // The app id, then the rest of the line copied from memory,
+                                // as any program writing real content must.
+                                let app = state.app.as_bytes();
+                                out.extend_from_slice(app);
+                                out.extend_from_slice(
+                                    &template[app.len().min(template.len() - 1)..],
+                                );
                             }
                         }
                     }
