@@ -289,6 +289,28 @@ pub struct LineCache {
     compact: FindingTable,
 }
 
+/// A JSON line's rest kept as parts (see [`LineCache::rest_parts`]).
+pub struct RestParts {
+    prefix: Box<[u8]>,
+    findings: Box<[FindingKey]>,
+    suffix: Box<[u8]>,
+}
+
+impl RestParts {
+    /// Bytes held.
+    pub fn size(&self) -> usize {
+        self.prefix.len() + self.suffix.len() + self.findings.len() * size_of::<FindingKey>()
+    }
+}
+
+/// A finding in a [`LineCache`]: setting, option, whether by default.
+#[derive(Clone, Copy)]
+struct FindingKey {
+    setting: usize,
+    option: usize,
+    by_default: bool,
+}
+
 /// Bytes per finding a profile can give: `[setting][option][by_default as usize]`, `None`
 /// where that option gives no finding.
 type FindingTable = Vec<Vec<[Option<Box<[u8]>>; 2]>>;
@@ -456,10 +478,7 @@ impl LineCache {
         detail: Detail,
     ) {
         let report = &checked.report;
-        let table = match detail {
-            Detail::Full => &self.full,
-            Detail::Compact => &self.compact,
-        };
+        let table = self.table(detail);
         let cached: usize = report
             .findings
             .iter()
@@ -493,6 +512,68 @@ impl LineCache {
         out.extend_from_slice(b"],\"unassessed\":");
         serde_json::to_writer(&mut *out, &report.unassessed).expect("ids serialise");
         out.extend_from_slice(b"}\n");
+    }
+
+    /// What [`write_rest`](Self::write_rest) writes, as parts to keep: the bytes before
+    /// the findings, the findings as keys into this cache, and the bytes after them. A long
+    /// line (a full one is about 11 KB) is then remembered in a few hundred bytes. `None`
+    /// when a finding has a waiver (its bytes are particular to the state).
+    pub fn rest_parts(&self, checked: &Checked<'_>, detail: Detail) -> Option<RestParts> {
+        let report = &checked.report;
+        let mut prefix = Vec::with_capacity(256);
+        prefix.extend_from_slice(b",\"score\":");
+        push_decimal(&mut prefix, report.score.into());
+        prefix.extend_from_slice(b",\"score_confirmed\":");
+        push_decimal(&mut prefix, report.score_confirmed.into());
+        if detail == Detail::Full {
+            prefix.extend_from_slice(b",\"summary\":");
+            Self::write_summary(&mut prefix, &report.summary);
+        }
+        prefix.extend_from_slice(b",\"findings\":[");
+        let table = self.table(detail);
+        let findings = report
+            .findings
+            .iter()
+            .map(|f| {
+                let cached = f.waiver.is_none() && Self::get(table, f).is_some();
+                cached.then_some(FindingKey {
+                    setting: f.index,
+                    option: f.option,
+                    by_default: f.by_default,
+                })
+            })
+            .collect::<Option<Box<[FindingKey]>>>()?;
+        let mut suffix = b"],\"unassessed\":".to_vec();
+        serde_json::to_writer(&mut suffix, &report.unassessed).expect("ids serialise");
+        suffix.extend_from_slice(b"}\n");
+        Some(RestParts {
+            prefix: prefix.into(),
+            findings,
+            suffix: suffix.into(),
+        })
+    }
+
+    /// Write what `parts` stands for: the same bytes as [`write_rest`](Self::write_rest)
+    /// wrote for the report they were taken from.
+    pub fn write_parts(&self, out: &mut Vec<u8>, parts: &RestParts, detail: Detail) {
+        let table = self.table(detail);
+        out.extend_from_slice(&parts.prefix);
+        for (i, key) in parts.findings.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            if let Some(bytes) = &table[key.setting][key.option][usize::from(key.by_default)] {
+                out.extend_from_slice(bytes);
+            }
+        }
+        out.extend_from_slice(&parts.suffix);
+    }
+
+    fn table(&self, detail: Detail) -> &FindingTable {
+        match detail {
+            Detail::Full => &self.full,
+            Detail::Compact => &self.compact,
+        }
     }
 
     fn write(&self, out: &mut Vec<u8>, checked: &Checked<'_>, style: Style<'_>, detail: Detail) {

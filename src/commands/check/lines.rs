@@ -4,7 +4,7 @@
 use super::checker::{Checker, Done};
 use crate::diag::Diagnostic;
 use crate::report::Checked;
-use crate::report::json;
+use crate::report::json::{self, RestParts};
 use crate::state::Bound;
 use std::sync::MutexGuard;
 
@@ -29,16 +29,30 @@ pub(super) struct Memo {
 /// A remembered line: whether it fails the check, and what follows the state's name.
 pub(super) struct MemoLine {
     fails: bool,
-    rest: Box<[u8]>,
+    rest: Rest,
 }
+
+/// What follows the state's name: the bytes themselves when they are few, else parts
+/// pointing into the profile's [`LineCache`](crate::report::json::LineCache) (a full line
+/// is about 11 KB, its parts a few hundred bytes, so every selection of a profile fits).
+enum Rest {
+    Bytes(Box<[u8]>),
+    Parts(RestParts),
+}
+
+/// Rests up to this long are kept as bytes (one copy to write them).
+const MAX_REST_BYTES: usize = 2048;
 
 impl Memo {
     /// Remember a line's rest, while there is room (first come, first kept).
-    fn keep(&mut self, key: &[u8], fails: bool, rest: &[u8]) {
-        let size = key.len() + rest.len();
+    fn keep(&mut self, key: &[u8], fails: bool, rest: Rest) {
+        let size = key.len()
+            + match &rest {
+                Rest::Bytes(bytes) => bytes.len(),
+                Rest::Parts(parts) => parts.size(),
+            };
         if self.bytes + size <= MEMO_BYTES {
             self.bytes += size;
-            let rest = rest.into();
             self.lines.insert(key.into(), MemoLine { fails, rest });
         }
     }
@@ -97,7 +111,10 @@ impl<'c, 'a> Lines<'c, 'a> {
             if self.rendering {
                 self.bytes.extend_from_slice(head);
                 write_name(&mut self.bytes);
-                self.bytes.extend_from_slice(&remembered.rest);
+                match &remembered.rest {
+                    Rest::Bytes(bytes) => self.bytes.extend_from_slice(bytes),
+                    Rest::Parts(parts) => cache.write_parts(&mut self.bytes, parts, checker.detail),
+                }
             }
             return;
         }
@@ -110,7 +127,15 @@ impl<'c, 'a> Lines<'c, 'a> {
         let rest = self.bytes.len();
         cache.write_rest(&mut self.bytes, &checked, checker.style, checker.detail);
         if memoable && let Some(memo) = &mut self.memo {
-            memo.keep(&self.key, fails, &self.bytes[rest..]);
+            let written = &self.bytes[rest..];
+            let kept = if written.len() <= MAX_REST_BYTES {
+                Some(Rest::Bytes(written.into()))
+            } else {
+                cache.rest_parts(&checked, checker.detail).map(Rest::Parts)
+            };
+            if let Some(kept) = kept {
+                memo.keep(&self.key, fails, kept);
+            }
         }
         if !self.rendering {
             self.bytes.truncate(start);
