@@ -9,7 +9,7 @@ use privaudit::catalog;
 use privaudit::date::Date;
 use privaudit::registry::builtin_profiles;
 use privaudit::report::json::LineCache;
-use privaudit::report::{Checked, Style, json};
+use privaudit::report::{Checked, Detail, Style, json};
 use privaudit::source::SourceText;
 use privaudit::state::{Selection, parse_state_toml};
 use privaudit::text::Lang;
@@ -54,7 +54,7 @@ fn check_state(bencher: divan::Bencher) {
         catalog,
     };
     let auditor = Auditor::new(&profile, catalog);
-    let cache = LineCache::new(&auditor, style);
+    let cache = LineCache::new(&auditor, style, Detail::Full);
     bencher.bench(|| {
         let source = SourceText::from_string("state.toml", divan::black_box(STATE));
         let state = parse_state_toml(&source).unwrap();

@@ -6,7 +6,7 @@ use crate::diag::Diagnostic;
 use crate::source::{MAX_FILE_BYTES, read_small_text_file};
 use crate::state::{AccountState, parse_state_json, parse_state_toml_owned};
 use crate::text::decimal;
-use std::io::{BufRead, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,12 +35,15 @@ pub enum StateInput {
 }
 
 impl StateInput {
-    /// How many states the input holds (a chunk of the pipeline is counted in states).
-    pub fn states(&self) -> usize {
+    /// How much of a pipeline chunk the input fills: a state file or entry counts one
+    /// state (a chunk holds [`CHUNK`]); a block of JSON Lines records fills a chunk on its
+    /// own, since it is already bounded in records and bytes (a few blocks of long lines
+    /// must not add up to a chunk of 64 lines of 4 MiB).
+    pub fn weight(&self) -> usize {
         match self {
             StateInput::Files(paths) => paths.len(),
             StateInput::NotAFile(_) => 1,
-            StateInput::Lines(block) => block.records.len(),
+            StateInput::Lines(_) => CHUNK,
         }
     }
 }
@@ -220,7 +223,7 @@ pub fn grouped(inputs: impl IntoIterator<Item = StateInput>) -> Vec<StateInput> 
 /// A JSON Lines stream as blocks of records, read lazily. Blank lines are skipped (but
 /// counted); a line over the size limit or not UTF-8 becomes a record that fails.
 pub struct JsonLines<R> {
-    reader: R,
+    reader: BufReader<R>,
     source: Arc<str>,
     safe_source: Arc<str>,
     json_source: Arc<str>,
@@ -234,13 +237,17 @@ pub struct JsonLines<R> {
     done: bool,
 }
 
-impl<R: BufRead> JsonLines<R> {
+/// JSON Lines are read in pieces this large: fewer reads, and fewer lines that straddle
+/// two pieces (those take a slower way).
+const READ_BUFFER: usize = 256 * 1024;
+
+impl<R: Read> JsonLines<R> {
     pub fn new(reader: R, source: impl Into<String>) -> Self {
         let source: String = source.into();
         let safe_source = crate::text::sanitize(&source);
         let json = serde_json::to_string(&safe_source).expect("strings serialise");
         JsonLines {
-            reader,
+            reader: BufReader::with_capacity(READ_BUFFER, reader),
             json_source: json[1..json.len() - 1].into(),
             safe_source: safe_source.into(),
             source: source.into(),
@@ -346,13 +353,19 @@ fn take_record(bytes: &[u8], text: &mut String) -> Option<Result<Range<usize>, S
     Some(Ok(start..text.len()))
 }
 
-impl<R: BufRead> Iterator for JsonLines<R> {
+impl<R: Read> Iterator for JsonLines<R> {
     type Item = StateInput;
 
     fn next(&mut self) -> Option<StateInput> {
         let mut text = String::with_capacity((self.last_block + 1024).min(MAX_CHUNK_BYTES));
         let mut records = Vec::with_capacity(self.block_records.min(4096));
         while !self.done && records.len() < self.block_records && text.len() < MAX_CHUNK_BYTES {
+            // A block also ends when what has been read is used up: the records so far
+            // are checked and written while more input is awaited, so a line in (from a
+            // live stream) is a line out, not a block later.
+            if !records.is_empty() && self.reader.buffer().is_empty() {
+                break;
+            }
             self.line += 1;
             let line = self.line;
             // Most lines lie whole in the reader's buffer: they are looked at there and
@@ -519,6 +532,55 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
+
+    /// A reader that hands out its pieces one per read, like a live stream.
+    struct Trickle(std::collections::VecDeque<Vec<u8>>);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let Some(piece) = self.0.pop_front() else {
+                return Ok(0);
+            };
+            buf[..piece.len()].copy_from_slice(&piece);
+            Ok(piece.len())
+        }
+    }
+
+    fn records(input: &StateInput) -> usize {
+        match input {
+            StateInput::Lines(block) => block.lines().count(),
+            _ => panic!("JSON Lines give blocks of records"),
+        }
+    }
+
+    #[test]
+    fn a_block_ends_when_the_input_read_so_far_is_used_up() {
+        // Lines arriving one read at a time are checked as they come, not once a block
+        // of them has arrived.
+        let pieces = (0..5).map(|i| format!("{{\"app\":\"a{i}\"}}\n").into_bytes());
+        let blocks: Vec<_> = JsonLines::new(Trickle(pieces.collect()), "live")
+            .block_records(1024)
+            .collect();
+        assert_eq!(blocks.iter().map(records).collect::<Vec<_>>(), [1; 5]);
+        // Read at once, they share a block.
+        let all = "{}\n".repeat(5);
+        let blocks: Vec<_> = JsonLines::new(all.as_bytes(), "file")
+            .block_records(1024)
+            .collect();
+        assert_eq!(blocks.iter().map(records).collect::<Vec<_>>(), [5]);
+    }
+
+    #[test]
+    fn blocks_of_long_records_are_bounded_in_bytes_and_fill_a_chunk_each() {
+        // Records of 1.5 MiB: one per block, and each block weighs a whole chunk, so a
+        // chunk of the pipeline never holds 64 such records.
+        let record = format!("{{\"app\":\"{}\"}}\n", "x".repeat(3 << 19));
+        let input = record.repeat(3);
+        let blocks: Vec<_> = JsonLines::new(input.as_bytes(), "long").collect();
+        assert_eq!(blocks.iter().map(records).collect::<Vec<_>>(), [1, 1, 1]);
+        assert!(blocks.iter().all(|b| b.weight() == CHUNK));
+        assert_eq!(StateInput::NotAFile(PathBuf::from("x")).weight(), 1);
+    }
 
     #[test]
     fn a_stalled_input_holds_back_only_a_few_chunks() {

@@ -430,3 +430,128 @@ fn hostile_state_file_names_are_made_visible_in_every_format() {
         assert!(r.stdout.contains(visible), "{format}: {}", r.stdout);
     }
 }
+
+/// What a compact line must say of a full line: the state, the scores, and per finding the
+/// setting, severity, certainty, whether by default and whether waived.
+fn in_brief(full: &Value) -> Value {
+    if full.get("error").is_some() {
+        return full.clone();
+    }
+    let findings: Vec<Value> = full["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "setting": f["setting"],
+                "severity": f["severity"],
+                "certainty": f["certainty"],
+                "by_default": f["by_default"],
+                "waived": f["waived"],
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "app": full["app"]["id"],
+        "state": full["state"],
+        "score": full["score"],
+        "score_confirmed": full["score_confirmed"],
+        "findings": findings,
+        "unassessed": full["unassessed"],
+    })
+}
+
+#[test]
+fn compact_lines_are_the_full_lines_in_brief_for_files_and_json_lines() {
+    let env = Env::new();
+    let n = 700;
+    let mut jsonl = String::new();
+    for i in 0..n {
+        env.file(&format!("states/{i:04}.toml"), state_toml(i));
+        jsonl.push_str(&state_json(i));
+        jsonl.push('\n');
+        if i % 250 == 0 {
+            jsonl.push_str("{\"app\": \"wechat-read\", \"settings\": {\"nope\": \"on\"}}\n");
+        }
+    }
+    let jsonl_path = env.file("states.jsonl", &jsonl);
+    let dir = env.path("states");
+    for (flag, input) in [
+        ("--state-dir", dir.to_str().unwrap()),
+        ("--states-jsonl", jsonl_path.to_str().unwrap()),
+    ] {
+        let check = |detail: &str| {
+            run(env.cmd().args([
+                "check", flag, input, "--format", "jsonl", "--detail", detail,
+            ]))
+        };
+        let (full, compact) = (check("full"), check("compact"));
+        assert_eq!(full.code, compact.code, "{flag}");
+        assert!(
+            compact.stdout.len() * 5 < full.stdout.len(),
+            "{flag}: compact is small"
+        );
+        let (full, compact) = (lines(&full.stdout), lines(&compact.stdout));
+        assert_eq!(full.len(), compact.len(), "{flag}");
+        assert!(full.len() >= n);
+        for (f, c) in full.iter().zip(&compact) {
+            assert_eq!(&in_brief(f), c, "{flag}");
+        }
+    }
+    // Waived and unwaived, by default and chosen, errors: the batch has them all.
+    let all = lines(
+        &run(env.cmd().args([
+            "check",
+            "--states-jsonl",
+            jsonl_path.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--detail",
+            "compact",
+        ]))
+        .stdout,
+    );
+    let findings: Vec<&Value> = all
+        .iter()
+        .flat_map(|l| l["findings"].as_array().into_iter().flatten())
+        .collect();
+    for field in ["waived", "by_default"] {
+        assert!(findings.iter().any(|f| f[field] == true), "{field}");
+        assert!(findings.iter().any(|f| f[field] == false), "{field}");
+    }
+    assert!(all.iter().any(|l| l.get("error").is_some()));
+}
+
+#[test]
+fn compact_is_a_form_of_json_lines() {
+    let env = Env::new();
+    let r = run(env
+        .cmd()
+        .args(["check", "wechat-read", "--detail", "compact"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("--detail compact") && r.stderr.contains("--format jsonl"),
+        "{}",
+        r.stderr
+    );
+    let r = run(env.cmd().args([
+        "check",
+        "wechat-read",
+        "--format",
+        "jsonl",
+        "--detail",
+        "compact",
+    ]));
+    let line = lines(&r.stdout);
+    assert_eq!(line.len(), 1);
+    assert_eq!(line[0]["app"], "wechat-read");
+    assert_eq!(line[0]["state"], Value::Null);
+    assert!(
+        line[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["certainty"].is_string())
+    );
+}

@@ -23,9 +23,9 @@ use privaudit::date::Date;
 use privaudit::diag::Diagnostic;
 use privaudit::profile::{Profile, parse_profile};
 use privaudit::report::json::LineCache;
-use privaudit::report::{Checked, Format, Style, document, json, markdown, text};
+use privaudit::report::{Checked, Detail, Format, Style, document, json, markdown, text};
 use privaudit::source::{SourceText, decode};
-use privaudit::state::{AccountState, Selection, parse_state_toml, store};
+use privaudit::state::{AccountState, Bound, FastBinder, Selection, parse_state_toml, store};
 use privaudit::text::Lang;
 use std::sync::OnceLock;
 
@@ -99,13 +99,16 @@ enum Reports {
 struct LineCaches {
     en: LineCache,
     zh: LineCache,
+    /// Compact lines hold no text in either language.
+    compact: LineCache,
 }
 
 impl LineCaches {
     fn new(auditor: &Auditor<'_>, catalog: &Catalog) -> LineCaches {
         LineCaches {
-            en: LineCache::new(auditor, style(Lang::En, catalog)),
-            zh: LineCache::new(auditor, style(Lang::Zh, catalog)),
+            en: LineCache::new(auditor, style(Lang::En, catalog), Detail::Full),
+            zh: LineCache::new(auditor, style(Lang::Zh, catalog), Detail::Full),
+            compact: LineCache::new(auditor, style(Lang::En, catalog), Detail::Compact),
         }
     }
 
@@ -145,6 +148,11 @@ pub fn state_toml(data: &[u8]) {
     let Some(source) = source("fuzz-state.toml", data) else {
         return;
     };
+    let mut bound = Bound::default();
+    if binder().bind_toml_into(&source.text, &mut bound) {
+        let selection = bound.selection(&builtin_profiles()[bound.profile]);
+        fast_agrees(Some((bound.profile, selection)), parse_state_toml(&source));
+    }
     match parse_state_toml(&source) {
         Ok(state) => bind_everywhere(&state, Reports::All),
         Err(problem) => shown(&problem),
@@ -160,6 +168,9 @@ pub fn state_jsonl(data: &[u8]) {
         };
         for line in block.lines() {
             assert_terminal_safe("a JSON Lines input's name", &line.name(), false);
+            if let Ok(text) = line.text() {
+                fast_agrees(binder().bind(text, line.line()), line.load());
+            }
             match line.load() {
                 Ok(state) => bind_everywhere(&state, Reports::Lines),
                 Err(problem) => shown(&problem),
@@ -282,6 +293,7 @@ fn bind_everywhere(state: &AccountState, reports: Reports) {
                         for lang in [Lang::En, Lang::Zh] {
                             json_lines(&checked, style(lang, catalog), builtin.caches.get(lang));
                         }
+                        compact_lines(&checked, style(Lang::En, catalog), &builtin.caches.compact);
                     }
                 }
                 let _ = state_drift(profile, &Selection::defaults(profile), &selection);
@@ -379,6 +391,72 @@ fn json_lines(checked: &Checked<'_>, style: Style<'_>, cache: &LineCache) {
         String::from_utf8_lossy(&cached),
         line,
         "a JSON line differs when its findings come from the cache"
+    );
+    assert_rest_from_parts(checked, style, cache, Detail::Full);
+}
+
+/// A line's rest from a cache, and from parts kept of it, is the line serde writes.
+fn assert_rest_from_parts(
+    checked: &Checked<'_>,
+    style: Style<'_>,
+    cache: &LineCache,
+    detail: Detail,
+) {
+    let Some(parts) = cache.rest_parts(checked, detail) else {
+        return;
+    };
+    let (mut rest, mut from_parts) = (Vec::new(), Vec::new());
+    cache.write_rest(&mut rest, checked, style, detail);
+    cache.write_parts(&mut from_parts, &parts, detail);
+    assert_eq!(
+        String::from_utf8_lossy(&from_parts),
+        String::from_utf8_lossy(&rest),
+        "a line's rest differs when written from kept parts"
+    );
+}
+
+/// A compact line, rendered afresh and from the cache: JSON, and the same either way.
+fn compact_lines(checked: &Checked<'_>, style: Style<'_>, cache: &LineCache) {
+    let mut line = Vec::new();
+    json::write_compact_line(&mut line, checked, style, None);
+    let line = String::from_utf8(line).expect("a compact line is UTF-8");
+    assert_json("a compact line", &line);
+    let mut cached = Vec::new();
+    json::write_compact_line(&mut cached, checked, style, Some(cache));
+    assert_eq!(
+        String::from_utf8_lossy(&cached),
+        line,
+        "a compact line differs when it comes from the cache"
+    );
+    assert_rest_from_parts(checked, style, cache, Detail::Compact);
+}
+
+/// The fast binder over the built-in profiles, made once per process.
+fn binder() -> &'static FastBinder<'static> {
+    static BINDER: OnceLock<FastBinder<'static>> = OnceLock::new();
+    BINDER.get_or_init(|| FastBinder::new(builtin_profiles()))
+}
+
+/// The fast binder answers only for states the straightforward path takes, for the same
+/// profile, with the same selection and waivers.
+fn fast_agrees(
+    fast: Option<(usize, Selection)>,
+    straightforward: Result<AccountState, Diagnostic>,
+) {
+    let Some((index, selection)) = fast else {
+        return;
+    };
+    let state =
+        straightforward.expect("the fast binder took a state the straightforward path refuses");
+    let profiles = builtin_profiles();
+    let first = profiles.iter().position(|p| p.app.id == state.app);
+    assert_eq!(first, Some(index), "the fast binder chose another profile");
+    let slow = state
+        .bind(&profiles[index])
+        .expect("the fast binder bound a state the straightforward path refuses");
+    assert_eq!(
+        slow, selection,
+        "the fast binder bound the state differently"
     );
 }
 

@@ -7,7 +7,7 @@
 //! with the profiles' settings, not with the states, and the JSON and SARIF documents list
 //! at most [`MAX_LISTED_ERRORS`] input errors and count the rest.
 
-use super::json::{self, LineCache};
+use super::json;
 use super::{Checked, Format, Style, junit, markdown, sarif, text};
 use crate::diag::Diagnostic;
 use std::io::{self, Write};
@@ -34,16 +34,12 @@ impl Piece<'_> {
 }
 
 /// Render one report for `format`. Pure work on the report: safe to run on any thread.
-/// `cache` holds the JSON of findings already rendered (JSON Lines only).
-pub fn render<'a>(
-    format: Format,
-    checked: &Checked<'a>,
-    style: Style<'_>,
-    cache: Option<&LineCache>,
-) -> Piece<'a> {
+/// (Batches of JSON Lines put their lines together from a [`LineCache`](json::LineCache)
+/// instead.)
+pub fn render<'a>(format: Format, checked: &Checked<'a>, style: Style<'_>) -> Piece<'a> {
     match format {
         Format::Text => Piece::bytes(text::render(checked, style).into_bytes()),
-        Format::Jsonl => Piece::bytes(json::line(checked, style, cache)),
+        Format::Jsonl => Piece::bytes(json::line(checked, style, None)),
         Format::Json => Piece::bytes(json::pretty(checked, style)),
         Format::Markdown => Piece::bytes(markdown::render(checked, style).into_bytes()),
         Format::Junit => Piece::bytes(junit::suite(checked, style)),
@@ -201,7 +197,7 @@ pub fn document(
     let mut writer = DocumentWriter::new(format, style, Vec::new());
     writer.start().expect("writing to memory cannot fail");
     for c in checked {
-        let piece = render(format, c, style, None);
+        let piece = render(format, c, style);
         writer.piece(piece).expect("writing to memory cannot fail");
     }
     for (state, problem) in errors {

@@ -341,7 +341,9 @@ fn head_through(value: &impl Serialize, last: &str) -> Vec<u8> {
 }
 
 impl LineCache {
-    pub fn new(auditor: &Auditor<'_>, style: Style<'_>) -> LineCache {
+    /// The cache for lines of `detail` (the other detail's findings are not rendered:
+    /// lines of it are still right, written without the cache).
+    pub fn new(auditor: &Auditor<'_>, style: Style<'_>, detail: Detail) -> LineCache {
         let profile = auditor.profile;
         let each = |render: &dyn Fn(&Finding<'_>) -> Vec<u8>| {
             profile
@@ -388,14 +390,21 @@ impl LineCache {
         LineCache {
             full_head: head_through(&full_head, "state"),
             compact_head: head_through(&compact_head, "state"),
-            full: each(&|f| json_bytes(&finding(profile, f, style))),
-            compact: each(&|f| json_bytes(&compact_finding(f))),
+            full: match detail {
+                Detail::Full => each(&|f| json_bytes(&finding(profile, f, style))),
+                Detail::Compact => Vec::new(),
+            },
+            compact: match detail {
+                Detail::Compact => each(&|f| json_bytes(&compact_finding(f))),
+                Detail::Full => Vec::new(),
+            },
         }
     }
 
     /// The cached bytes of a finding in `table`, as if it had no waiver.
     fn get<'c>(table: &'c FindingTable, f: &Finding<'_>) -> Option<&'c [u8]> {
-        table[f.index][f.option][usize::from(f.by_default)].as_deref()
+        let options = table.get(f.index)?;
+        options.get(f.option)?[usize::from(f.by_default)].as_deref()
     }
 
     /// A finding from `table`: the cached bytes, or for a finding with a waiver the cached
@@ -443,14 +452,25 @@ impl LineCache {
 
     /// [`Summary`] as serde_json writes it.
     fn write_summary(out: &mut Vec<u8>, summary: &Summary) {
+        // Every field named: a new one in `Summary` stops the build here instead of
+        // missing from the lines.
+        let Summary {
+            critical,
+            high,
+            medium,
+            low,
+            waived,
+            unassessed,
+            unconfirmed,
+        } = *summary;
         let fields = [
-            ("{\"critical\":", summary.critical),
-            (",\"high\":", summary.high),
-            (",\"medium\":", summary.medium),
-            (",\"low\":", summary.low),
-            (",\"waived\":", summary.waived),
-            (",\"unassessed\":", summary.unassessed),
-            (",\"unconfirmed\":", summary.unconfirmed),
+            ("{\"critical\":", critical),
+            (",\"high\":", high),
+            (",\"medium\":", medium),
+            (",\"low\":", low),
+            (",\"waived\":", waived),
+            (",\"unassessed\":", unassessed),
+            (",\"unconfirmed\":", unconfirmed),
         ];
         for (key, count) in fields {
             out.extend_from_slice(key.as_bytes());
@@ -485,15 +505,7 @@ impl LineCache {
             .map(|f| Self::get(table, f).map_or(1024, <[u8]>::len) + 1)
             .sum();
         out.reserve(256 + cached);
-        out.extend_from_slice(b",\"score\":");
-        push_decimal(out, report.score.into());
-        out.extend_from_slice(b",\"score_confirmed\":");
-        push_decimal(out, report.score_confirmed.into());
-        if detail == Detail::Full {
-            out.extend_from_slice(b",\"summary\":");
-            Self::write_summary(out, &report.summary);
-        }
-        out.extend_from_slice(b",\"findings\":[");
+        Self::write_before_findings(out, checked, detail);
         for (i, f) in report.findings.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -509,8 +521,27 @@ impl LineCache {
             }
             .expect("findings serialise");
         }
+        Self::write_after_findings(out, checked);
+    }
+
+    /// The scores (and the summary, in full) up to the findings' opening bracket.
+    fn write_before_findings(out: &mut Vec<u8>, checked: &Checked<'_>, detail: Detail) {
+        let report = &checked.report;
+        out.extend_from_slice(b",\"score\":");
+        push_decimal(out, report.score.into());
+        out.extend_from_slice(b",\"score_confirmed\":");
+        push_decimal(out, report.score_confirmed.into());
+        if detail == Detail::Full {
+            out.extend_from_slice(b",\"summary\":");
+            Self::write_summary(out, &report.summary);
+        }
+        out.extend_from_slice(b",\"findings\":[");
+    }
+
+    /// From the findings' closing bracket to the end of the line.
+    fn write_after_findings(out: &mut Vec<u8>, checked: &Checked<'_>) {
         out.extend_from_slice(b"],\"unassessed\":");
-        serde_json::to_writer(&mut *out, &report.unassessed).expect("ids serialise");
+        serde_json::to_writer(&mut *out, &checked.report.unassessed).expect("ids serialise");
         out.extend_from_slice(b"}\n");
     }
 
@@ -521,15 +552,7 @@ impl LineCache {
     pub fn rest_parts(&self, checked: &Checked<'_>, detail: Detail) -> Option<RestParts> {
         let report = &checked.report;
         let mut prefix = Vec::with_capacity(256);
-        prefix.extend_from_slice(b",\"score\":");
-        push_decimal(&mut prefix, report.score.into());
-        prefix.extend_from_slice(b",\"score_confirmed\":");
-        push_decimal(&mut prefix, report.score_confirmed.into());
-        if detail == Detail::Full {
-            prefix.extend_from_slice(b",\"summary\":");
-            Self::write_summary(&mut prefix, &report.summary);
-        }
-        prefix.extend_from_slice(b",\"findings\":[");
+        Self::write_before_findings(&mut prefix, checked, detail);
         let table = self.table(detail);
         let findings = report
             .findings
@@ -543,9 +566,8 @@ impl LineCache {
                 })
             })
             .collect::<Option<Box<[FindingKey]>>>()?;
-        let mut suffix = b"],\"unassessed\":".to_vec();
-        serde_json::to_writer(&mut suffix, &report.unassessed).expect("ids serialise");
-        suffix.extend_from_slice(b"}\n");
+        let mut suffix = Vec::new();
+        Self::write_after_findings(&mut suffix, checked);
         Some(RestParts {
             prefix: prefix.into(),
             findings,
@@ -562,9 +584,9 @@ impl LineCache {
             if i > 0 {
                 out.push(b',');
             }
-            if let Some(bytes) = &table[key.setting][key.option][usize::from(key.by_default)] {
-                out.extend_from_slice(bytes);
-            }
+            let bytes = table[key.setting][key.option][usize::from(key.by_default)].as_deref();
+            // `rest_parts` made keys only for findings in the table.
+            out.extend_from_slice(bytes.expect("a kept finding is in the cache"));
         }
         out.extend_from_slice(&parts.suffix);
     }

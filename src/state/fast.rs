@@ -1,11 +1,14 @@
-//! The fast way from a JSON account state to a [`Selection`], for batches of millions.
+//! The fast way from an account state (a JSON record or a TOML file) to a [`Selection`],
+//! for batches of millions.
 //!
-//! [`parse_state_json`](super::parse_state_json) builds an [`AccountState`](super::AccountState)
-//! with an owned, sanitised copy of every key and value, then [`bind`](super::AccountState::bind)
-//! looks each one up by scanning the profile. That is what a single state needs, and it
-//! words every error. Here a well-formed state goes straight from the line to setting
-//! indices: strings are borrowed from the line, ids are found in hash maps, nothing is
-//! sanitised because nothing but a waiver's reason is kept.
+//! [`parse_state_json`](super::parse_state_json) and
+//! [`parse_state_toml`](super::parse_state_toml) build an
+//! [`AccountState`](super::AccountState) with an owned, sanitised copy of every key and
+//! value, then [`bind`](super::AccountState::bind) looks each one up by scanning the
+//! profile. That is what a single state needs, and it words every error. Here a
+//! well-formed state goes straight from the text to setting indices: strings are borrowed
+//! from it, ids are found in hash maps, nothing is sanitised because nothing but a
+//! waiver's reason is kept.
 //!
 //! It only ever answers for states the straightforward path accepts, with the same
 //! selection: anything it does not take as it is (an escape in a string, an unknown app,
@@ -13,6 +16,7 @@
 //! straightforward path, which decides and words the error. A test compares both paths'
 //! output on generated lines.
 
+use super::parse::toml_date;
 use super::{Pos, Selection, Waiver};
 use crate::date::Date;
 use crate::profile::Profile;
@@ -115,7 +119,7 @@ impl<'p> FastBinder<'p> {
             let Some(&s) = ids.get(setting) else {
                 return false;
             };
-            let Some(waiver) = waiver.bind(profile, s, line) else {
+            let Some(waiver) = waiver.bind(profile, s, Pos::Line(line)) else {
                 return false;
             };
             bound.waivers.push((s, waiver));
@@ -166,48 +170,33 @@ impl<'p> FastBinder<'p> {
             bound.choices.push(found);
         }
         let profile = self.profiles[index];
-        for (setting, waiver) in waivers.into_iter().flatten() {
+        for (setting, fields) in waivers.into_iter().flatten() {
             let Some(&s) = self.settings[index].get(setting.get_ref().as_ref()) else {
                 return false;
             };
-            let Some(fields) = waiver.get_ref().as_table() else {
+            let Some(fields) = fields.get_ref().as_table() else {
                 return false;
             };
-            let mut raw = RawWaiver {
-                reason: "",
-                expires: None,
-            };
-            let mut reason = false;
-            let mut expires = None;
+            let (mut reason, mut expires) = (None, None);
             for (key, value) in fields {
                 let value = value.get_ref();
                 match key.get_ref().as_ref() {
                     "reason" => match value.as_str() {
-                        Some(text) => (raw.reason, reason) = (text, true),
+                        Some(text) => reason = Some(text),
                         None => return false,
                     },
-                    "expires" => {
-                        let date = value
-                            .as_datetime()
-                            .filter(|d| d.time.is_none() && d.offset.is_none())
-                            .and_then(|d| d.date)
-                            .and_then(|d| Date::new(i32::from(d.year), d.month, d.day));
-                        match date {
-                            Some(date) => expires = Some(date),
-                            None => return false,
-                        }
-                    }
+                    "expires" => match toml_date(value) {
+                        Some(date) => expires = Some(date),
+                        None => return false,
+                    },
                     _ => return false,
                 }
             }
-            if !reason {
-                return false;
-            }
-            let Some(mut bound_waiver) = raw.bind(profile, s, 0) else {
+            let pos = Pos::Offset(setting.span().start);
+            let bound_waiver = reason.and_then(|r| waiver(profile, s, r, expires, pos));
+            let Some(bound_waiver) = bound_waiver else {
                 return false;
             };
-            bound_waiver.expires = expires;
-            bound_waiver.pos = Pos::Offset(setting.span().start);
             bound.waivers.push((s, bound_waiver));
         }
         true
@@ -416,7 +405,7 @@ impl<'de> Visitor<'de> for WaiversSeed<'_, '_> {
         let ids = &self.binder.settings[self.index];
         while let Some((setting, raw)) = map.next_entry::<&'de str, RawWaiver<'de>>()? {
             let s = *ids.get(setting).ok_or_else(refuse::<M::Error>)?;
-            let waiver = raw.bind(profile, s, self.line);
+            let waiver = raw.bind(profile, s, Pos::Line(self.line));
             self.waivers
                 .push((s, waiver.ok_or_else(refuse::<M::Error>)?));
         }
@@ -446,22 +435,34 @@ struct RawWaiver<'a> {
 
 impl RawWaiver<'_> {
     /// The waiver of setting `setting`, if the straightforward path would take it as it is.
-    fn bind(&self, profile: &Profile, setting: usize, line: usize) -> Option<Waiver> {
-        let reason = sanitize(self.reason.trim());
-        if reason.trim().is_empty() {
-            return None;
-        }
+    fn bind(&self, profile: &Profile, setting: usize, pos: Pos) -> Option<Waiver> {
         let expires = match self.expires {
             None => None,
             Some(text) => Some(Date::parse(text)?),
         };
-        Some(Waiver {
-            setting: profile.settings[setting].id.clone(),
-            reason,
-            expires,
-            pos: Pos::Line(line),
-        })
+        waiver(profile, setting, self.reason, expires, pos)
     }
+}
+
+/// The waiver of setting `setting`, as the straightforward path makes it (the reason
+/// trimmed and made safe), if it would take it: the reason must say something.
+fn waiver(
+    profile: &Profile,
+    setting: usize,
+    reason: &str,
+    expires: Option<Date>,
+    pos: Pos,
+) -> Option<Waiver> {
+    let reason = sanitize(reason.trim());
+    if reason.trim().is_empty() {
+        return None;
+    }
+    Some(Waiver {
+        setting: profile.settings[setting].id.clone(),
+        reason,
+        expires,
+        pos,
+    })
 }
 
 /// A JSON object's entries in order, without building a map.

@@ -130,23 +130,15 @@ fn parse_waiver(
     for (key, value) in table(waiver, "a waiver", error)? {
         match key.get_ref().as_ref() {
             "reason" => reason = Some(string(value, "the reason", error)?),
-            "expires" => {
-                let date = value
-                    .get_ref()
-                    .as_datetime()
-                    .filter(|d| d.time.is_none() && d.offset.is_none())
-                    .and_then(|d| d.date)
-                    .and_then(|d| Date::new(i32::from(d.year), d.month, d.day));
-                match date {
-                    Some(date) => expires = Some(date),
-                    None => {
-                        return Err(error(
-                            value.span(),
-                            "`expires` must be a date such as 2027-06-30".to_owned(),
-                        ));
-                    }
+            "expires" => match toml_date(value.get_ref()) {
+                Some(date) => expires = Some(date),
+                None => {
+                    return Err(error(
+                        value.span(),
+                        "`expires` must be a date such as 2027-06-30".to_owned(),
+                    ));
                 }
-            }
+            },
             other => {
                 return Err(error(
                     key.span(),
@@ -167,6 +159,15 @@ fn parse_waiver(
         expires,
         pos: Pos::Offset(setting.span().start),
     })
+}
+
+/// A TOML value that is a date alone (no time, no offset), such as `2027-06-30`.
+pub(super) fn toml_date(value: &DeValue<'_>) -> Option<Date> {
+    value
+        .as_datetime()
+        .filter(|d| d.time.is_none() && d.offset.is_none())
+        .and_then(|d| d.date)
+        .and_then(|d| Date::new(i32::from(d.year), d.month, d.day))
 }
 
 #[derive(Deserialize)]

@@ -35,6 +35,9 @@ pub(super) enum Done<'a> {
     },
 }
 
+/// Written buffers larger than this are dropped rather than kept for reuse.
+const MAX_KEPT_BUFFER: usize = 4 * 1024 * 1024;
+
 /// Checks states against the profiles and renders their reports; shared by the workers.
 pub(super) struct Checker<'a> {
     pub(super) auditors: &'a [Auditor<'a>],
@@ -64,14 +67,19 @@ pub(super) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// A checker for `workers` worker threads (each has its own memo).
     pub(super) fn new(
         auditors: &'a [Auditor<'a>],
         args: &CheckArgs,
         style: Style<'a>,
         today: Date,
+        workers: usize,
     ) -> Self {
         let caches = match args.format {
-            Format::Jsonl => auditors.iter().map(|a| LineCache::new(a, style)).collect(),
+            Format::Jsonl => auditors
+                .iter()
+                .map(|a| LineCache::new(a, style, args.detail))
+                .collect(),
             _ => Vec::new(),
         };
         Checker {
@@ -86,7 +94,7 @@ impl<'a> Checker<'a> {
             explicit_apps: !args.apps.is_empty(),
             fast: true,
             one_by_one: false,
-            memos: (0..batch::workers()).map(|_| Mutex::default()).collect(),
+            memos: (0..workers).map(|_| Mutex::default()).collect(),
             buffers: Mutex::default(),
         }
     }
@@ -94,6 +102,10 @@ impl<'a> Checker<'a> {
     /// A written buffer, for the next block.
     pub(super) fn recycle(&self, mut buffer: Vec<u8>) {
         buffer.clear();
+        // A buffer grown by a block of long lines is not kept at that size.
+        if buffer.capacity() > MAX_KEPT_BUFFER {
+            return;
+        }
         if let Ok(mut buffers) = self.buffers.lock() {
             // As many as can be in flight; more would only hold memory.
             if buffers.len() < 16 {
@@ -137,7 +149,7 @@ impl<'a> Checker<'a> {
             StateInput::Lines(block) => self.done(
                 block
                     .lines()
-                    .map(|line| (self.check_line(&line), move || line.name())),
+                    .map(|line| (self.check_line(&line, true), move || line.name())),
                 rendering,
             ),
         }
@@ -152,9 +164,9 @@ impl<'a> Checker<'a> {
                 Err(_) => false,
             };
             if fast {
-                lines.bound(|out| line.write_name_json(out));
+                lines.write_bound(|out| line.write_name_json(out));
             } else {
-                lines.checked(self.check_line(&line), || line.name());
+                lines.checked(self.check_line(&line, false), || line.name());
             }
         }
         lines.done()
@@ -175,7 +187,7 @@ impl<'a> Checker<'a> {
                 if let Some(text) = text
                     && self.binder.bind_toml_into(text, &mut lines.bound)
                 {
-                    lines.bound(|out| {
+                    lines.write_bound(|out| {
                         serde_json::to_writer(&mut *out, &name).expect("strings serialise");
                     });
                 } else {
@@ -262,9 +274,10 @@ impl<'a> Checker<'a> {
     }
 
     /// One JSON record: the fast path when it takes the record, else the straightforward one.
-    fn check_line(&self, line: &LineInput<'_>) -> Result<Checked<'a>, Diagnostic> {
+    /// `try_fast` is false when the fast path has already refused the record.
+    fn check_line(&self, line: &LineInput<'_>, try_fast: bool) -> Result<Checked<'a>, Diagnostic> {
         let text = line.text().map_err(Clone::clone)?;
-        let fast = if self.fast {
+        let fast = if self.fast && try_fast {
             self.binder.bind(text, line.line())
         } else {
             None
@@ -331,7 +344,7 @@ impl<'a> Checker<'a> {
                 self.write_line(&mut line, checked);
                 Piece::bytes(line)
             }
-            format => document::render(format, checked, self.style, None),
+            format => document::render(format, checked, self.style),
         }
     }
 

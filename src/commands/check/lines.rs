@@ -22,7 +22,9 @@ const MEMO_BYTES: usize = 4 * 1024 * 1024;
 /// straightforward path's.
 #[derive(Default)]
 pub(super) struct Memo {
-    pub(super) lines: rustc_hash::FxHashMap<Box<[u8]>, MemoLine>,
+    /// Keys come from the states (which options they set), so they are hashed with the
+    /// standard library's keyed hash: whoever wrote the states cannot make them collide.
+    pub(super) lines: std::collections::HashMap<Box<[u8]>, MemoLine>,
     bytes: usize,
 }
 
@@ -40,13 +42,18 @@ enum Rest {
     Parts(RestParts),
 }
 
+/// Bytes a memo entry takes besides its key and rest (map slot, box headers).
+const ENTRY_OVERHEAD: usize = 96;
+
 /// Rests up to this long are kept as bytes (one copy to write them).
 const MAX_REST_BYTES: usize = 2048;
 
 impl Memo {
     /// Remember a line's rest, while there is room (first come, first kept).
     fn keep(&mut self, key: &[u8], fails: bool, rest: Rest) {
-        let size = key.len()
+        // The map's entry and the boxes' own bookkeeping count too.
+        let size = ENTRY_OVERHEAD
+            + key.len()
             + match &rest {
                 Rest::Bytes(bytes) => bytes.len(),
                 Rest::Parts(parts) => parts.size(),
@@ -94,7 +101,7 @@ impl<'c, 'a> Lines<'c, 'a> {
     }
 
     /// The state in `self.bound`, named by `write_name` (a JSON string).
-    pub(super) fn bound(&mut self, write_name: impl Fn(&mut Vec<u8>)) {
+    pub(super) fn write_bound(&mut self, write_name: impl Fn(&mut Vec<u8>)) {
         let checker = self.checker;
         self.states += 1;
         let index = self.bound.profile;

@@ -16,12 +16,8 @@ use crate::report::Style;
 use crate::report::document::DocumentWriter;
 use crate::state::Selection;
 use checker::{Checker, Done, StateResult};
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// JSON Lines are read in pieces this large: fewer reads, and fewer lines that straddle
-/// two pieces (those take a slower way).
-const READ_BUFFER: usize = 256 * 1024;
 
 pub fn run(args: &CheckArgs) -> Outcome {
     if args.detail == Detail::Compact && args.format != Format::Jsonl {
@@ -39,7 +35,8 @@ pub fn run(args: &CheckArgs) -> Outcome {
         catalog,
     };
     let auditors: Vec<Auditor<'_>> = profiles.iter().map(|p| Auditor::new(p, catalog)).collect();
-    let mut checker = Checker::new(&auditors, args, style, Date::today());
+    let workers = batch::workers();
+    let mut checker = Checker::new(&auditors, args, style, Date::today(), workers);
     let has_states =
         !args.state.is_empty() || args.state_dir.is_some() || args.states_jsonl.is_some();
     if !has_states {
@@ -71,21 +68,15 @@ pub fn run(args: &CheckArgs) -> Outcome {
         (Format::Jsonl, Detail::Compact) => 16 * CHUNK,
         _ => CHUNK,
     };
-    let lines = |reader: Box<dyn BufRead + Send>,
-                 name: &str|
-     -> Box<dyn Iterator<Item = StateInput> + Send> {
-        Box::new(JsonLines::new(reader, name).block_records(block_records))
-    };
+    let lines =
+        |reader: Box<dyn Read + Send>, name: &str| -> Box<dyn Iterator<Item = StateInput> + Send> {
+            Box::new(JsonLines::new(reader, name).block_records(block_records))
+        };
     let jsonl = match args.states_jsonl.as_deref() {
         None => Box::new(std::iter::empty()),
-        Some("-") => lines(
-            Box::new(BufReader::with_capacity(READ_BUFFER, std::io::stdin())),
-            "stdin",
-        ),
+        Some("-") => lines(Box::new(std::io::stdin()), "stdin"),
         Some(path) => match std::fs::File::open(path) {
-            Ok(file) if !file.metadata().is_ok_and(|m| m.is_dir()) => {
-                lines(Box::new(BufReader::with_capacity(READ_BUFFER, file)), path)
-            }
+            Ok(file) if !file.metadata().is_ok_and(|m| m.is_dir()) => lines(Box::new(file), path),
             Ok(_) => {
                 return fail_with(&[Diagnostic::whole_file(path, "is a directory, not a file")]);
             }
@@ -111,8 +102,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     };
     let mut out = Output::new(args, style);
     let mut fatal = None;
-    let workers = batch::workers();
-    batch::ordered_pipeline(inputs, workers, CHUNK, StateInput::states, job, |done| {
+    batch::ordered_pipeline(inputs, workers, CHUNK, StateInput::weight, job, |done| {
         if single
             && let Done::States(results) = &done
             && let Some(Err((_, problem))) = results.first()

@@ -301,7 +301,7 @@ fn checker<'a>(
         catalog: catalog::builtin(),
     };
     let today = Date::new(2026, 11, 25).expect("a real date");
-    let mut checker = Checker::new(auditors, &args, style, today);
+    let mut checker = Checker::new(auditors, &args, style, today, 1);
     if straightforward {
         checker.fast = false;
         checker.caches.clear();
