@@ -55,23 +55,34 @@ fn states(dir: &str) {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
+    // Workers take the next 64 files as they finish (a fixed half each would leave one
+    // core idle when the other half is slower).
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let parsed: usize = std::thread::scope(|scope| {
-        files
-            .chunks(files.len().div_ceil(workers()).max(1))
-            .map(|part| {
-                scope.spawn(move || {
+        (0..workers())
+            .map(|_| {
+                scope.spawn(|| {
                     // One open, reads to the end into a reused buffer, one close; the
                     // parser's borrowed tree (what privaudit walks).
                     let mut bytes = Vec::new();
-                    part.iter()
-                        .filter(|p| {
+                    let mut parsed = 0;
+                    loop {
+                        let start = next.fetch_add(64, std::sync::atomic::Ordering::Relaxed);
+                        let Some(part) = files.get(start..(start + 64).min(files.len())) else {
+                            break parsed;
+                        };
+                        for p in part {
                             bytes.clear();
-                            let mut file = std::fs::File::open(p).expect("readable file");
-                            file.read_to_end(&mut bytes).expect("readable file");
+                            let file = std::fs::File::open(p).expect("readable file");
+                            // Through `take`: `File::read_to_end` would stat the file
+                            // and ask its position first, to size the buffer.
+                            file.take(u64::MAX)
+                                .read_to_end(&mut bytes)
+                                .expect("readable file");
                             let text = std::str::from_utf8(&bytes).expect("UTF-8");
-                            toml::de::DeTable::parse(text).is_ok()
-                        })
-                        .count()
+                            parsed += usize::from(toml::de::DeTable::parse(text).is_ok());
+                        }
+                    }
                 })
             })
             .collect::<Vec<_>>()

@@ -30,7 +30,8 @@ pub enum Detail {
     #[default]
     Full,
     /// The state, its scores, and per finding the setting, severity, certainty, whether it
-    /// is by default and whether it is waived: about 1% of a full line, for bulk pipelines.
+    /// is by default and whether it is waived: about 7% of a full line (800 bytes against 11 KB for Douyin), for bulk
+    /// pipelines.
     Compact,
 }
 
