@@ -17,6 +17,7 @@ Examples:
   privaudit check douyin --unconfirmed warn         do not fail on unconfirmed facts
   privaudit check douyin --format sarif > douyin.sarif   for code scanning
   privaudit check --state-dir exported/ --format jsonl   one line per account state
+  privaudit check --states-jsonl - --format jsonl --detail compact   small lines, in bulk
   privaudit diff old-douyin.toml profiles/douyin.toml   what defaults moved
   privaudit list                                    the profiles available
   privaudit explain huang-v-tencent-2020            the WeChat Read ruling in full
@@ -94,9 +95,7 @@ pub struct CheckArgs {
     pub states_jsonl: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// How much each JSON Lines line holds: `full`, or `compact` for bulk pipelines (the
-    /// state, its scores, and per finding the setting, severity, certainty, whether it is
-    /// by default and whether it is waived); only with `--format jsonl`
+    /// How much each JSON Lines line holds (only with `--format jsonl`)
     #[arg(long, value_enum, default_value_t = Detail::Full, value_name = "DETAIL")]
     pub detail: Detail,
     /// Do not treat a batch that held no account state (an empty --state-dir or JSON
