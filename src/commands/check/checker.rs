@@ -129,6 +129,7 @@ impl<'a> Checker<'a> {
                 lines.done()
             }
             StateInput::Files(paths) => self.done(
+                worker,
                 paths.iter().map(|path| {
                     let name = batch::file_name(path);
                     let checked = batch::load_file(path, name.clone()).and_then(|state| {
@@ -142,11 +143,13 @@ impl<'a> Checker<'a> {
             StateInput::NotAFile(path) => {
                 let problem = batch::not_a_file(path);
                 self.done(
+                    worker,
                     std::iter::once((Err(problem), || batch::file_name(path))),
                     rendering,
                 )
             }
             StateInput::Lines(block) => self.done(
+                worker,
                 block
                     .lines()
                     .map(|line| (self.check_line(&line, true), move || line.name())),
@@ -222,6 +225,7 @@ impl<'a> Checker<'a> {
     /// JSON Lines output goes straight into one buffer, other formats get a piece each.
     fn done<F: FnOnce() -> String>(
         &self,
+        worker: usize,
         results: impl Iterator<Item = (Result<Checked<'a>, Diagnostic>, F)>,
         rendering: bool,
     ) -> Done<'a> {
@@ -231,31 +235,11 @@ impl<'a> Checker<'a> {
                 .collect();
             return Done::States(results);
         }
-        let mut bytes = self.buffer();
-        let (mut states, mut failed, mut bad_input) = (0, false, false);
+        let mut lines = Lines::new(self, worker, rendering);
         for (checked, name) in results {
-            states += 1;
-            match checked {
-                Ok(checked) => {
-                    failed |= self.gate.fails(&checked.report);
-                    if rendering {
-                        self.write_line(&mut bytes, &checked);
-                    }
-                }
-                Err(problem) => {
-                    bad_input = true;
-                    if rendering {
-                        json::write_error_line(&mut bytes, &name(), &problem);
-                    }
-                }
-            }
+            lines.checked(checked, name);
         }
-        Done::Lines {
-            bytes,
-            states,
-            failed,
-            bad_input,
-        }
+        lines.done()
     }
 
     fn result(
