@@ -63,6 +63,7 @@ fn check_state(bencher: divan::Bencher) {
             profile: &profile,
             report: auditor.audit(&selection, today),
             state: Some(source.name.clone()),
+            key: None,
         };
         json::line(&checked, style, Some(&cache))
     });

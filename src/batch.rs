@@ -4,7 +4,7 @@
 
 use crate::diag::Diagnostic;
 use crate::source::{MAX_FILE_BYTES, read_small_text_file};
-use crate::state::{AccountState, parse_state_json, parse_state_toml_owned};
+use crate::state::{AccountState, parse_state_json, parse_state_toml_owned, record_key};
 use crate::text::decimal;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::Range;
@@ -46,6 +46,12 @@ impl StateInput {
             StateInput::Lines(_) => CHUNK,
         }
     }
+
+    /// The input was read up to where more input must be waited for (a live stream gone
+    /// quiet): its results should be written out at once.
+    pub fn ends_idle(&self) -> bool {
+        matches!(self, StateInput::Lines(block) if block.idle)
+    }
 }
 
 /// The name reports give a state file. File names are untrusted text too (a state
@@ -82,6 +88,9 @@ pub struct LineBlock {
     /// The records' text, one after another.
     text: String,
     records: Vec<Record>,
+    /// The block ended because the input read so far was used up: more may be a while
+    /// coming, so what the block gives should be written out now, not buffered.
+    idle: bool,
 }
 
 struct Record {
@@ -100,7 +109,7 @@ impl LineBlock {
     }
 }
 
-/// One record (a non-blank line) of a JSON Lines stream.
+/// One record (a line) of a JSON Lines stream.
 pub struct LineInput<'a> {
     block: &'a LineBlock,
     record: &'a Record,
@@ -140,11 +149,24 @@ impl LineInput<'_> {
         out.push(b'"');
     }
 
-    /// Parse the record the straightforward way: every error found and worded.
-    pub fn load(&self) -> Result<AccountState, Diagnostic> {
+    /// Parse the record the straightforward way: every error found and worded. A field
+    /// named `key_field` is the record's key.
+    pub fn load(&self, key_field: &str) -> Result<AccountState, Diagnostic> {
         let text = self.text().map_err(Clone::clone)?;
         // Messages name the stream and the line (`states.jsonl:12: ...`).
-        parse_state_json(&self.block.source, self.record.line, text)
+        parse_state_json(&self.block.source, self.record.line, text, key_field)
+    }
+
+    /// The record's key, read leniently: for the error line of a record that could not be
+    /// checked, so that even it can be joined back to its input.
+    pub fn key(&self, key_field: &str) -> Option<String> {
+        use serde_json::value::RawValue;
+        use std::borrow::Cow;
+        let text = self.text().ok()?;
+        let fields: Vec<(Cow<'_, str>, &RawValue)> =
+            serde_json::from_str::<Pairs<'_>>(text).ok()?.0;
+        let (_, raw) = fields.iter().find(|(name, _)| name == key_field)?;
+        record_key(raw.get(), key_field).ok()
     }
 }
 
@@ -220,8 +242,8 @@ pub fn grouped(inputs: impl IntoIterator<Item = StateInput>) -> Vec<StateInput> 
     grouped
 }
 
-/// A JSON Lines stream as blocks of records, read lazily. Blank lines are skipped (but
-/// counted); a line over the size limit or not UTF-8 becomes a record that fails.
+/// A JSON Lines stream as blocks of records, read lazily. A blank line, a line over the
+/// size limit or not UTF-8 becomes a record that fails.
 pub struct JsonLines<R> {
     reader: BufReader<R>,
     source: Arc<str>,
@@ -332,25 +354,21 @@ fn limit_message() -> String {
     format!("line is larger than the {} MiB limit", MAX_FILE_BYTES >> 20)
 }
 
-/// A line's record appended to `text`: `None` for a blank line, its place in `text`, or
-/// why it cannot be used.
-fn take_record(bytes: &[u8], text: &mut String) -> Option<Result<Range<usize>, String>> {
+/// A line's record appended to `text`: its place in `text`, or why it cannot be used. A
+/// blank line is one of those: each line in gives one line out, so that a filter's output
+/// lines up with its input.
+fn take_record(bytes: &[u8], text: &mut String) -> Result<Range<usize>, String> {
     let record = match std::str::from_utf8(bytes) {
         Ok(record) => record,
-        Err(e) => {
-            return Some(Err(format!(
-                "invalid UTF-8 at byte {}",
-                e.valid_up_to() + 1
-            )));
-        }
+        Err(e) => return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)),
     };
     let record = record.trim_start_matches('\u{feff}').trim();
     if record.is_empty() {
-        return None;
+        return Err("blank line; each line must hold one JSON account state".to_owned());
     }
     let start = text.len();
     text.push_str(record);
-    Some(Ok(start..text.len()))
+    Ok(start..text.len())
 }
 
 impl<R: Read> Iterator for JsonLines<R> {
@@ -375,7 +393,7 @@ impl<R: Read> Iterator for JsonLines<R> {
                     let bytes = &available[..end];
                     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
                     let record = if bytes.len() as u64 > MAX_FILE_BYTES {
-                        Some(Err(limit_message()))
+                        Err(limit_message())
                     } else {
                         take_record(bytes, &mut text)
                     };
@@ -394,21 +412,14 @@ impl<R: Read> Iterator for JsonLines<R> {
                         self.done = true;
                         break;
                     }
-                    Err(message) => Some(Err(message)),
+                    Err(message) => Err(message),
                     Ok(true) => take_record(&self.buf, &mut text),
                 },
             };
-            match record {
-                None => {}
-                Some(Ok(range)) => records.push(Record {
-                    line,
-                    text: Ok(range),
-                }),
-                Some(Err(message)) => records.push(Record {
-                    line,
-                    text: Err(Diagnostic::at_line(&self.source, line, None, message)),
-                }),
-            }
+            records.push(Record {
+                line,
+                text: record.map_err(|m| Diagnostic::at_line(&self.source, line, None, m)),
+            });
         }
         // A line near the limit leaves a large buffer behind; do not keep it.
         if self.buf.capacity() > 64 * 1024 {
@@ -418,7 +429,9 @@ impl<R: Read> Iterator for JsonLines<R> {
             return None;
         }
         self.last_block = text.len();
+        let idle = !self.done && self.reader.buffer().is_empty();
         Some(StateInput::Lines(LineBlock {
+            idle,
             source: Arc::clone(&self.source),
             safe_source: Arc::clone(&self.safe_source),
             json_source: Arc::clone(&self.json_source),
@@ -525,6 +538,32 @@ pub fn ordered_pipeline<T, U>(
 /// Worker threads to use: one per core.
 pub fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A JSON object's fields in order, each value as its text (see [`LineInput::key`]).
+struct Pairs<'a>(Vec<(std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Pairs<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PairsVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for PairsVisitor<'a> {
+            type Value = Pairs<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut pairs = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    pairs.push(entry);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(PairsVisitor(std::marker::PhantomData))
+    }
 }
 
 #[cfg(test)]

@@ -99,9 +99,20 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Detail::Full, value_name = "DETAIL")]
     pub detail: Detail,
     /// Do not treat a batch that held no account state (an empty --state-dir or JSON
-    /// Lines input) as an error
+    /// Lines file) as an error. Standard input read as a filter (`--states-jsonl -
+    /// --format jsonl`) may always be empty: an engine's partition can be.
     #[arg(long)]
     pub allow_empty: bool,
+    /// The field of a JSON account state that holds the record's key: passed through,
+    /// exactly as written (a string or a number), as `key` in its JSON report or error
+    /// line, so results can be joined back to their inputs
+    #[arg(long, value_name = "FIELD", default_value = crate::state::DEFAULT_KEY_FIELD)]
+    pub key: String,
+    /// What a state that cannot be checked (a bad line, a bad file in a batch) does to the
+    /// exit code: `fail` exits 2; `report` only reports it (in JSON Lines, as its error
+    /// line) and the exit code says what the states checked gave, as engines need
+    #[arg(long, value_enum, default_value_t = BadInput::Fail, value_name = "POLICY")]
+    pub bad_input: BadInput,
     /// Exit 1 when an unwaived finding is at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
     pub fail_on: FailOn,
@@ -157,6 +168,14 @@ pub struct ValidateArgs {
 pub enum ListFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BadInput {
+    /// Exit 2 when any state could not be checked.
+    Fail,
+    /// Report it and go on: the exit code is the verdict on the states that were checked.
+    Report,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -194,20 +194,24 @@ fn json_lines_from_stdin_report_bad_lines_by_number() {
     assert_eq!(out.status.code(), Some(2));
     let out = lines(&String::from_utf8(out.stdout).unwrap());
     let states: Vec<_> = out.iter().map(|l| l["state"].as_str().unwrap()).collect();
+    // One line out per line in, a blank one included, so output lines up with input.
     assert_eq!(
         states,
-        ["stdin:1", "stdin:3", "stdin:4", "stdin:5"],
-        "blank line 2 skipped"
+        ["stdin:1", "stdin:2", "stdin:3", "stdin:4", "stdin:5"],
     );
-    assert!(out[1]["error"].as_str().unwrap().starts_with("stdin:3:"));
+    assert_eq!(
+        out[1]["error"],
+        "stdin:2: blank line; each line must hold one JSON account state"
+    );
+    assert!(out[2]["error"].as_str().unwrap().starts_with("stdin:3:"));
     assert!(
-        out[1]["error"]
+        out[2]["error"]
             .as_str()
             .unwrap()
             .contains("invalid type: integer `3`")
     );
-    assert!(out[2]["error"].as_str().unwrap().starts_with("stdin:4:"));
-    assert_eq!(out[3]["app"]["id"], "wechat-read");
+    assert!(out[3]["error"].as_str().unwrap().starts_with("stdin:4:"));
+    assert_eq!(out[4]["app"]["id"], "wechat-read");
 }
 
 #[test]

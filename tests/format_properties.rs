@@ -183,8 +183,8 @@ proptest! {
         }
         let today = Date::new(2026, 11, 25).unwrap();
         let checked = vec![
-            Checked { profile: &profile, report: auditor.audit(&Selection::defaults(&profile), today), state: None },
-            Checked { profile: &profile, report: auditor.audit(&selection, today), state: Some(privaudit::text::sanitize(&reason)) },
+            Checked { profile: &profile, report: auditor.audit(&Selection::defaults(&profile), today), state: None, key: None },
+            Checked { profile: &profile, report: auditor.audit(&selection, today), state: Some(privaudit::text::sanitize(&reason)), key: None },
         ];
         let errors: Vec<(String, Diagnostic)> = bad_state
             .map(|text| {

@@ -406,7 +406,7 @@ fn check_state_toml(source: &SourceText) -> Result<(), TestCaseError> {
 
 /// A JSON state record: refused with the stream's name and the record's line.
 fn check_state_json(name: &str, line: usize, text: &str) -> Result<(), TestCaseError> {
-    match parse_state_json(name, line, text) {
+    match parse_state_json(name, line, text, "id") {
         Ok(state) => {
             for (profile, auditor) in builtins().iter().zip(auditors()) {
                 match state.bind(profile) {

@@ -25,7 +25,9 @@ use privaudit::profile::{Profile, parse_profile};
 use privaudit::report::json::LineCache;
 use privaudit::report::{Checked, Detail, Format, Style, document, json, markdown, text};
 use privaudit::source::{SourceText, decode};
-use privaudit::state::{AccountState, Bound, FastBinder, Selection, parse_state_toml, store};
+use privaudit::state::{
+    AccountState, Bound, DEFAULT_KEY_FIELD, FastBinder, Selection, parse_state_toml, store,
+};
 use privaudit::text::Lang;
 use std::sync::OnceLock;
 
@@ -169,9 +171,17 @@ pub fn state_jsonl(data: &[u8]) {
         for line in block.lines() {
             assert_terminal_safe("a JSON Lines input's name", &line.name(), false);
             if let Ok(text) = line.text() {
-                fast_agrees(binder().bind(text, line.line()), line.load());
+                let fast = binder().bind(text, line.line());
+                let loaded = line.load(DEFAULT_KEY_FIELD);
+                if let (Some((_, _, key)), Ok(state)) = (&fast, &loaded) {
+                    assert_eq!(key, &state.key, "the fast binder read another record key");
+                }
+                fast_agrees(
+                    fast.map(|(profile, selection, _)| (profile, selection)),
+                    loaded,
+                );
             }
-            match line.load() {
+            match line.load(DEFAULT_KEY_FIELD) {
                 Ok(state) => bind_everywhere(&state, Reports::Lines),
                 Err(problem) => shown(&problem),
             }
@@ -289,6 +299,7 @@ fn bind_everywhere(state: &AccountState, reports: Reports) {
                             profile,
                             report: builtin.auditor.audit(&selection, today()),
                             state: name,
+                            key: state.key.clone(),
                         };
                         for lang in [Lang::En, Lang::Zh] {
                             json_lines(&checked, style(lang, catalog), builtin.caches.get(lang));
@@ -346,6 +357,7 @@ fn render_all(
         profile,
         report: auditor.audit(selection, today()),
         state,
+        key: None,
     }];
     let errors = [(
         "fuzz:1".to_owned(),

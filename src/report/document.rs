@@ -87,6 +87,11 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
         &self.out
     }
 
+    /// Write out what is buffered (a live stream's results, while more input is awaited).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// The output, without writing the closing (the document is abandoned).
     pub fn into_output(self) -> W {
         self.out
@@ -117,12 +122,17 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
         self.out.write_all(lines)
     }
 
-    /// A state that could not be checked (`state` is its name).
-    pub fn error(&mut self, state: &str, problem: &Diagnostic) -> io::Result<()> {
+    /// A state that could not be checked (`state` is its name, `key` its record key).
+    pub fn error(
+        &mut self,
+        state: &str,
+        key: Option<&str>,
+        problem: &Diagnostic,
+    ) -> io::Result<()> {
         match self.format {
             Format::Jsonl => {
                 let mut line = Vec::new();
-                json::write_error_line(&mut line, state, problem);
+                json::write_error_line(&mut line, state, key, problem);
                 self.out.write_all(&line)
             }
             Format::Junit => self.out.write_all(&junit::error_suite(state, problem)),
@@ -202,7 +212,7 @@ pub fn document(
     }
     for (state, problem) in errors {
         writer
-            .error(state, problem)
+            .error(state, None, problem)
             .expect("writing to memory cannot fail");
     }
     writer.finish().expect("writing to memory cannot fail")

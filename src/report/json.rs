@@ -11,6 +11,7 @@ use crate::evidence::Evidence;
 use crate::profile::{LabelKind, Profile, RulingLink};
 use crate::text::decimal;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 #[derive(Serialize)]
 pub struct JsonReport<'a> {
@@ -19,6 +20,9 @@ pub struct JsonReport<'a> {
     pub profile: &'a str,
     /// The account state checked, or null for the app's defaults.
     pub state: Option<&'a str>,
+    /// The JSON record's key (`--key`), exactly as it came; absent when it had none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<&'a RawValue>,
     /// The score on the facts as reported.
     pub score: u8,
     /// The score counting only findings whose facts are all confirmed.
@@ -162,6 +166,7 @@ pub fn to_json<'a>(checked: &'a Checked<'a>, style: Style<'_>) -> JsonReport<'a>
         },
         profile: &checked.profile.origin,
         state: checked.state.as_deref(),
+        key: raw_key(checked.key.as_deref()),
         score: report.score,
         score_confirmed: report.score_confirmed,
         summary: report.summary,
@@ -171,6 +176,19 @@ pub fn to_json<'a>(checked: &'a Checked<'a>, style: Style<'_>) -> JsonReport<'a>
             .map(|f| finding(checked.profile, f, style))
             .collect(),
         unassessed: &report.unassessed,
+    }
+}
+
+/// A record key (valid JSON, checked where it was read) as serde writes it: verbatim.
+fn raw_key(key: Option<&str>) -> Option<&RawValue> {
+    key.and_then(|key| serde_json::from_str(key).ok())
+}
+
+/// `,"key":KEY` for a record with a key, where the report's `key` field goes.
+pub fn write_key(out: &mut Vec<u8>, key: Option<&[u8]>) {
+    if let Some(key) = key.filter(|k| !k.is_empty()) {
+        out.extend_from_slice(b",\"key\":");
+        out.extend_from_slice(key);
     }
 }
 
@@ -212,6 +230,8 @@ pub fn write_line(
 pub struct CompactReport<'a> {
     pub app: &'a str,
     pub state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<&'a RawValue>,
     pub score: u8,
     pub score_confirmed: u8,
     pub findings: Vec<CompactFinding<'a>>,
@@ -253,6 +273,7 @@ pub fn write_compact_line(
     let compact = CompactReport {
         app: report.app,
         state: checked.state.as_deref(),
+        key: raw_key(checked.key.as_deref()),
         score: report.score,
         score_confirmed: report.score_confirmed,
         findings: report.findings.iter().map(compact_finding).collect(),
@@ -262,16 +283,25 @@ pub fn write_compact_line(
     out.push(b'\n');
 }
 
-/// The JSON Lines line for a state that could not be checked (`state` is its name).
-pub fn write_error_line(out: &mut Vec<u8>, state: &str, problem: &crate::diag::Diagnostic) {
+/// The JSON Lines line for a state that could not be checked (`state` is its name, `key`
+/// the record's key when it could be read).
+pub fn write_error_line(
+    out: &mut Vec<u8>,
+    state: &str,
+    key: Option<&str>,
+    problem: &crate::diag::Diagnostic,
+) {
     #[derive(Serialize)]
     struct ErrorLine<'a> {
         error: String,
         state: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key: Option<&'a RawValue>,
     }
     let line = ErrorLine {
         error: problem.to_string(),
         state,
+        key: raw_key(key),
     };
     serde_json::to_writer(&mut *out, &line).expect("strings serialise");
     out.push(b'\n');
@@ -601,6 +631,7 @@ impl LineCache {
     fn write(&self, out: &mut Vec<u8>, checked: &Checked<'_>, style: Style<'_>, detail: Detail) {
         out.extend_from_slice(self.head(detail));
         serde_json::to_writer(&mut *out, &checked.state).expect("strings serialise");
+        write_key(out, checked.key.as_deref().map(str::as_bytes));
         self.write_rest(out, checked, style, detail);
     }
 }

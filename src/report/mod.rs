@@ -41,6 +41,8 @@ pub struct Checked<'a> {
     pub report: Report<'a>,
     /// The state's name (file name or `file:line`), or `None` for the app's defaults.
     pub state: Option<String>,
+    /// The JSON record's key (`--key`) as its JSON text, passed through to JSON reports.
+    pub key: Option<String>,
 }
 
 /// How to render: language, colour, and the catalog for citations.

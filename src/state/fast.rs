@@ -32,6 +32,9 @@ use toml::de::DeTable;
 /// non-cryptographic hash is safe: a lookup of a hostile string costs one hash and at
 /// most a few comparisons.
 pub struct FastBinder<'p> {
+    /// The field of a JSON record that holds its key (see
+    /// [`DEFAULT_KEY_FIELD`](super::DEFAULT_KEY_FIELD)).
+    key_field: String,
     apps: HashMap<&'p str, usize>,
     settings: Vec<HashMap<&'p str, usize>>,
     profiles: Vec<&'p Profile>,
@@ -60,19 +63,28 @@ impl<'p> FastBinder<'p> {
             })
             .collect();
         FastBinder {
+            key_field: super::DEFAULT_KEY_FIELD.to_owned(),
             apps,
             settings,
             profiles,
         }
     }
 
+    /// Records carry their key in the field `field` instead of the default.
+    pub fn with_key_field(mut self, field: &str) -> Self {
+        field.clone_into(&mut self.key_field);
+        self
+    }
+
     /// The index (into the profiles given to [`new`](Self::new)) of the profile the state
     /// on `line` is for, and the state bound to it; `None` when the straightforward path
     /// must decide.
-    pub fn bind(&self, text: &str, line: usize) -> Option<(usize, Selection)> {
+    pub fn bind(&self, text: &str, line: usize) -> Option<(usize, Selection, Option<String>)> {
         let mut bound = Bound::default();
-        self.bind_into(text, line, &mut bound)
-            .then(|| (bound.profile, bound.selection(self.profiles[bound.profile])))
+        self.bind_into(text, line, &mut bound).then(|| {
+            let selection = bound.selection(self.profiles[bound.profile]);
+            (bound.profile, selection, bound.record_key())
+        })
     }
 
     /// [`bind`](Self::bind) into `bound`, which is reused from state to state; `false`
@@ -98,8 +110,7 @@ impl<'p> FastBinder<'p> {
 
     /// [`bind_into`](Self::bind_into) by way of all entries collected first.
     fn bind_collected(&self, text: &str, line: usize, bound: &mut Bound) -> bool {
-        bound.choices.clear();
-        bound.waivers.clear();
+        bound.clear();
         let Ok(raw) = serde_json::from_str::<RawState<'_>>(text) else {
             return false;
         };
@@ -130,8 +141,7 @@ impl<'p> FastBinder<'p> {
     /// [`bind_into`](Self::bind_into) for a TOML account state (the text of a state file):
     /// the document tree is walked and each id looked up, with no copy of any key or value.
     pub fn bind_toml_into(&self, text: &str, bound: &mut Bound) -> bool {
-        bound.choices.clear();
-        bound.waivers.clear();
+        bound.clear();
         let Ok(document) = DeTable::parse(text) else {
             return false;
         };
@@ -262,11 +272,10 @@ impl<'de> Visitor<'de> for StateSeed<'_, '_> {
             bound,
             line,
         } = self;
-        bound.choices.clear();
-        bound.waivers.clear();
-        let (mut app, mut settings, mut waivers) = (None, false, false);
-        while let Some(key) = map.next_key::<&'de str>()? {
-            match key {
+        bound.clear();
+        let (mut app, mut settings, mut waivers, mut key) = (None, false, false, false);
+        while let Some(field) = map.next_key::<&'de str>()? {
+            match field {
                 "app" if app.is_none() => {
                     let id = map.next_value::<&'de str>()?;
                     let index = *binder.apps.get(id).ok_or_else(refuse::<M::Error>)?;
@@ -292,6 +301,16 @@ impl<'de> Visitor<'de> for StateSeed<'_, '_> {
                         waivers: &mut bound.waivers,
                     })?;
                 }
+                field if field == binder.key_field && !key => {
+                    key = true;
+                    let raw = map.next_value::<&'de serde_json::value::RawValue>()?;
+                    let raw = raw.get();
+                    // As `record_key` takes it: a string or a number.
+                    if !matches!(raw.as_bytes().first(), Some(b'"' | b'-' | b'0'..=b'9')) {
+                        return Err(refuse());
+                    }
+                    bound.key.extend_from_slice(raw.as_bytes());
+                }
                 _ => return Err(refuse()),
             }
         }
@@ -306,9 +325,22 @@ pub struct Bound {
     pub profile: usize,
     pub choices: Vec<(usize, usize)>,
     pub waivers: Vec<(usize, Waiver)>,
+    /// The record's key as its JSON text; empty when it has none.
+    pub key: Vec<u8>,
 }
 
 impl Bound {
+    fn clear(&mut self) {
+        self.choices.clear();
+        self.waivers.clear();
+        self.key.clear();
+    }
+
+    /// The record's key, as [`AccountState::key`](super::AccountState::key) holds it.
+    pub fn record_key(&self) -> Option<String> {
+        (!self.key.is_empty()).then(|| String::from_utf8_lossy(&self.key).into_owned())
+    }
+
     pub fn selection(&self, profile: &Profile) -> Selection {
         let mut selection = Selection::defaults(profile);
         for &(setting, option) in &self.choices {

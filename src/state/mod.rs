@@ -14,7 +14,9 @@ mod parse;
 pub mod store;
 
 pub use fast::{Bound, FastBinder};
-pub use parse::{parse_state_json, parse_state_toml, parse_state_toml_owned};
+pub use parse::{
+    DEFAULT_KEY_FIELD, parse_state_json, parse_state_toml, parse_state_toml_owned, record_key,
+};
 
 use crate::date::Date;
 use crate::diag::Diagnostic;
@@ -44,6 +46,8 @@ pub struct AccountState {
     pub app_pos: Pos,
     pub choices: Vec<Choice>,
     pub waivers: Vec<Waiver>,
+    /// A JSON record's key (`--key`), as its JSON text: passed through to the report.
+    pub key: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -113,6 +117,7 @@ impl Selection {
             app_pos: Pos::Unknown,
             choices,
             waivers: self.waivers.iter().flatten().cloned().collect(),
+            key: None,
         }
     }
 }

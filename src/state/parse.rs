@@ -83,6 +83,7 @@ fn toml_parts(source: &SourceText) -> Result<AccountState, Diagnostic> {
         app_pos: Pos::Offset(app_offset),
         choices,
         waivers,
+        key: None,
     })
 }
 
@@ -170,14 +171,15 @@ pub(super) fn toml_date(value: &DeValue<'_>) -> Option<Date> {
         .and_then(|d| Date::new(i32::from(d.year), d.month, d.day))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The record key a JSON state may carry when none is named (`--key`): passed through to
+/// the state's report so results can be joined back to their inputs.
+pub const DEFAULT_KEY_FIELD: &str = "id";
+
 struct RawJsonState {
     app: String,
-    #[serde(default)]
     settings: BTreeMap<String, String>,
-    #[serde(default)]
     waivers: BTreeMap<String, RawJsonWaiver>,
+    key: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -188,9 +190,93 @@ struct RawJsonWaiver {
     expires: Option<String>,
 }
 
+/// Reads a [`RawJsonState`]: the fields of a derived `Deserialize` (with its messages for
+/// unknown, duplicate and missing fields), plus the record key field, whose name is chosen
+/// at run time.
+struct RawJsonStateSeed<'k> {
+    key_field: &'k str,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RawJsonStateSeed<'_> {
+    type Value = RawJsonState;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<RawJsonState, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RawJsonStateSeed<'_> {
+    type Value = RawJsonState;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<RawJsonState, M::Error> {
+        use serde::de::Error;
+        let (mut app, mut settings, mut waivers, mut key) = (None, None, None, None);
+        while let Some(field) = map.next_key::<Cow<'de, str>>()? {
+            match &*field {
+                "app" if app.is_some() => return Err(M::Error::duplicate_field("app")),
+                "app" => app = Some(map.next_value()?),
+                "settings" if settings.is_some() => {
+                    return Err(M::Error::duplicate_field("settings"));
+                }
+                "settings" => settings = Some(map.next_value()?),
+                "waivers" if waivers.is_some() => {
+                    return Err(M::Error::duplicate_field("waivers"));
+                }
+                "waivers" => waivers = Some(map.next_value()?),
+                name if name == self.key_field => {
+                    if key.is_some() {
+                        return Err(M::Error::custom(format_args!(
+                            "duplicate field `{}`",
+                            sanitize(name)
+                        )));
+                    }
+                    let raw: Box<serde_json::value::RawValue> = map.next_value()?;
+                    key = Some(record_key(raw.get(), self.key_field).map_err(M::Error::custom)?);
+                }
+                name => {
+                    return Err(M::Error::custom(format_args!(
+                        "unknown field `{}`, expected one of `app`, `settings`, `waivers` \
+                         or the record key `{}`",
+                        sanitize(name),
+                        sanitize(self.key_field)
+                    )));
+                }
+            }
+        }
+        Ok(RawJsonState {
+            app: app.ok_or_else(|| M::Error::missing_field("app"))?,
+            settings: settings.unwrap_or_default(),
+            waivers: waivers.unwrap_or_default(),
+            key,
+        })
+    }
+}
+
+/// A record key as it is passed through: its JSON text, exactly as written (a string or a
+/// number; anything else cannot be a key to join on).
+pub fn record_key(raw: &str, key_field: &str) -> Result<String, String> {
+    match raw.as_bytes().first() {
+        Some(b'"' | b'-' | b'0'..=b'9') => Ok(raw.to_owned()),
+        _ => Err(format!(
+            "the record key `{}` must be a string or a number",
+            sanitize(key_field)
+        )),
+    }
+}
+
 /// Parse one JSON account state (the same shape as the TOML one, dates as "YYYY-MM-DD").
-/// `name` and `line` say where it came from: the line of a JSON Lines stream.
-pub fn parse_state_json(name: &str, line: usize, text: &str) -> Result<AccountState, Diagnostic> {
+/// `name` and `line` say where it came from: the line of a JSON Lines stream. A field named
+/// `key_field` is the record's key, kept as its JSON text for the report.
+pub fn parse_state_json(
+    name: &str,
+    line: usize,
+    text: &str,
+    key_field: &str,
+) -> Result<AccountState, Diagnostic> {
     // serde would also read a state from an array (`["wechat-read"]`), by field order.
     if !text.trim_start().starts_with('{') {
         return Err(Diagnostic::at_line(
@@ -200,17 +286,20 @@ pub fn parse_state_json(name: &str, line: usize, text: &str) -> Result<AccountSt
             "a state must be a JSON object such as {\"app\": \"wechat-read\"}",
         ));
     }
-    let raw: RawJsonState = serde_json::from_str(text).map_err(|e| {
-        // serde_json counts lines within this record, which is a single line.
-        let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message);
-        Diagnostic::at_line(
-            name,
-            line,
-            Some(e.column().max(1)),
-            diag::plain_serde_message(message, "an object"),
-        )
-    })?;
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let raw = serde::de::DeserializeSeed::deserialize(RawJsonStateSeed { key_field }, &mut reader)
+        .and_then(|raw| reader.end().map(|()| raw))
+        .map_err(|e| {
+            // serde_json counts lines within this record, which is a single line.
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            Diagnostic::at_line(
+                name,
+                line,
+                Some(e.column().max(1)),
+                diag::plain_serde_message(message, "an object"),
+            )
+        })?;
     let here = Pos::Line(line);
     let mut waivers = Vec::new();
     for (setting, waiver) in raw.waivers {
@@ -251,5 +340,6 @@ pub fn parse_state_json(name: &str, line: usize, text: &str) -> Result<AccountSt
             })
             .collect(),
         waivers,
+        key: raw.key,
     })
 }

@@ -260,6 +260,7 @@ pub fn export(app: &mut App<'_>) {
             .state_path
             .as_ref()
             .map(|p| p.display().to_string()),
+        key: None,
     };
     let text = markdown::render(
         &checked,

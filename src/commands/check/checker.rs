@@ -19,7 +19,15 @@ use std::sync::Mutex;
 
 /// The outcome of one state: its rendered report (`None` once no one reads the output)
 /// and whether it fails the check, or its name and why it could not be checked.
-pub(super) type StateResult<'a> = Result<(Option<Piece<'a>>, bool), (String, Diagnostic)>;
+pub(super) type StateResult<'a> = Result<(Option<Piece<'a>>, bool), Box<Unchecked>>;
+
+/// A state that could not be checked: its name, its record key when it has one (a JSON
+/// record's), and why.
+pub(super) struct Unchecked {
+    pub(super) name: String,
+    pub(super) key: Option<String>,
+    pub(super) problem: Diagnostic,
+}
 
 /// What checking one input gave.
 pub(super) enum Done<'a> {
@@ -49,6 +57,8 @@ pub(super) struct Checker<'a> {
     pub(super) format: Format,
     pub(super) detail: Detail,
     pub(super) gate: Gate,
+    /// The field of a JSON record that holds its key (`--key`).
+    pub(super) key_field: String,
     today: Date,
     /// The apps were named on the command line (states for others are refused as such).
     explicit_apps: bool,
@@ -84,12 +94,13 @@ impl<'a> Checker<'a> {
         };
         Checker {
             auditors,
-            binder: FastBinder::new(auditors.iter().map(|a| a.profile)),
+            binder: FastBinder::new(auditors.iter().map(|a| a.profile)).with_key_field(&args.key),
             caches,
             style,
             format: args.format,
             detail: args.detail,
             gate: Gate::from(args),
+            key_field: args.key.clone(),
             today,
             explicit_apps: !args.apps.is_empty(),
             fast: true,
@@ -136,7 +147,7 @@ impl<'a> Checker<'a> {
                         let (index, selection) = self.bind(&state)?;
                         Ok(self.report(index, &selection, Some(name.clone())))
                     });
-                    (checked, || name)
+                    (checked, || (name, None))
                 }),
                 rendering,
             ),
@@ -144,15 +155,16 @@ impl<'a> Checker<'a> {
                 let problem = batch::not_a_file(path);
                 self.done(
                     worker,
-                    std::iter::once((Err(problem), || batch::file_name(path))),
+                    std::iter::once((Err(problem), || (batch::file_name(path), None))),
                     rendering,
                 )
             }
             StateInput::Lines(block) => self.done(
                 worker,
-                block
-                    .lines()
-                    .map(|line| (self.check_line(&line, true), move || line.name())),
+                block.lines().map(|line| {
+                    let checked = self.check_line(&line, true);
+                    (checked, move || (line.name(), line.key(&self.key_field)))
+                }),
                 rendering,
             ),
         }
@@ -169,7 +181,8 @@ impl<'a> Checker<'a> {
             if fast {
                 lines.write_bound(|out| line.write_name_json(out));
             } else {
-                lines.checked(self.check_line(&line, false), || line.name());
+                let checked = self.check_line(&line, false);
+                lines.checked(checked, || (line.name(), line.key(&self.key_field)));
             }
         }
         lines.done()
@@ -182,7 +195,7 @@ impl<'a> Checker<'a> {
         let name = batch::file_name(path);
         let mut file = std::mem::take(&mut lines.file);
         match read_small_file_into(path, &name, &mut file) {
-            Err(problem) => lines.checked(Err(problem), || name),
+            Err(problem) => lines.checked(Err(problem), || (name, None)),
             Ok(()) => {
                 let text = std::str::from_utf8(&file).ok();
                 // As `decode` does: a byte-order mark is not part of the text.
@@ -200,7 +213,7 @@ impl<'a> Checker<'a> {
                             let (index, selection) = self.bind(&state)?;
                             Ok(self.report(index, &selection, Some(name.clone())))
                         });
-                    lines.checked(checked, || name);
+                    lines.checked(checked, || (name, None));
                 }
             }
         }
@@ -223,7 +236,7 @@ impl<'a> Checker<'a> {
 
     /// The results of an input's states, each with a way to name it (needed for errors):
     /// JSON Lines output goes straight into one buffer, other formats get a piece each.
-    fn done<F: FnOnce() -> String>(
+    fn done<F: FnOnce() -> (String, Option<String>)>(
         &self,
         worker: usize,
         results: impl Iterator<Item = (Result<Checked<'a>, Diagnostic>, F)>,
@@ -231,13 +244,13 @@ impl<'a> Checker<'a> {
     ) -> Done<'a> {
         if self.format != Format::Jsonl || self.one_by_one {
             let results = results
-                .map(|(checked, name)| self.result(checked, rendering, name))
+                .map(|(checked, describe)| self.result(checked, rendering, describe))
                 .collect();
             return Done::States(results);
         }
         let mut lines = Lines::new(self, worker, rendering);
-        for (checked, name) in results {
-            lines.checked(checked, name);
+        for (checked, describe) in results {
+            lines.checked(checked, describe);
         }
         lines.done()
     }
@@ -246,14 +259,17 @@ impl<'a> Checker<'a> {
         &self,
         checked: Result<Checked<'a>, Diagnostic>,
         rendering: bool,
-        name: impl FnOnce() -> String,
+        describe: impl FnOnce() -> (String, Option<String>),
     ) -> StateResult<'a> {
         match checked {
             Ok(c) => Ok((
                 rendering.then(|| self.render(&c)),
                 self.gate.fails(&c.report),
             )),
-            Err(problem) => Err((name(), problem)),
+            Err(problem) => {
+                let (name, key) = describe();
+                Err(Box::new(Unchecked { name, key, problem }))
+            }
         }
     }
 
@@ -266,11 +282,17 @@ impl<'a> Checker<'a> {
         } else {
             None
         };
-        let (index, selection) = match fast {
+        let (index, selection, key) = match fast {
             Some(bound) => bound,
-            None => self.bind(&line.load()?)?,
+            None => {
+                let state = line.load(&self.key_field)?;
+                let (index, selection) = self.bind(&state)?;
+                (index, selection, state.key)
+            }
         };
-        Ok(self.report(index, &selection, Some(line.name())))
+        let mut checked = self.report(index, &selection, Some(line.name()));
+        checked.key = key;
+        Ok(checked)
     }
 
     /// The auditor of the state's app, and the state bound to its profile.
@@ -310,6 +332,7 @@ impl<'a> Checker<'a> {
             profile: auditor.profile,
             report: auditor.audit(selection, self.today),
             state,
+            key: None,
         }
     }
 

@@ -118,6 +118,7 @@ impl<'c, 'a> Lines<'c, 'a> {
             if self.rendering {
                 self.bytes.extend_from_slice(head);
                 write_name(&mut self.bytes);
+                json::write_key(&mut self.bytes, Some(&self.bound.key));
                 match &remembered.rest {
                     Rest::Bytes(bytes) => self.bytes.extend_from_slice(bytes),
                     Rest::Parts(parts) => cache.write_parts(&mut self.bytes, parts, checker.detail),
@@ -131,6 +132,7 @@ impl<'c, 'a> Lines<'c, 'a> {
         let start = self.bytes.len();
         self.bytes.extend_from_slice(head);
         write_name(&mut self.bytes);
+        json::write_key(&mut self.bytes, Some(&self.bound.key));
         let rest = self.bytes.len();
         cache.write_rest(&mut self.bytes, &checked, checker.style, checker.detail);
         if memoable && let Some(memo) = &mut self.memo {
@@ -149,11 +151,12 @@ impl<'c, 'a> Lines<'c, 'a> {
         }
     }
 
-    /// A state checked the straightforward way (or that could not be checked).
+    /// A state checked the straightforward way (or that could not be checked: `describe`
+    /// gives its name and its record key, if any, for the error line).
     pub(super) fn checked(
         &mut self,
         checked: Result<Checked<'a>, Diagnostic>,
-        name: impl FnOnce() -> String,
+        describe: impl FnOnce() -> (String, Option<String>),
     ) {
         self.states += 1;
         match checked {
@@ -166,7 +169,8 @@ impl<'c, 'a> Lines<'c, 'a> {
             Err(problem) => {
                 self.bad_input = true;
                 if self.rendering {
-                    json::write_error_line(&mut self.bytes, &name(), &problem);
+                    let (name, key) = describe();
+                    json::write_error_line(&mut self.bytes, &name, key.as_deref(), &problem);
                 }
             }
         }

@@ -7,7 +7,7 @@ use super::{Out, Outcome, fail_with};
 use crate::audit::{Auditor, Severity, Unconfirmed};
 use crate::batch::{self, CHUNK, JsonLines, StateInput};
 use crate::catalog::{self, Catalog};
-use crate::cli::{CheckArgs, Detail, Format};
+use crate::cli::{BadInput, CheckArgs, Detail, Format};
 use crate::date::Date;
 use crate::diag::{Diagnostic, print_error};
 use crate::profile::Profile;
@@ -22,6 +22,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub fn run(args: &CheckArgs) -> Outcome {
     if args.detail == Detail::Compact && args.format != Format::Jsonl {
         print_error("--detail compact is a form of JSON Lines: use it with --format jsonl");
+        return Outcome::BadInput;
+    }
+    if ["app", "settings", "waivers", ""].contains(&args.key.as_str()) {
+        print_error(format_args!(
+            "--key names the field that holds a record's key; `{}` cannot be one (`app`, \
+             `settings` and `waivers` are the state itself)",
+            crate::text::sanitize(&args.key)
+        ));
         return Outcome::BadInput;
     }
     let catalog = catalog::builtin();
@@ -98,37 +106,53 @@ pub fn run(args: &CheckArgs) -> Outcome {
     // gate reading `${PIPESTATUS[0]}` relies on.
     let rendering = AtomicBool::new(true);
     let job = |worker: usize, input: &StateInput| {
-        checker.check(worker, input, rendering.load(Ordering::Relaxed))
+        let done = checker.check(worker, input, rendering.load(Ordering::Relaxed));
+        (done, input.ends_idle())
     };
     let mut out = Output::new(args, style);
     let mut fatal = None;
-    batch::ordered_pipeline(inputs, workers, CHUNK, StateInput::weight, job, |done| {
-        if single
-            && let Done::States(results) = &done
-            && let Some(Err((_, problem))) = results.first()
-        {
-            fatal = Some(fail_with(std::slice::from_ref(problem)));
-            return false;
-        }
-        if let Some(buffer) = out.add(done) {
-            checker.recycle(buffer);
-        }
-        if out.reader_gone() {
-            rendering.store(false, Ordering::Relaxed);
-        }
-        !out.write_failed()
-    });
+    batch::ordered_pipeline(
+        inputs,
+        workers,
+        CHUNK,
+        StateInput::weight,
+        job,
+        |(done, idle)| {
+            if single
+                && let Done::States(results) = &done
+                && let Some(Err(unchecked)) = results.first()
+            {
+                fatal = Some(fail_with(std::slice::from_ref(&unchecked.problem)));
+                return false;
+            }
+            if let Some(buffer) = out.add(done) {
+                checker.recycle(buffer);
+            }
+            // Input has gone quiet (a live stream, a filter in an engine): its results go out
+            // now, not when the output buffer fills. A failed flush is recorded by `Out`.
+            if idle {
+                let _ = out.writer.flush();
+            }
+            if out.reader_gone() {
+                rendering.store(false, Ordering::Relaxed);
+            }
+            !out.write_failed()
+        },
+    );
     if let Some(outcome) = fatal {
         // Bad input gives no partial report: drop the document's opening unwritten.
         out.writer.into_output().discard();
         return outcome;
     }
-    if out.read == 0 && !args.allow_empty {
+    // Standard input in and JSON Lines out is a filter: inside an engine (Spark's
+    // `RDD.pipe`, Hadoop Streaming), an empty partition is normal.
+    let filter = args.states_jsonl.as_deref() == Some("-") && args.format == Format::Jsonl;
+    if out.read == 0 && !args.allow_empty && !filter {
         print_error(
             "the batch held no account state to check (an empty --state-dir or JSON Lines \
              input); pass --allow-empty if that is expected",
         );
-        out.bad_input = true;
+        out.nothing_read = true;
     }
     out.finish()
 }
@@ -177,7 +201,12 @@ struct Output<'a> {
     format: Format,
     /// States read, checked or not.
     read: usize,
+    /// A state could not be checked.
     bad_input: bool,
+    /// What a state that could not be checked does to the exit code.
+    bad_input_policy: BadInput,
+    /// A batch read nothing where something was expected.
+    nothing_read: bool,
     failed: bool,
 }
 
@@ -191,6 +220,8 @@ impl<'a> Output<'a> {
             format: args.format,
             read: 0,
             bad_input: false,
+            bad_input_policy: args.bad_input,
+            nothing_read: false,
             failed: false,
         }
     }
@@ -230,12 +261,13 @@ impl<'a> Output<'a> {
                     let _ = self.writer.piece(piece);
                 }
             }
-            Err((state, problem)) => {
+            Err(unchecked) => {
                 self.bad_input = true;
                 if self.format != Format::Jsonl {
-                    print_error(&problem);
+                    print_error(&unchecked.problem);
                 }
-                let _ = self.writer.error(&state, &problem);
+                let key = unchecked.key.as_deref();
+                let _ = self.writer.error(&unchecked.name, key, &unchecked.problem);
             }
         }
     }
@@ -249,13 +281,14 @@ impl<'a> Output<'a> {
     }
 
     fn finish(self) -> Outcome {
-        let outcome = if self.bad_input {
-            Outcome::BadInput
-        } else if self.failed {
-            Outcome::Fail
-        } else {
-            Outcome::Pass
-        };
+        let outcome =
+            if self.nothing_read || (self.bad_input && self.bad_input_policy == BadInput::Fail) {
+                Outcome::BadInput
+            } else if self.failed {
+                Outcome::Fail
+            } else {
+                Outcome::Pass
+            };
         match self.writer.finish() {
             Ok(out) => out.finish(outcome),
             // `Out` records failures instead of returning them.

@@ -57,6 +57,10 @@ fn line(rng: &mut Rng, profiles: &[Profile]) -> String {
         "null",
         "{\"app\":\"douyin\",\"app\":\"douyin\"}",
         "{\"app\":\"douyin\",\"id\":3}",
+        "{\"app\":\"douyin\",\"id\":3,\"id\":4}",
+        "{\"app\":\"douyin\",\"id\":null}",
+        "{\"app\":\"douyin\",\"id\":[\"u1\"]}",
+        "{\"id\":\"u9\",\"app\":\"douyin\",\"bad\":1}",
         "{\"settings\":{}}",
         "{\"app\":\"nope\"}",
         "{\"app\":\"douyin\",\"settings\":null}",
@@ -116,6 +120,19 @@ fn line(rng: &mut Rng, profiles: &[Profile]) -> String {
     }
     if rng.chance(2) {
         fields.push("\"key\":\"k1\"".to_owned());
+    }
+    // The record key, passed through as it is written.
+    if rng.chance(40) {
+        const KEYS: &[&str] = &[
+            "\"u-1\"",
+            "\"\\u00e9\\n\\u001b[31m\"",
+            "12345678901234567890123",
+            "-1.5e3",
+            "\"用户 7\"",
+        ];
+        let key = format!("\"id\":{}", rng.pick(KEYS));
+        let at = rng.below(fields.len() + 1);
+        fields.insert(at, key);
     }
     // Field order does not matter to JSON.
     if rng.chance(30) {
@@ -228,9 +245,10 @@ fn state_files_give_the_straightforward_output_byte_for_byte() {
                                         verdict.0 |= fails;
                                         writer.piece(piece.expect("rendered")).expect("memory");
                                     }
-                                    Err((name, problem)) => {
+                                    Err(unchecked) => {
                                         verdict.1 = true;
-                                        writer.error(&name, &problem).expect("memory");
+                                        let (name, problem) = (&unchecked.name, &unchecked.problem);
+                                        writer.error(name, None, problem).expect("memory");
                                     }
                                 }
                             }
@@ -326,9 +344,12 @@ fn run(checker: &Checker<'_>, input: &str) -> (Vec<u8>, (usize, bool, bool)) {
                             failed |= fails;
                             writer.piece(piece.expect("rendered")).expect("memory");
                         }
-                        Err((name, problem)) => {
+                        Err(unchecked) => {
                             bad = true;
-                            writer.error(&name, &problem).expect("memory");
+                            let key = unchecked.key.as_deref();
+                            writer
+                                .error(&unchecked.name, key, &unchecked.problem)
+                                .expect("memory");
                         }
                     }
                 }
@@ -402,12 +423,20 @@ fn fast_paths_give_the_straightforward_output_byte_for_byte() {
     // refused some.
     let binder = FastBinder::new(&profiles);
     let records: Vec<&str> = input.lines().filter(|l| !l.trim().is_empty()).collect();
+    let mut keyed_taken = 0;
     for record in &records {
-        fast_taken += usize::from(binder.bind(record.trim(), 1).is_some());
+        let taken = binder.bind(record.trim(), 1).is_some();
+        fast_taken += usize::from(taken);
+        keyed_taken += usize::from(taken && record.contains("\"id\":"));
     }
     assert!(
-        fast_taken > records.len() / 3 && fast_taken < records.len(),
+        fast_taken > records.len() / 4 && fast_taken < records.len(),
         "the fast path took {fast_taken} of {} records",
         records.len()
+    );
+    let keyed = records.iter().filter(|r| r.contains("\"id\":")).count();
+    assert!(
+        keyed_taken > keyed / 5 && keyed_taken < keyed,
+        "the fast path took {keyed_taken} of {keyed} records with a key"
     );
 }
