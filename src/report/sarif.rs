@@ -8,9 +8,10 @@
 //! alike: the same rule, the same artifact and line, the same option in effect, by default
 //! or chosen, waived or not ([`Run`]). It carries how many reports gave it
 //! (`occurrenceCount`, and `properties.count`) and the names of the first
-//! [`MAX_SAMPLED_STATES`] states. A run therefore holds at most two results per option of
-//! each setting for an unwaived finding (by default, chosen) and as many again waived,
-//! however many states come; memory is bounded the same way. Per-state detail is what
+//! [`MAX_SAMPLED_STATES`] states. A setting gives an unwaived finding by default (on its
+//! default option) or chosen (on any option but the recommended one), and as many waived:
+//! a run holds at most two results per option of each profile's settings, however many
+//! states come, and memory is bounded the same way. Per-state detail is what
 //! JSON Lines is for.
 //!
 //! **Waived findings** are results too, with a `suppressions` entry of kind `external`
