@@ -128,6 +128,19 @@ fn check_every_format(
             .map(|e| format!("{e} at {}", e.instance_path()))
             .collect();
         prop_assert!(problems.is_empty(), "SARIF schema: {:?}", problems);
+        // Aggregated, every finding counted once; the waived ones as suppressed results.
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        let count = |suppressed: bool| -> u64 {
+            results
+                .iter()
+                .filter(|r| r.get("suppressions").is_some() == suppressed)
+                .map(|r| r["occurrenceCount"].as_u64().unwrap())
+                .sum()
+        };
+        let findings = checked.iter().flat_map(|c| &c.report.findings);
+        let waived = findings.clone().filter(|f| f.waived()).count();
+        prop_assert_eq!(count(true) as usize, waived);
+        prop_assert_eq!(count(false) as usize, findings.count() - waived);
 
         let junit = text(Format::Junit);
         roxmltree::Document::parse(&junit)

@@ -3,9 +3,10 @@
 //! A batch can hold a million account states, so no format keeps the reports until the
 //! end: the document's opening is written first, then each report as soon as it is
 //! checked (rendered on the worker thread that checked it, see [`render`]), then the
-//! closing. What the closing needs is bounded however long the batch: SARIF's rules grow
-//! with the profiles' settings, not with the states, and the JSON and SARIF documents list
-//! at most [`MAX_LISTED_ERRORS`] input errors and count the rest.
+//! closing. What the closing needs is bounded however long the batch: SARIF aggregates
+//! alike findings into one result (see [`sarif`]), so its results and rules grow with the
+//! profiles' settings, not with the states, and the JSON and SARIF documents list at most
+//! [`MAX_LISTED_ERRORS`] input errors and count the rest.
 
 use super::json;
 use super::{Checked, Format, Style, junit, markdown, sarif, text};
@@ -19,17 +20,14 @@ pub const MAX_LISTED_ERRORS: usize = 1000;
 /// One report, rendered for its place in the document.
 pub struct Piece<'a> {
     pub(super) bytes: Vec<u8>,
-    /// SARIF only: the results' rules (see [`sarif::RuleSlot`]).
-    pub(super) rule_slots: Vec<sarif::RuleSlot<'a>>,
+    /// SARIF only: the report's findings, aggregated by the writer (see [`sarif::Run`]).
+    pub(super) found: Option<sarif::Found<'a>>,
 }
 
 impl Piece<'_> {
     /// Reports already rendered, one after another (JSON Lines lines, say).
     pub fn bytes(bytes: Vec<u8>) -> Self {
-        Piece {
-            bytes,
-            rule_slots: Vec::new(),
-        }
+        Piece { bytes, found: None }
     }
 }
 
@@ -57,7 +55,7 @@ pub struct DocumentWriter<'a, W: Write> {
     pieces: usize,
     errors: Vec<String>,
     errors_unlisted: usize,
-    rules: sarif::Rules<'a>,
+    sarif: sarif::Run<'a>,
 }
 
 impl<'a, W: Write> DocumentWriter<'a, W> {
@@ -69,7 +67,7 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
             pieces: 0,
             errors: Vec::new(),
             errors_unlisted: 0,
-            rules: sarif::Rules::default(),
+            sarif: sarif::Run::default(),
         }
     }
 
@@ -108,7 +106,10 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                     .write_all(if first { b"\n    " } else { b",\n    " })?;
                 return write_indented(&mut self.out, &piece.bytes, b"    ");
             }
-            Format::Sarif => return self.rules.write_results(&mut self.out, piece),
+            Format::Sarif => {
+                self.sarif.add(piece);
+                return Ok(());
+            }
             _ => {}
         }
         self.out.write_all(&piece.bytes)
@@ -168,12 +169,12 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 }
                 self.out.write_all(b"\n}\n")?;
             }
-            Format::Sarif => {
-                let closing = self
-                    .rules
-                    .closing(&self.errors, self.errors_unlisted, self.style);
-                self.out.write_all(closing.as_bytes())?;
-            }
+            Format::Sarif => self.sarif.write_closing(
+                &mut self.out,
+                &self.errors,
+                self.errors_unlisted,
+                self.style,
+            )?,
             Format::Junit => self.out.write_all(junit::CLOSING.as_bytes())?,
             Format::Text | Format::Jsonl | Format::Markdown => {}
         }
