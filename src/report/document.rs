@@ -53,6 +53,9 @@ pub fn render<'a>(format: Format, checked: &Checked<'a>, style: Style<'_>) -> Pi
 pub struct DocumentWriter<'a, W: Write> {
     out: W,
     format: Format,
+    /// JUnit: the run's start, written on the suites of states that could not be checked
+    /// (the checked ones carry it from [`junit::timed_suite`]).
+    timestamp: Option<junit::Timestamp>,
     style: Style<'a>,
     pieces: usize,
     errors: Vec<String>,
@@ -65,12 +68,19 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
         DocumentWriter {
             out,
             format,
+            timestamp: None,
             style,
             pieces: 0,
             errors: Vec::new(),
             errors_unlisted: 0,
             rules: sarif::Rules::default(),
         }
+    }
+
+    /// Stamp JUnit suites with the run's start.
+    pub fn with_timestamp(mut self, timestamp: junit::Timestamp) -> Self {
+        self.timestamp = Some(timestamp);
+        self
     }
 
     pub fn start(&mut self) -> io::Result<()> {
@@ -125,7 +135,10 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 json::write_error_line(&mut line, state, problem);
                 self.out.write_all(&line)
             }
-            Format::Junit => self.out.write_all(&junit::error_suite(state, problem)),
+            Format::Junit => {
+                self.out
+                    .write_all(&junit::error_suite(state, problem, self.timestamp))
+            }
             Format::Json | Format::Sarif => {
                 if self.errors.len() < MAX_LISTED_ERRORS {
                     self.errors.push(problem.to_string());
