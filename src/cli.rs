@@ -16,6 +16,8 @@ Examples:
   privaudit check my-app.toml --fail-on high        fail CI only on high or critical
   privaudit check douyin --unconfirmed warn         do not fail on unconfirmed facts
   privaudit check douyin --format sarif > douyin.sarif   for code scanning
+  privaudit check douyin --format github            annotations in a GitHub Actions job
+  privaudit check douyin --format gitlab > gl-code-quality-report.json   GitLab Code Quality
   privaudit check --state-dir exported/ --format jsonl   one line per account state
   privaudit check --states-jsonl - --format jsonl --detail compact   small lines, in bulk
   privaudit diff old-douyin.toml profiles/douyin.toml   what defaults moved

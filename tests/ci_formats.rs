@@ -91,3 +91,419 @@ fn junit_suites_carry_the_run_timestamp_and_their_time() {
         .count();
     assert_eq!(timed, 2, "{}", r.stdout);
 }
+
+/// One parsed workflow command.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Annotation {
+    command: String,
+    file: String,
+    line: usize,
+    col: Option<usize>,
+    title: String,
+    message: String,
+}
+
+/// Undo the runner's escapes (what GitHub shows).
+fn unescape(text: &str) -> String {
+    text.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+}
+
+/// Every line of a `--format github` document: the annotations, parsed back, and the
+/// closing summary (the one plain line, last).
+fn github(stdout: &str) -> (Vec<Annotation>, String) {
+    let command = Regex::new(
+        r"^::(error|warning|notice) file=([^,:]+),line=(\d+)(?:,col=(\d+))?,title=([^,:]+)::([^\r\n]*)$",
+    )
+    .unwrap();
+    let mut lines: Vec<&str> = stdout.split('\n').collect();
+    assert_eq!(lines.pop(), Some(""), "ends with a line break");
+    let summary = lines.pop().expect("a summary line").to_owned();
+    assert!(!summary.starts_with("::"), "{summary}");
+    let annotations = lines
+        .iter()
+        .map(|line| {
+            let c = command
+                .captures(line)
+                .unwrap_or_else(|| panic!("not a workflow command: {line}"));
+            Annotation {
+                command: c[1].to_owned(),
+                file: unescape(&c[2]),
+                line: c[3].parse().unwrap(),
+                col: c.get(4).map(|m| m.as_str().parse().unwrap()),
+                title: unescape(&c[5]),
+                message: unescape(&c[6]),
+            }
+        })
+        .collect();
+    (annotations, summary)
+}
+
+#[test]
+fn github_annotations_point_where_sarif_results_point() {
+    let env = Env::new();
+    let r = run(env
+        .cmd()
+        .args(["check", "wechat-read", "douyin", "--format", "github"]));
+    assert_eq!(r.code, 1);
+    let (annotations, summary) = github(&r.stdout);
+    // One per unwaived finding: wechat-read 5, douyin 9.
+    assert_eq!(annotations.len(), 14);
+    assert_eq!(
+        summary,
+        "privaudit: 2 reports, 14 unwaived findings: 5 errors (critical or high), 5 warnings (medium), 4 notices (low)."
+    );
+
+    // The same places and levels as SARIF's results.
+    let (_, sarif) =
+        common::json(
+            env.cmd()
+                .args(["check", "wechat-read", "douyin", "--format", "sarif"]),
+        );
+    let mut from_sarif: Vec<(String, usize, String)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"].as_array().is_none_or(|s| s.is_empty()))
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"];
+            let level = match r["level"].as_str().unwrap() {
+                "note" => "notice",
+                other => other,
+            };
+            (
+                location["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                location["region"]["startLine"].as_u64().unwrap() as usize,
+                level.to_owned(),
+            )
+        })
+        .collect();
+    let mut from_github: Vec<(String, usize, String)> = annotations
+        .iter()
+        .map(|a| (a.file.clone(), a.line, a.command.clone()))
+        .collect();
+    from_sarif.sort();
+    from_github.sort();
+    assert_eq!(from_github, from_sarif);
+
+    // Exposure by default is annotated on the `default = ...` line.
+    let profile = std::fs::read_to_string("profiles/wechat-read.toml").unwrap();
+    let line = common::line_after(&profile, "id = \"reading-info-to-friends\"", "default = ");
+    let a = annotations
+        .iter()
+        .find(|a| {
+            a.message
+                .contains("privaudit explain wechat-read/reading-info-to-friends")
+        })
+        .unwrap();
+    assert_eq!(
+        (a.file.as_str(), a.line),
+        ("profiles/wechat-read.toml", line)
+    );
+    assert_eq!(a.command, "error");
+    assert!(
+        a.title.starts_with("Critical: Show my reading time"),
+        "{}",
+        a.title
+    );
+    // A few lines: what is exposed, where, how sure, the ruling, where to read more.
+    let lines: Vec<&str> = a.message.lines().collect();
+    assert_eq!(lines.len(), 5, "{}", a.message);
+    assert!(lines[1].starts_with("Where: "));
+    assert!(lines[2].starts_with("How sure: "));
+    assert!(lines[3].starts_with("Huang v. Tencent (WeChat Read)"));
+    // Medium is a warning, low a notice.
+    let douyin = |id: &str| {
+        annotations
+            .iter()
+            .find(|a| a.message.contains(&format!("explain douyin/{id}")))
+            .unwrap()
+    };
+    assert_eq!(douyin("private-account").command, "warning");
+    assert_eq!(douyin("online-status").command, "notice");
+}
+
+#[test]
+fn github_titles_name_the_state_safely_and_bad_states_are_errors() {
+    let env = Env::new();
+    // A state file name with every character the format must escape.
+    env.file(
+        "states/a,b:c%0A.toml",
+        "app = \"douyin\"\n[settings]\nprivate-account = \"off\"\n",
+    );
+    env.file(
+        "states/b.toml",
+        std::fs::read_to_string(common::fixture("unknown-option-state.toml")).unwrap(),
+    );
+    env.file(
+        "states/c.toml",
+        std::fs::read_to_string(common::fixture("waived-wechat-read.toml")).unwrap(),
+    );
+    let dir = env.path("states");
+    for lang in ["en", "zh"] {
+        let r = run(env.cmd().args([
+            "check",
+            "--state-dir",
+            dir.to_str().unwrap(),
+            "--format",
+            "github",
+            "--lang",
+            lang,
+        ]));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        let (annotations, summary) = github(&r.stdout);
+        let state = format!("{}/a,b:c%0A.toml", dir.to_str().unwrap());
+        let private = annotations
+            .iter()
+            .find(|a| a.message.contains("explain douyin/private-account"))
+            .unwrap();
+        // Chosen by the state, not by default: the setting's own line.
+        let profile = std::fs::read_to_string("profiles/douyin.toml").unwrap();
+        assert_eq!(
+            private.line,
+            common::line_after(&profile, "id = \"private-account\"", "id = ")
+        );
+        let bad = annotations
+            .iter()
+            .find(|a| a.file.ends_with("b.toml"))
+            .expect("the bad state is annotated");
+        assert_eq!(bad.command, "error");
+        assert_eq!((bad.line, bad.col), (4, Some(27)));
+        assert!(bad.message.contains("b.toml:4:27: "), "{}", bad.message);
+        // The waived state adds nothing: its other settings follow the recommendations.
+        assert!(annotations.iter().all(|a| !a.title.contains("c.toml")));
+        match lang {
+            "en" => {
+                assert_eq!(
+                    private.title,
+                    format!("Medium: Private account (state: {state})")
+                );
+                assert!(bad.title.starts_with("State "), "{}", bad.title);
+                assert!(
+                    summary.ends_with("; 1 state could not be checked."),
+                    "{summary}"
+                );
+            }
+            _ => {
+                assert_eq!(
+                    private.title,
+                    format!("中风险：私密账号（账户状态：{state}）")
+                );
+                assert!(
+                    private.message.starts_with("“私密账号”："),
+                    "{}",
+                    private.message
+                );
+                assert!(private.message.contains("\n位置："));
+                assert!(bad.title.starts_with("无法检查账户状态"), "{}", bad.title);
+                assert!(summary.starts_with("privaudit：2 份报告"), "{summary}");
+            }
+        }
+    }
+}
+
+/// A `--format gitlab` document, checked field by field against GitLab's Code Quality
+/// report format.
+fn gitlab(stdout: &str) -> Vec<serde_json::Value> {
+    let doc: serde_json::Value =
+        serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let issues = doc.as_array().expect("a JSON array").clone();
+    let hex = Regex::new("^[0-9a-f]{32}$").unwrap();
+    for issue in &issues {
+        let text = |field: &str| {
+            issue[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("{field} in {issue}"))
+        };
+        assert!(!text("description").trim().is_empty(), "{issue}");
+        assert!(!text("check_name").is_empty(), "{issue}");
+        assert!(hex.is_match(text("fingerprint")), "{issue}");
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"].contains(&text("severity")),
+            "{issue}"
+        );
+        assert!(
+            issue["location"]["path"]
+                .as_str()
+                .is_some_and(|p| !p.is_empty()),
+            "{issue}"
+        );
+        assert!(
+            issue["location"]["lines"]["begin"]
+                .as_u64()
+                .is_some_and(|n| n >= 1),
+            "{issue}"
+        );
+    }
+    issues
+}
+
+#[test]
+fn gitlab_issues_have_every_field_and_stable_unique_fingerprints() {
+    let env = Env::new();
+    // Two profiles of one app, the defaults and a batch with states alike in all but name.
+    let state = "app = \"douyin\"\n[settings]\nonline-status = \"on\"\n";
+    env.file("states/one.toml", state);
+    env.file("states/two.toml", state);
+    env.file(
+        "states/bad.toml",
+        std::fs::read_to_string(common::fixture("unknown-option-state.toml")).unwrap(),
+    );
+    let dir = env.path("states");
+    let args = ["check", "douyin", "wechat-read", "--format", "gitlab"];
+    let first = run(env
+        .cmd()
+        .args(args)
+        .arg(common::fixture("douyin-older-defaults.toml")));
+    let again = run(env
+        .cmd()
+        .args(args)
+        .arg(common::fixture("douyin-older-defaults.toml")));
+    assert_eq!(first.code, 1);
+    assert_eq!(first.stdout, again.stdout, "the same report on every run");
+    let issues = gitlab(&first.stdout);
+    // douyin 9, wechat-read 5, the older douyin profile 7.
+    assert_eq!(issues.len(), 21);
+    let batch = run(env.cmd().args([
+        "check",
+        "--state-dir",
+        dir.to_str().unwrap(),
+        "--format",
+        "gitlab",
+    ]));
+    assert_eq!(batch.code, 2);
+    let batch_issues = gitlab(&batch.stdout);
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .chain(&batch_issues)
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    let all = fingerprints.len();
+    fingerprints.sort();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), all, "fingerprints are unique");
+
+    // The critical default of WeChat Read is a blocker, on its `default = ...` line.
+    let profile = std::fs::read_to_string("profiles/wechat-read.toml").unwrap();
+    let issue = issues
+        .iter()
+        .find(|i| i["check_name"] == "wechat-read/reading-info-to-friends")
+        .unwrap();
+    assert_eq!(issue["severity"], "blocker");
+    assert_eq!(issue["location"]["path"], "profiles/wechat-read.toml");
+    assert_eq!(
+        issue["location"]["lines"]["begin"],
+        common::line_after(&profile, "id = \"reading-info-to-friends\"", "default = ")
+    );
+    let severity = |check: &str| {
+        issues
+            .iter()
+            .find(|i| i["check_name"] == check && i["location"]["path"] == "profiles/douyin.toml")
+            .unwrap()["severity"]
+            .clone()
+    };
+    assert_eq!(severity("douyin/follow-list-visibility"), "critical");
+    assert_eq!(severity("douyin/private-account"), "major");
+    assert_eq!(severity("douyin/online-status"), "minor");
+
+    // A state names itself in the description; a bad state is an issue at its line.
+    let online = batch_issues
+        .iter()
+        .filter(|i| i["check_name"] == "douyin/online-status")
+        .count();
+    assert_eq!(online, 2, "one per state");
+    assert!(batch_issues.iter().any(|i| {
+        i["description"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("State {}/one.toml: ", dir.to_str().unwrap()))
+    }));
+    let bad = batch_issues
+        .iter()
+        .find(|i| i["check_name"] == "privaudit/state-error")
+        .unwrap();
+    assert_eq!(bad["severity"], "blocker");
+    assert!(
+        bad["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("bad.toml")
+    );
+    assert_eq!(bad["location"]["lines"]["begin"], 4);
+
+    // Nothing open: an empty array. Chinese descriptions.
+    let clean = run(env.cmd().args([
+        "check",
+        "wechat-read",
+        "--state",
+        &common::fixture("all-recommended-wechat-read.toml"),
+        "--format",
+        "gitlab",
+    ]));
+    assert_eq!((clean.code, clean.stdout.as_str()), (0, "[]\n"));
+    let zh = gitlab(
+        &run(env
+            .cmd()
+            .args(["check", "douyin", "--format", "gitlab", "--lang", "zh"]))
+        .stdout,
+    );
+    assert!(
+        zh[0]["description"].as_str().unwrap().starts_with('“'),
+        "{}",
+        zh[0]
+    );
+}
+
+#[test]
+fn gitlab_issues_stream_while_the_input_is_still_open() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    let mut child = env
+        .std_cmd()
+        .args(["check", "--states-jsonl", "-", "--format", "gitlab"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 65536];
+        loop {
+            match stdout.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    all.extend_from_slice(&buf[..n]);
+                    let _ = tx.send(all.len());
+                }
+            }
+        }
+        all
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    let line = "{\"app\":\"douyin\",\"settings\":{\"private-account\":\"off\"}}\n";
+    stdin.write_all(line.repeat(1000).as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    // More than the output's 64 KiB buffer comes out before the input ends.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut seen = 0;
+    while seen < 256 * 1024 {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        seen = rx
+            .recv_timeout(left)
+            .expect("issues are written while the input is still open");
+    }
+    drop(stdin);
+    let status = child.wait().unwrap();
+    let all = String::from_utf8(reader.join().unwrap()).unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(gitlab(&all).len(), 9000, "9 per state");
+}

@@ -8,7 +8,7 @@
 //! at most [`MAX_LISTED_ERRORS`] input errors and count the rest.
 
 use super::json;
-use super::{Checked, Format, Style, junit, markdown, sarif, text};
+use super::{Checked, Format, Style, github, gitlab, junit, markdown, sarif, text};
 use crate::diag::Diagnostic;
 use std::io::{self, Write};
 
@@ -43,6 +43,8 @@ pub fn render<'a>(format: Format, checked: &Checked<'a>, style: Style<'_>) -> Pi
         Format::Json => Piece::bytes(json::pretty(checked, style)),
         Format::Markdown => Piece::bytes(markdown::render(checked, style).into_bytes()),
         Format::Junit => Piece::bytes(junit::suite(checked, style)),
+        Format::Github => Piece::bytes(github::annotations(checked, style)),
+        Format::Gitlab => Piece::bytes(gitlab::issues(checked, style)),
         Format::Sarif => sarif::results(checked, style),
     }
 }
@@ -56,6 +58,10 @@ pub struct DocumentWriter<'a, W: Write> {
     /// JUnit: the run's start, written on the suites of states that could not be checked
     /// (the checked ones carry it from [`junit::timed_suite`]).
     timestamp: Option<junit::Timestamp>,
+    /// GitHub: what was annotated, for the closing line.
+    github: github::Tally,
+    /// GitLab: issues written so far (the array's separators depend on it).
+    gitlab_issues: usize,
     style: Style<'a>,
     pieces: usize,
     errors: Vec<String>,
@@ -69,6 +75,8 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
             out,
             format,
             timestamp: None,
+            github: github::Tally::default(),
+            gitlab_issues: 0,
             style,
             pieces: 0,
             errors: Vec::new(),
@@ -88,7 +96,8 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
             Format::Json => self.out.write_all(b"{\n  \"reports\": ["),
             Format::Sarif => self.out.write_all(sarif::OPENING.as_bytes()),
             Format::Junit => self.out.write_all(junit::OPENING.as_bytes()),
-            Format::Text | Format::Jsonl | Format::Markdown => Ok(()),
+            Format::Gitlab => self.out.write_all(b"["),
+            Format::Text | Format::Jsonl | Format::Markdown | Format::Github => Ok(()),
         }
     }
 
@@ -114,6 +123,14 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 return write_indented(&mut self.out, &piece.bytes, b"    ");
             }
             Format::Sarif => return self.rules.write_results(&mut self.out, piece),
+            Format::Github => self.github.add(&piece.bytes),
+            // A report with nothing open adds no issue.
+            Format::Gitlab if piece.bytes.is_empty() => return Ok(()),
+            Format::Gitlab => {
+                let first = self.gitlab_issues == 0;
+                self.gitlab_issues += 1 + piece.bytes.iter().filter(|&&b| b == b'\n').count();
+                self.out.write_all(if first { b"\n" } else { b",\n" })?;
+            }
             _ => {}
         }
         self.out.write_all(&piece.bytes)
@@ -138,6 +155,18 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
             Format::Junit => {
                 self.out
                     .write_all(&junit::error_suite(state, problem, self.timestamp))
+            }
+            Format::Github => {
+                self.github.bad_states += 1;
+                self.out
+                    .write_all(&github::error_line(state, problem, self.style.lang))
+            }
+            Format::Gitlab => {
+                let first = self.gitlab_issues == 0;
+                self.gitlab_issues += 1;
+                self.out.write_all(if first { b"\n" } else { b",\n" })?;
+                self.out
+                    .write_all(&gitlab::error_issue(state, problem, self.style.lang))
             }
             Format::Json | Format::Sarif => {
                 if self.errors.len() < MAX_LISTED_ERRORS {
@@ -178,6 +207,14 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 self.out.write_all(closing.as_bytes())?;
             }
             Format::Junit => self.out.write_all(junit::CLOSING.as_bytes())?,
+            Format::Github => self
+                .out
+                .write_all(self.github.summary(self.style.lang).as_bytes())?,
+            Format::Gitlab => self.out.write_all(if self.gitlab_issues > 0 {
+                b"\n]\n"
+            } else {
+                b"]\n"
+            })?,
             Format::Text | Format::Jsonl | Format::Markdown => {}
         }
         Ok(self.out)
