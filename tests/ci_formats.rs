@@ -507,3 +507,189 @@ fn gitlab_issues_stream_while_the_input_is_still_open() {
     assert_eq!(status.code(), Some(1));
     assert_eq!(gitlab(&all).len(), 9000, "9 per state");
 }
+
+fn diff(env: &Env, args: &[&str]) -> common::Run {
+    run(env.cmd().arg("diff").args(args))
+}
+
+#[test]
+fn diff_text_names_options_by_their_labels_in_both_languages() {
+    let env = Env::new();
+    let older = common::fixture("douyin-older-defaults.toml");
+    let en = diff(&env, &[&older, "douyin"]);
+    assert_eq!(en.code, 1);
+    assert!(
+        en.stdout.contains(
+            "- Private account [private-account]: changed, \"On (approved followers only)\" -> \"Off (public account)\""
+        ),
+        "{}",
+        en.stdout
+    );
+    assert!(
+        en.stdout.contains("\"Off\" -> default not stated"),
+        "{}",
+        en.stdout
+    );
+    assert!(!en.stdout.contains("on -> off"), "{}", en.stdout);
+    let zh = diff(&env, &[&older, "douyin", "--lang", "zh"]);
+    assert!(
+        zh.stdout.contains(
+            "- 私密账号 [private-account]：已变更，“开启（仅经同意的粉丝）” -> “关闭（公开账号）”"
+        ),
+        "{}",
+        zh.stdout
+    );
+    assert!(
+        zh.stdout
+            .starts_with(&format!("抖音 douyin（{older} -> douyin）\n"))
+    );
+    assert!(
+        zh.stdout.contains("“关闭” -> 未载明默认值"),
+        "{}",
+        zh.stdout
+    );
+}
+
+/// The Markdown as GitHub renders it (tables on).
+fn html(markdown: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    options.extension.autolink = true;
+    comrak::markdown_to_html(markdown, &options)
+}
+
+#[test]
+fn diff_markdown_is_a_table_of_labels_in_both_languages() {
+    let env = Env::new();
+    let older = common::fixture("douyin-older-defaults.toml");
+    let en = diff(&env, &[&older, "douyin", "--format", "markdown"]);
+    assert_eq!(en.code, 1, "toward exposure fails, whatever the format");
+    assert!(
+        en.stdout
+            .starts_with("## privaudit diff: Douyin (defaults)\n")
+    );
+    assert!(
+        en.stdout
+            .contains(": 2 toward exposure, 0 away from exposure, 1 other."),
+        "{}",
+        en.stdout
+    );
+    let page = html(&en.stdout);
+    assert_eq!(page.matches("<table>").count(), 2, "{page}");
+    assert!(page.contains("<th>Setting</th>") && page.contains("<th>Newly exposed</th>"));
+    assert!(
+        page.contains(
+            "<td>Private account <code>private-account</code></td>\n<td>changed</td>\n<td>&quot;On (approved followers only)&quot;</td>\n<td>&quot;Off (public account)&quot;</td>\n<td>posts → anyone</td>"
+        ),
+        "{page}"
+    );
+
+    let zh = diff(
+        &env,
+        &[&older, "douyin", "--format", "markdown", "--lang", "zh"],
+    );
+    let page = html(&zh.stdout);
+    assert!(
+        page.contains("<h2>privaudit 对比：抖音（默认设置）</h2>"),
+        "{page}"
+    );
+    assert!(page.contains("<th>设置</th>") && page.contains("<th>不再暴露</th>"));
+    assert!(
+        page.contains(
+            "<td>私密账号 <code>private-account</code></td>\n<td>已变更</td>\n<td>“开启（仅经同意的粉丝）”</td>\n<td>“关闭（公开账号）”</td>\n<td>发布内容 → 所有人</td>"
+        ),
+        "{page}"
+    );
+    // No English in the Chinese: only the tool's name, the inputs' names and the ids in
+    // code spans are Latin letters.
+    let ids = Regex::new("`[a-z0-9-]+`").unwrap();
+    let rest = ids
+        .replace_all(&zh.stdout, "")
+        .replace(&older, "")
+        .replace("douyin", "")
+        .replace("privaudit", "");
+    assert!(
+        !rest.chars().any(|c| c.is_ascii_alphabetic()),
+        "English left: {rest}"
+    );
+
+    // Account states, with a waiver: its reason is escaped text in a cell.
+    let state = env.file(
+        "kept.toml",
+        "app = \"wechat-read\"\n[waivers.reading-time-leaderboard]\nreason = \"a | b [x](http://y)\"\n",
+    );
+    let r = diff(
+        &env,
+        &[
+            &common::fixture("all-recommended-wechat-read.toml"),
+            state.to_str().unwrap(),
+            "--format",
+            "markdown",
+        ],
+    );
+    let page = html(&r.stdout);
+    assert!(
+        r.stdout
+            .starts_with("## privaudit diff: WeChat Read (account states)\n")
+    );
+    assert!(!page.contains("<a "), "{page}");
+    assert!(
+        page.contains(
+            "<td>waiver added</td>\n<td>none</td>\n<td>&quot;a | b [x](http://y)&quot;</td>"
+        ),
+        "{page}"
+    );
+    let same = diff(&env, &["douyin", "douyin", "--format", "markdown"]);
+    assert_eq!(same.code, 0);
+    assert!(
+        same.stdout.ends_with("douyin → douyin: nothing changed.\n"),
+        "{}",
+        same.stdout
+    );
+}
+
+#[test]
+fn diff_labels_a_removed_setting_from_the_old_profile_and_json_keeps_ids() {
+    let env = Env::new();
+    // A newer Douyin without its online-status setting.
+    let profile = std::fs::read_to_string("profiles/douyin.toml").unwrap();
+    let start = profile
+        .find("[[settings]]\nid = \"online-status\"")
+        .unwrap();
+    let end = profile[start + 1..]
+        .find("[[settings]]")
+        .map_or(profile.len(), |i| start + 1 + i);
+    let newer = env.file(
+        "newer.toml",
+        format!("{}{}", &profile[..start], &profile[end..]),
+    );
+    let r = diff(&env, &["douyin", newer.to_str().unwrap(), "--lang", "zh"]);
+    assert!(
+        r.stdout
+            .contains("- 在线状态 [online-status]：设置已移除，“开启” -> 无"),
+        "{}",
+        r.stdout
+    );
+    let (_, doc) = common::json(env.cmd().args([
+        "diff",
+        &common::fixture("douyin-older-defaults.toml"),
+        "douyin",
+        "--format",
+        "json",
+        "--lang",
+        "zh",
+    ]));
+    let change = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["setting"] == "private-account")
+        .unwrap();
+    assert_eq!(
+        (change["old"].as_str(), change["new"].as_str()),
+        (Some("on"), Some("off"))
+    );
+    assert_eq!(change["old_label"], "开启（仅经同意的粉丝）");
+    assert_eq!(change["new_label"], "关闭（公开账号）");
+    assert_eq!(change["label"], "私密账号");
+}
