@@ -16,9 +16,12 @@ Examples:
   privaudit check my-app.toml --fail-on high        fail CI only on high or critical
   privaudit check douyin --unconfirmed warn         do not fail on unconfirmed facts
   privaudit check douyin --format sarif > douyin.sarif   for code scanning
+  privaudit check douyin --format github            annotations in a GitHub Actions job
+  privaudit check douyin --format gitlab > gl-code-quality-report.json   GitLab Code Quality
   privaudit check --state-dir exported/ --format jsonl   one line per account state
   privaudit check --states-jsonl - --format jsonl --detail compact   small lines, in bulk
   privaudit diff old-douyin.toml profiles/douyin.toml   what defaults moved
+  privaudit diff old-douyin.toml douyin --format markdown   the same, for a PR comment
   privaudit list                                    the profiles available
   privaudit explain huang-v-tencent-2020            the WeChat Read ruling in full
   privaudit explain douyin/recommend-me-to-people-who-may-know-me --lang zh
@@ -68,10 +71,21 @@ pub struct DiffArgs {
     /// The newer profile or account state, of the same app
     #[arg(value_name = "NEW")]
     pub new: String,
-    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
-    pub format: ListFormat,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+}
+
+/// The formats of `privaudit diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people: the changes grouped by direction, with the options' labels
+    Text,
+    /// One JSON document: option ids, with their labels
+    Json,
+    /// Tables for a pull-request comment, with the options' labels
+    Markdown,
 }
 
 #[derive(Debug, Args)]

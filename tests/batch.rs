@@ -406,7 +406,9 @@ fn hostile_state_file_names_are_made_visible_in_every_format() {
     let env = Env::new();
     env.file("evil/\u{1b}[2J\u{7}.toml", state_toml(1));
     let dir = env.path("evil");
-    for format in ["text", "jsonl", "json", "markdown", "junit", "sarif"] {
+    for format in [
+        "text", "jsonl", "json", "markdown", "junit", "sarif", "github", "gitlab",
+    ] {
         let r = run(env.cmd().args([
             "check",
             "--state-dir",

@@ -1,6 +1,7 @@
 //! Every output format of any report parses as its format says, whatever text the profile
 //! and the state carry: JSON and JSON Lines as JSON, SARIF against the official 2.1.0
-//! schema, JUnit as XML, Markdown without links, images or raw HTML.
+//! schema, JUnit as XML, Markdown without links, images or raw HTML, GitHub workflow
+//! commands one to a line, GitLab's report as JSON.
 
 use privaudit::audit::Auditor;
 use privaudit::catalog;
@@ -155,6 +156,49 @@ fn check_every_format(
         prop_assert!(!html.contains("<a "), "a link in Markdown: {}", html);
         prop_assert!(!html.contains("<img"), "an image in Markdown: {}", html);
         prop_assert!(!html.contains("<script"), "raw HTML in Markdown: {}", html);
+
+        // GitHub: every line a workflow command but the closing summary, one command per
+        // unwaived finding and bad state; no raw carriage return can split a line.
+        let github = text(Format::Github);
+        let open: usize = checked
+            .iter()
+            .map(|c| c.report.findings.iter().filter(|f| !f.waived()).count())
+            .sum();
+        let mut lines: Vec<&str> = github.split('\n').collect();
+        prop_assert_eq!(lines.pop(), Some(""));
+        let summary = lines.pop().unwrap_or_default();
+        prop_assert!(
+            summary.starts_with("privaudit"),
+            "GitHub summary: {}",
+            summary
+        );
+        prop_assert_eq!(lines.len(), open + errors.len());
+        for line in &lines {
+            prop_assert!(!line.contains('\r'), "GitHub: {:?}", line);
+            let (command, message) = line.split_once(" file=").unwrap_or_default();
+            prop_assert!(
+                ["::error", "::warning", "::notice"].contains(&command),
+                "GitHub: {:?}",
+                line
+            );
+            // The properties end at the first `::`: none hides in a title or file.
+            let (properties, _) = message.split_once("::").unwrap_or_default();
+            prop_assert!(properties.contains(",title="), "GitHub: {:?}", line);
+        }
+
+        // GitLab: a JSON array with an issue per unwaived finding and bad state, each with
+        // its own fingerprint.
+        let gitlab: Value = serde_json::from_str(&text(Format::Gitlab))
+            .map_err(|e| TestCaseError::fail(format!("GitLab JSON: {e}")))?;
+        let issues = gitlab.as_array().unwrap();
+        prop_assert_eq!(issues.len(), open + errors.len());
+        let mut fingerprints: Vec<&str> = issues
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap())
+            .collect();
+        fingerprints.sort_unstable();
+        fingerprints.dedup();
+        prop_assert_eq!(fingerprints.len(), issues.len());
 
         let plain = text(Format::Text);
         prop_assert!(!plain.chars().any(|c| c.is_control() && c != '\n'));

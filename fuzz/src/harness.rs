@@ -9,7 +9,8 @@
 //! - every diagnostic renders on one line with nothing a terminal would act on;
 //! - the text report (without colour) and the Markdown report carry no control characters
 //!   or text-direction overrides from the input;
-//! - the JSON and SARIF reports are JSON, the JUnit report is XML, and a JSON line built
+//! - the JSON, SARIF and GitLab reports are JSON, the JUnit report is XML, every line of
+//!   the GitHub report but its closing one is a workflow command, and a JSON line built
 //!   from the per-profile cache is the same as one built without it;
 //! - an account state saved in the on-disk format and read back selects the same options
 //!   and waivers;
@@ -385,6 +386,13 @@ fn render_all(
         let xml = whole(Format::Junit);
         if let Err(e) = roxmltree::Document::parse(&xml) {
             panic!("the JUnit report is not XML ({e}):\n{xml}");
+        }
+        assert_json("the GitLab report", &whole(Format::Gitlab));
+        let github = whole(Format::Github);
+        let mut commands = github.lines();
+        let _summary = commands.next_back();
+        if let Some(line) = commands.find(|l| !l.starts_with("::")) {
+            panic!("a GitHub report line is not a workflow command: {line:?}");
         }
         for format in [Format::Text, Format::Jsonl, Format::Markdown] {
             let _ = whole(format);

@@ -9,7 +9,7 @@
 //! [`MAX_LISTED_ERRORS`] input errors and count the rest.
 
 use super::json;
-use super::{Checked, Format, Style, junit, markdown, sarif, text};
+use super::{Checked, Format, Style, github, gitlab, junit, markdown, sarif, text};
 use crate::diag::Diagnostic;
 use std::io::{self, Write};
 
@@ -41,6 +41,8 @@ pub fn render<'a>(format: Format, checked: &Checked<'a>, style: Style<'_>) -> Pi
         Format::Json => Piece::bytes(json::pretty(checked, style)),
         Format::Markdown => Piece::bytes(markdown::render(checked, style).into_bytes()),
         Format::Junit => Piece::bytes(junit::suite(checked, style)),
+        Format::Github => Piece::bytes(github::annotations(checked, style)),
+        Format::Gitlab => Piece::bytes(gitlab::issues(checked, style)),
         Format::Sarif => sarif::results(checked, style),
     }
 }
@@ -51,6 +53,13 @@ pub fn render<'a>(format: Format, checked: &Checked<'a>, style: Style<'_>) -> Pi
 pub struct DocumentWriter<'a, W: Write> {
     out: W,
     format: Format,
+    /// JUnit: the run's start, written on the suites of states that could not be checked
+    /// (the checked ones carry it from [`junit::timed_suite`]).
+    timestamp: Option<junit::Timestamp>,
+    /// GitHub: what was annotated, for the closing line.
+    github: github::Tally,
+    /// GitLab: issues written so far (the array's separators depend on it).
+    gitlab_issues: usize,
     style: Style<'a>,
     pieces: usize,
     errors: Vec<String>,
@@ -63,6 +72,9 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
         DocumentWriter {
             out,
             format,
+            timestamp: None,
+            github: github::Tally::default(),
+            gitlab_issues: 0,
             style,
             pieces: 0,
             errors: Vec::new(),
@@ -71,12 +83,19 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
         }
     }
 
+    /// Stamp JUnit suites with the run's start.
+    pub fn with_timestamp(mut self, timestamp: junit::Timestamp) -> Self {
+        self.timestamp = Some(timestamp);
+        self
+    }
+
     pub fn start(&mut self) -> io::Result<()> {
         match self.format {
             Format::Json => self.out.write_all(b"{\n  \"reports\": ["),
             Format::Sarif => self.out.write_all(sarif::OPENING.as_bytes()),
             Format::Junit => self.out.write_all(junit::OPENING.as_bytes()),
-            Format::Text | Format::Jsonl | Format::Markdown => Ok(()),
+            Format::Gitlab => self.out.write_all(b"["),
+            Format::Text | Format::Jsonl | Format::Markdown | Format::Github => Ok(()),
         }
     }
 
@@ -110,6 +129,14 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 self.sarif.add(piece);
                 return Ok(());
             }
+            Format::Github => self.github.add(&piece.bytes),
+            // A report with nothing open adds no issue.
+            Format::Gitlab if piece.bytes.is_empty() => return Ok(()),
+            Format::Gitlab => {
+                let first = self.gitlab_issues == 0;
+                self.gitlab_issues += 1 + piece.bytes.iter().filter(|&&b| b == b'\n').count();
+                self.out.write_all(if first { b"\n" } else { b",\n" })?;
+            }
             _ => {}
         }
         self.out.write_all(&piece.bytes)
@@ -136,7 +163,22 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 json::write_error_line(&mut line, state, key, problem);
                 self.out.write_all(&line)
             }
-            Format::Junit => self.out.write_all(&junit::error_suite(state, problem)),
+            Format::Junit => {
+                self.out
+                    .write_all(&junit::error_suite(state, problem, self.timestamp))
+            }
+            Format::Github => {
+                self.github.bad_states += 1;
+                self.out
+                    .write_all(&github::error_line(state, problem, self.style.lang))
+            }
+            Format::Gitlab => {
+                let first = self.gitlab_issues == 0;
+                self.gitlab_issues += 1;
+                self.out.write_all(if first { b"\n" } else { b",\n" })?;
+                self.out
+                    .write_all(&gitlab::error_issue(state, problem, self.style.lang))
+            }
             Format::Json | Format::Sarif => {
                 if self.errors.len() < MAX_LISTED_ERRORS {
                     self.errors.push(problem.to_string());
@@ -176,6 +218,14 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 self.style,
             )?,
             Format::Junit => self.out.write_all(junit::CLOSING.as_bytes())?,
+            Format::Github => self
+                .out
+                .write_all(self.github.summary(self.style.lang).as_bytes())?,
+            Format::Gitlab => self.out.write_all(if self.gitlab_issues > 0 {
+                b"\n]\n"
+            } else {
+                b"]\n"
+            })?,
             Format::Text | Format::Jsonl | Format::Markdown => {}
         }
         Ok(self.out)

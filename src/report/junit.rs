@@ -5,6 +5,16 @@
 //! Written suite by suite as the reports come (see [`super::document`]), so the root
 //! element carries no totals: JUnit readers (Jenkins, GitLab, GitHub test reporters) add
 //! up the suites' own counts.
+//!
+//! **Time.** `privaudit check` gives every suite the `timestamp` of the run's start (UTC,
+//! ISO 8601, to the second) and, for a state it checked, the `time` in seconds it took to
+//! read, bind and audit that state, measured on the worker that did it. Nothing is
+//! written once for the whole run: the root element opens the stream, before the run's
+//! length is known, and readers add up the suites' times themselves. Test cases carry no
+//! `time`: the engine judges a state's settings in one pass, so no per-setting time is
+//! measured, and readers take a missing `time` as zero. A document rendered from reports
+//! checked elsewhere (the TUI, tests) has neither attribute, and so stays the same bytes
+//! from run to run.
 
 use super::{Checked, Style};
 use crate::audit::explain::certainty_badge;
@@ -28,8 +38,59 @@ enum Status {
     Skipped(String),
 }
 
-/// The `<testsuite>` of one report.
+/// A moment, as JUnit's `timestamp` attribute writes it: UTC to the second,
+/// `2026-11-26T01:18:00Z`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub unix: u64,
+}
+
+impl Timestamp {
+    pub fn now() -> Timestamp {
+        let unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Timestamp { unix }
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let date = crate::date::Date::from_unix_days((self.unix / 86_400) as i64);
+        let secs = self.unix % 86_400;
+        write!(
+            f,
+            "{date}T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    }
+}
+
+/// When a suite was run and how long checking it took.
+#[derive(Clone, Copy, Debug)]
+pub struct Timing {
+    /// The run's start (the same for every suite of a run).
+    pub timestamp: Timestamp,
+    /// Reading, binding and auditing this state.
+    pub elapsed: std::time::Duration,
+}
+
+/// Seconds with microseconds, as JUnit's `time` attribute takes them: `0.000041`.
+fn seconds(elapsed: std::time::Duration) -> String {
+    let micros = elapsed.as_micros();
+    format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000)
+}
+
+/// The `<testsuite>` of one report, without `timestamp` or `time` (see [`timed_suite`]).
 pub fn suite(c: &Checked<'_>, style: Style<'_>) -> Vec<u8> {
+    timed_suite(c, style, None)
+}
+
+/// The `<testsuite>` of one report, with its [`Timing`] if it was measured.
+pub fn timed_suite(c: &Checked<'_>, style: Style<'_>, timing: Option<Timing>) -> Vec<u8> {
     let name = match &c.state {
         Some(state) => format!("{} ({state})", c.report.app),
         None => format!("{} (defaults)", c.report.app),
@@ -76,12 +137,21 @@ pub fn suite(c: &Checked<'_>, style: Style<'_>) -> Vec<u8> {
         .filter(|(_, s)| matches!(s, Status::Skipped(_)))
         .count();
     let mut out = String::new();
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "    <testsuite name=\"{}\" tests=\"{}\" skipped=\"{skipped}\" errors=\"0\" failures=\"{failures}\">",
+        "    <testsuite name=\"{}\" tests=\"{}\" skipped=\"{skipped}\" errors=\"0\" failures=\"{failures}\"",
         escape(&name),
         cases.len()
     );
+    if let Some(timing) = timing {
+        let _ = write!(
+            out,
+            " timestamp=\"{}\" time=\"{}\"",
+            timing.timestamp,
+            seconds(timing.elapsed)
+        );
+    }
+    out.push_str(">\n");
     let class = escape(c.report.app);
     for (id, status) in &cases {
         let open = format!(
@@ -117,10 +187,14 @@ pub fn suite(c: &Checked<'_>, style: Style<'_>) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// A suite for a state that could not be checked: one test case in error.
-pub fn error_suite(state: &str, problem: &Diagnostic) -> Vec<u8> {
+/// A suite for a state that could not be checked: one test case in error. It carries the
+/// run's `timestamp` when there is one, and no `time`: the failed attempt is not timed.
+pub fn error_suite(state: &str, problem: &Diagnostic, timestamp: Option<Timestamp>) -> Vec<u8> {
+    let timestamp = timestamp
+        .map(|t| format!(" timestamp=\"{t}\""))
+        .unwrap_or_default();
     format!(
-        "    <testsuite name=\"{} (input error)\" tests=\"1\" skipped=\"0\" errors=\"1\" failures=\"0\">\n        <testcase name=\"input\" classname=\"privaudit\">\n            <error message=\"{}\"/>\n        </testcase>\n    </testsuite>\n",
+        "    <testsuite name=\"{} (input error)\" tests=\"1\" skipped=\"0\" errors=\"1\" failures=\"0\"{timestamp}>\n        <testcase name=\"input\" classname=\"privaudit\">\n            <error message=\"{}\"/>\n        </testcase>\n    </testsuite>\n",
         escape(state),
         escape(&problem.to_string())
     )
@@ -166,5 +240,22 @@ mod tests {
             "x\u{fffd}\u{fffd}\u{fffd}y"
         );
         assert_eq!(escape("中文\n2"), "中文&#10;2");
+    }
+
+    #[test]
+    fn timestamps_are_utc_iso_8601_to_the_second() {
+        let at = |unix| Timestamp { unix }.to_string();
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        // 2000-02-29 is day 11,016; one second before midnight.
+        assert_eq!(at(11_016 * 86_400 + 86_399), "2000-02-29T23:59:59Z");
+        assert_eq!(at(1_795_655_880), "2026-11-26T01:18:00Z");
+    }
+
+    #[test]
+    fn times_are_seconds_with_microseconds() {
+        use std::time::Duration;
+        assert_eq!(seconds(Duration::from_nanos(41_999)), "0.000041");
+        assert_eq!(seconds(Duration::from_millis(2_500)), "2.500000");
+        assert_eq!(seconds(Duration::ZERO), "0.000000");
     }
 }

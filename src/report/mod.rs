@@ -1,26 +1,38 @@
 //! Views of audit reports: every format shows the same findings.
 
 pub mod document;
+pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
 
-use crate::audit::Report;
+use crate::audit::{Finding, Report};
 use crate::catalog::Catalog;
-use crate::profile::Profile;
+use crate::profile::{Profile, Setting};
 use crate::text::Lang;
 
 /// The report formats of `privaudit check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// For people, grouped by severity (the default)
     Text,
+    /// One JSON document: the reports and the input errors
     Json,
+    /// One JSON report per line (per state in a batch)
     Jsonl,
+    /// SARIF 2.1.0 for code scanning
     Sarif,
+    /// JUnit XML for CI dashboards: a suite per report, a case per setting
     Junit,
+    /// A checklist of the steps to take, for people
     Markdown,
+    /// GitHub Actions workflow commands: an annotation per unwaived finding
+    Github,
+    /// GitLab Code Quality report (JSON): an issue per unwaived finding
+    Gitlab,
 }
 
 /// How much a JSON Lines line holds.
@@ -51,6 +63,16 @@ pub struct Style<'a> {
     pub lang: Lang,
     pub color: bool,
     pub catalog: &'a Catalog,
+}
+
+/// The line of the profile that causes a finding: the `default = ...` line for exposure
+/// by default, else the setting's `id` line. (SARIF results point at the same lines.)
+pub fn finding_line(setting: &Setting, finding: &Finding<'_>) -> usize {
+    if finding.by_default {
+        setting.default_line.unwrap_or(setting.line)
+    } else {
+        setting.line
+    }
 }
 
 /// "Score 0/100 (45 counting only confirmed facts)": both numbers whenever they differ, so

@@ -11,11 +11,13 @@ use crate::diag::Diagnostic;
 use crate::profile::Profile;
 use crate::report::document::{self, Piece};
 use crate::report::json::{self, LineCache};
+use crate::report::junit;
 use crate::report::{Checked, Style};
 use crate::source::{decode, read_small_file_into};
 use crate::state::{AccountState, FastBinder, Selection, parse_state_toml_owned};
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// The outcome of one state: its rendered report (`None` once no one reads the output)
 /// and whether it fails the check, or its name and why it could not be checked.
@@ -69,6 +71,9 @@ pub(super) struct Checker<'a> {
     /// reported as bad input (not in the report) when it is bad, so its result must come
     /// back as it is.
     pub(super) one_by_one: bool,
+    /// JUnit: the run's start. When set, each suite also gets the time its state took to
+    /// check; unset (in tests that compare outputs byte for byte), neither is written.
+    pub(super) started: Option<junit::Timestamp>,
     /// Per worker: the lines of selections seen before.
     pub(super) memos: Vec<Mutex<Memo>>,
     /// Written buffers of JSON Lines, back for reuse: a fresh buffer for every block would
@@ -105,6 +110,7 @@ impl<'a> Checker<'a> {
             explicit_apps: !args.apps.is_empty(),
             fast: true,
             one_by_one: false,
+            started: None,
             memos: (0..workers).map(|_| Mutex::default()).collect(),
             buffers: Mutex::default(),
         }
@@ -243,10 +249,19 @@ impl<'a> Checker<'a> {
         rendering: bool,
     ) -> Done<'a> {
         if self.format != Format::Jsonl || self.one_by_one {
-            let results = results
-                .map(|(checked, describe)| self.result(checked, rendering, describe))
-                .collect();
-            return Done::States(results);
+            // Each state is read, bound and audited as the iterator gives it: timing the
+            // call times the check.
+            let mut results = results;
+            let mut done = Vec::new();
+            loop {
+                let started = self.timed().then(Instant::now);
+                let Some((checked, describe)) = results.next() else {
+                    break;
+                };
+                let elapsed = started.map(|t| t.elapsed());
+                done.push(self.result(checked, rendering, describe, elapsed));
+            }
+            return Done::States(done);
         }
         let mut lines = Lines::new(self, worker, rendering);
         for (checked, describe) in results {
@@ -260,10 +275,11 @@ impl<'a> Checker<'a> {
         checked: Result<Checked<'a>, Diagnostic>,
         rendering: bool,
         describe: impl FnOnce() -> (String, Option<String>),
+        elapsed: Option<Duration>,
     ) -> StateResult<'a> {
         match checked {
             Ok(c) => Ok((
-                rendering.then(|| self.render(&c)),
+                rendering.then(|| self.render_timed(&c, elapsed)),
                 self.gate.fails(&c.report),
             )),
             Err(problem) => {
@@ -342,6 +358,26 @@ impl<'a> Checker<'a> {
             .iter()
             .position(|a| std::ptr::eq(a.profile, profile))
             .and_then(|i| self.caches.get(i))
+    }
+
+    /// Whether checks are timed (JUnit, with the run's start known).
+    pub(super) fn timed(&self) -> bool {
+        self.format == Format::Junit && self.started.is_some()
+    }
+
+    /// [`render`](Self::render), with the time the check took where the format shows it.
+    pub(super) fn render_timed(
+        &self,
+        checked: &Checked<'a>,
+        elapsed: Option<Duration>,
+    ) -> Piece<'a> {
+        match (self.started, elapsed) {
+            (Some(timestamp), Some(elapsed)) if self.format == Format::Junit => {
+                let timing = junit::Timing { timestamp, elapsed };
+                Piece::bytes(junit::timed_suite(checked, self.style, Some(timing)))
+            }
+            _ => self.render(checked),
+        }
     }
 
     pub(super) fn render(&self, checked: &Checked<'a>) -> Piece<'a> {

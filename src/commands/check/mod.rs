@@ -12,12 +12,13 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, print_error};
 use crate::profile::Profile;
 use crate::registry;
-use crate::report::Style;
 use crate::report::document::DocumentWriter;
+use crate::report::{Style, junit};
 use crate::state::Selection;
 use checker::{Checker, Done, StateResult};
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 pub fn run(args: &CheckArgs) -> Outcome {
     if args.detail == Detail::Compact && args.format != Format::Jsonl {
@@ -45,15 +46,20 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let auditors: Vec<Auditor<'_>> = profiles.iter().map(|p| Auditor::new(p, catalog)).collect();
     let workers = batch::workers();
     let mut checker = Checker::new(&auditors, args, style, Date::today(), workers);
+    let started = junit::Timestamp::now();
+    checker.started = Some(started);
     let has_states =
         !args.state.is_empty() || args.state_dir.is_some() || args.states_jsonl.is_some();
     if !has_states {
-        let mut out = Output::new(args, style);
+        let mut out = Output::new(args, style, started);
         for (index, auditor) in auditors.iter().enumerate() {
+            let timer = Instant::now();
             let selection = Selection::defaults(auditor.profile);
             let checked = checker.report(index, &selection, None);
+            let elapsed = timer.elapsed();
             let fails = checker.gate.fails(&checked.report);
-            out.add_state(Ok((Some(checker.render(&checked)), fails)));
+            let piece = checker.render_timed(&checked, Some(elapsed));
+            out.add_state(Ok((Some(piece), fails)));
         }
         return out.finish();
     }
@@ -109,7 +115,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
         let done = checker.check(worker, input, rendering.load(Ordering::Relaxed));
         (done, input.ends_idle())
     };
-    let mut out = Output::new(args, style);
+    let mut out = Output::new(args, style, started);
     let mut fatal = None;
     batch::ordered_pipeline(
         inputs,
@@ -211,8 +217,9 @@ struct Output<'a> {
 }
 
 impl<'a> Output<'a> {
-    fn new(args: &CheckArgs, style: Style<'a>) -> Self {
-        let mut writer = DocumentWriter::new(args.format, style, Out::default());
+    fn new(args: &CheckArgs, style: Style<'a>, started: junit::Timestamp) -> Self {
+        let mut writer =
+            DocumentWriter::new(args.format, style, Out::default()).with_timestamp(started);
         // A failed write is recorded by `Out` and reported by `finish`.
         let _ = writer.start();
         Output {

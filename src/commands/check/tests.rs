@@ -388,6 +388,8 @@ fn fast_paths_give_the_straightforward_output_byte_for_byte() {
         ("junit", &["full"][..]),
         ("markdown", &["full"][..]),
         ("text", &["full"][..]),
+        ("github", &["full"][..]),
+        ("gitlab", &["full"][..]),
     ] {
         for &detail in details {
             for lang in ["en", "zh"] {
