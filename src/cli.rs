@@ -107,8 +107,30 @@ pub struct CheckArgs {
     /// Audit one JSON account state per line of FILE (`-` for standard input)
     #[arg(long, value_name = "FILE|-")]
     pub states_jsonl: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Report format, and where it goes: FORMAT for standard output, FORMAT:FILE for a
+    /// file (written whole or not at all). Repeat for several reports from one run, e.g.
+    /// `--format sarif:out.sarif --format junit:out.xml --format text` [default: text]
+    #[arg(long, value_name = "FORMAT[:FILE]", value_parser = TargetParser)]
+    pub format: Vec<Target>,
+    /// Write the report that would go to standard output to FILE instead (written whole or
+    /// not at all; its directory must exist)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Nothing on standard output and no warnings: only errors on stderr and the exit code
+    /// (reports given a file are still written)
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Leave findings below this severity out of the report; they do not count for
+    /// --fail-on either [default: low]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<Severity>,
+    /// The project config (default: privaudit.toml in the working directory, if any):
+    /// fail-on, min-severity, formats, language, profile directories and waivers
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore privaudit.toml in the working directory
+    #[arg(long)]
+    pub no_config: bool,
     /// How much each JSON Lines line holds (only with `--format jsonl`)
     #[arg(long, value_enum, default_value_t = Detail::Full, value_name = "DETAIL")]
     pub detail: Detail,
@@ -127,18 +149,104 @@ pub struct CheckArgs {
     /// line) and the exit code says what the states checked gave, as engines need
     #[arg(long, value_enum, default_value_t = BadInput::Fail, value_name = "POLICY")]
     pub bad_input: BadInput,
-    /// Exit 1 when an unwaived finding is at or above this severity
-    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
-    pub fail_on: FailOn,
+    /// Exit 1 when an unwaived finding is at or above this severity [default: low]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
     /// Whether findings that rest on single-source or unverified facts (an unconfirmed
     /// default, say) can fail the check: `fail` (the default) counts them like the others,
     /// `warn` reports them without failing
-    #[arg(long, value_enum, default_value_t = Unconfirmed::Fail, value_name = "POLICY")]
-    pub unconfirmed: Unconfirmed,
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub unconfirmed: Option<Unconfirmed>,
+    /// Language of the report [default: en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+/// A report format and where it goes (`--format FORMAT[:FILE]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub format: Format,
+    /// `None` for standard output.
+    pub file: Option<PathBuf>,
+}
+
+impl Target {
+    /// `FORMAT` or `FORMAT:FILE` (`FORMAT:-` is standard output).
+    pub fn parse(text: &str) -> Result<Target, String> {
+        let (name, file) = match text.split_once(':') {
+            Some((name, file)) => (name, Some(file)),
+            None => (text, None),
+        };
+        let format = Format::from_str(name, false).map_err(|_| {
+            let names: Vec<String> = Format::value_variants()
+                .iter()
+                .filter_map(|f| f.to_possible_value())
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            format!(
+                "`{}` is not a format; formats: {}",
+                crate::text::sanitize(name),
+                names.join(", ")
+            )
+        })?;
+        let file = match file {
+            None | Some("-") => None,
+            Some("") => return Err(format!("`{name}:` names no file; write {name}:FILE")),
+            Some(file) => Some(PathBuf::from(file)),
+        };
+        Ok(Target { format, file })
+    }
+
+    /// The same target with a relative file taken from `base` (a config file's directory).
+    pub fn relative_to(self, base: &std::path::Path) -> Target {
+        Target {
+            file: self.file.map(|f| base.join(f)),
+            ..self
+        }
+    }
+}
+
+/// Parses `--format FORMAT[:FILE]` and offers the formats to help and completions.
+#[derive(Clone)]
+struct TargetParser;
+
+impl clap::builder::TypedValueParser for TargetParser {
+    type Value = Target;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Target, clap::Error> {
+        let text = value.to_str().ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidUtf8,
+                "--format is not UTF-8\n",
+            )
+            .with_cmd(cmd)
+        })?;
+        Target::parse(text).map_err(|message| {
+            let name = arg.map_or("--format".to_owned(), |a| a.to_string());
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("invalid value for {name}: {message}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            Format::value_variants()
+                .iter()
+                .filter_map(|f| f.to_possible_value()),
+        ))
+    }
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod evidence;
 pub mod i18n;
 pub mod profile;
+pub mod project;
 pub mod registry;
 pub mod report;
 pub mod source;

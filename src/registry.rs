@@ -78,10 +78,25 @@ pub fn looks_like_path(arg: &str) -> bool {
 /// the user's profiles (`<id>.toml`, so a user can update a built-in profile), then among
 /// the built-in ones.
 pub fn resolve(arg: &str, catalog: &Catalog) -> Result<Profile, Vec<Diagnostic>> {
+    resolve_in(arg, catalog, &profile_dirs(&[]))
+}
+
+/// The directories profiles are looked for in, first first: `extra` (a project config's),
+/// then the user's.
+pub fn profile_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
+    extra.iter().cloned().chain(user_profile_dir()).collect()
+}
+
+/// [`resolve`], looking for `<id>.toml` in `dirs` (see [`profile_dirs`]) in turn.
+pub fn resolve_in(
+    arg: &str,
+    catalog: &Catalog,
+    dirs: &[PathBuf],
+) -> Result<Profile, Vec<Diagnostic>> {
     if looks_like_path(arg) {
         return load_profile_file(Path::new(arg), catalog);
     }
-    if let Some(dir) = user_profile_dir() {
+    for dir in dirs {
         let candidate = dir.join(format!("{arg}.toml"));
         if candidate.is_file() {
             let profile = load_profile_file(&candidate, catalog)?;
@@ -95,7 +110,7 @@ pub fn resolve(arg: &str, catalog: &Catalog) -> Result<Profile, Vec<Diagnostic>>
             arg,
             format!(
                 "no such app; known apps: {} (or give a PROFILE.toml path)",
-                known_ids().join(", ")
+                known_ids(dirs).join(", ")
             ),
         )]);
     };
@@ -107,11 +122,11 @@ fn builtin_id(path: &str) -> &str {
         .trim_end_matches(".toml")
 }
 
-fn known_ids() -> Vec<String> {
+fn known_ids(dirs: &[PathBuf]) -> Vec<String> {
     let mut ids = builtin_ids();
     ids.extend(
-        user_profile_paths()
-            .iter()
+        dirs.iter()
+            .flat_map(|dir| profile_paths(dir))
             .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())),
     );
     ids.sort();
@@ -121,10 +136,14 @@ fn known_ids() -> Vec<String> {
 
 /// The `*.toml` files in the user profile directory, in name order.
 pub fn user_profile_paths() -> Vec<PathBuf> {
-    let Some(dir) = user_profile_dir() else {
-        return Vec::new();
-    };
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    user_profile_dir()
+        .map(|dir| profile_paths(&dir))
+        .unwrap_or_default()
+}
+
+/// The `*.toml` files in `dir`, in name order.
+fn profile_paths(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut paths: Vec<PathBuf> = entries
@@ -154,6 +173,12 @@ fn named_for_its_app(path: &Path, profile: &Profile) -> Result<(), Diagnostic> {
 /// Every available profile: built-in ones, then the user's. A user profile with a
 /// built-in id replaces it. Broken user profiles are returned as problems.
 pub fn all_profiles(catalog: &Catalog) -> (Vec<Profile>, Vec<Diagnostic>) {
+    all_profiles_in(catalog, &profile_dirs(&[]))
+}
+
+/// [`all_profiles`] with the profiles of `dirs` (see [`profile_dirs`]): a profile in an
+/// earlier directory replaces one of the same app in a later one, or a built-in one.
+pub fn all_profiles_in(catalog: &Catalog, dirs: &[PathBuf]) -> (Vec<Profile>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut profiles = match builtin_profiles(catalog) {
         Ok(p) => p,
@@ -162,7 +187,8 @@ pub fn all_profiles(catalog: &Catalog) -> (Vec<Profile>, Vec<Diagnostic>) {
             Vec::new()
         }
     };
-    for path in user_profile_paths() {
+    // Later directories first, so that earlier ones replace what they give.
+    for path in dirs.iter().rev().flat_map(|dir| profile_paths(dir)) {
         match load_profile_file(&path, catalog) {
             Ok(profile) => {
                 if let Err(problem) = named_for_its_app(&path, &profile) {

@@ -268,9 +268,36 @@ pub struct Summary {
     pub unassessed: usize,
     /// Unwaived findings (counted above) that rest on a single-source or unverified fact.
     pub unconfirmed: usize,
+    /// Findings below `--min-severity`: left out of the report and of the counts above.
+    pub left_out: usize,
 }
 
 impl Summary {
+    /// The counts of `findings`, with `unassessed` settings and `left_out` findings.
+    fn of(findings: &[Finding<'_>], unassessed: usize, left_out: usize) -> Summary {
+        let mut summary = Summary {
+            unassessed,
+            left_out,
+            ..Summary::default()
+        };
+        for finding in findings {
+            if finding.waived() {
+                summary.waived += 1;
+                continue;
+            }
+            if !finding.confirmed() {
+                summary.unconfirmed += 1;
+            }
+            match finding.severity {
+                Severity::Critical => summary.critical += 1,
+                Severity::High => summary.high += 1,
+                Severity::Medium => summary.medium += 1,
+                Severity::Low => summary.low += 1,
+            }
+        }
+        summary
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         match severity {
             Severity::Critical => self.critical,
@@ -299,6 +326,17 @@ pub struct Report<'p> {
 }
 
 impl Report<'_> {
+    /// Leave findings below `min` out (`--min-severity`): out of the findings and the
+    /// counts, which say how many were left out. The scores stay those of the whole state.
+    pub fn leave_out_below(&mut self, min: Severity) {
+        let before = self.findings.len();
+        self.findings.retain(|f| f.severity >= min);
+        let left_out = before - self.findings.len();
+        if left_out > 0 {
+            self.summary = Summary::of(&self.findings, self.summary.unassessed, left_out);
+        }
+    }
+
     /// The most severe finding that is not waived.
     pub fn worst_unwaived(&self) -> Option<Severity> {
         self.findings
@@ -434,25 +472,7 @@ impl<'p> Auditor<'p> {
             findings.push(finding);
         }
         findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.index.cmp(&b.index)));
-        let mut summary = Summary {
-            unassessed: unassessed.len(),
-            ..Summary::default()
-        };
-        for finding in &findings {
-            if finding.waived() {
-                summary.waived += 1;
-                continue;
-            }
-            if !finding.confirmed() {
-                summary.unconfirmed += 1;
-            }
-            match finding.severity {
-                Severity::Critical => summary.critical += 1,
-                Severity::High => summary.high += 1,
-                Severity::Medium => summary.medium += 1,
-                Severity::Low => summary.low += 1,
-            }
-        }
+        let summary = Summary::of(&findings, unassessed.len(), 0);
         Report {
             app: &profile.app.id,
             app_name: &profile.app.name,

@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod explain;
 mod list;
+mod sink;
 mod validate;
 
 use crate::cli::Command;

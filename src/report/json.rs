@@ -492,6 +492,7 @@ impl LineCache {
             waived,
             unassessed,
             unconfirmed,
+            left_out,
         } = *summary;
         let fields = [
             ("{\"critical\":", critical),
@@ -501,6 +502,7 @@ impl LineCache {
             (",\"waived\":", waived),
             (",\"unassessed\":", unassessed),
             (",\"unconfirmed\":", unconfirmed),
+            (",\"left_out\":", left_out),
         ];
         for (key, count) in fields {
             out.extend_from_slice(key.as_bytes());

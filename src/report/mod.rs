@@ -94,7 +94,7 @@ pub fn score_text(report: &Report<'_>, lang: Lang) -> String {
 /// "3 critical, 0 high, 1 medium, 1 low (2 resting on unconfirmed facts); 0 waived", the
 /// counts every report heads with.
 pub fn counts_text(s: &crate::audit::Summary, lang: Lang) -> String {
-    match lang {
+    let counts = match lang {
         Lang::En => format!(
             "{} critical, {} high, {} medium, {} low ({} resting on unconfirmed facts); {} waived",
             s.critical, s.high, s.medium, s.low, s.unconfirmed, s.waived
@@ -103,5 +103,10 @@ pub fn counts_text(s: &crate::audit::Summary, lang: Lang) -> String {
             "严重 {} 项，高 {} 项，中 {} 项，低 {} 项（其中 {} 项依据未证实的事实）；已豁免 {} 项",
             s.critical, s.high, s.medium, s.low, s.unconfirmed, s.waived
         ),
+    };
+    match (s.left_out, lang) {
+        (0, _) => counts,
+        (n, Lang::En) => format!("{counts}; {n} below the minimum severity not listed"),
+        (n, Lang::Zh) => format!("{counts}；另有 {n} 项低于所设的最低严重程度，未列出"),
     }
 }

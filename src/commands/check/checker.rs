@@ -3,9 +3,11 @@
 
 use super::Gate;
 use super::lines::{Lines, Memo};
+use super::options::CheckOptions;
 use crate::audit::Auditor;
+use crate::audit::Severity;
 use crate::batch::{self, LineBlock, LineInput, StateInput};
-use crate::cli::{CheckArgs, Detail, Format};
+use crate::cli::{Detail, Format};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::profile::Profile;
@@ -14,14 +16,14 @@ use crate::report::json::{self, LineCache};
 use crate::report::junit;
 use crate::report::{Checked, Style};
 use crate::source::{decode, read_small_file_into};
-use crate::state::{AccountState, FastBinder, Selection, parse_state_toml_owned};
+use crate::state::{AccountState, FastBinder, Pos, Selection, Waiver, parse_state_toml_owned};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The outcome of one state: its rendered report (`None` once no one reads the output)
 /// and whether it fails the check, or its name and why it could not be checked.
-pub(super) type StateResult<'a> = Result<(Option<Piece<'a>>, bool), Box<Unchecked>>;
+pub(super) type StateResult<'a> = Result<(Option<Vec<Piece<'a>>>, bool), Box<Unchecked>>;
 
 /// A state that could not be checked: its name, its record key when it has one (a JSON
 /// record's), and why.
@@ -56,9 +58,16 @@ pub(super) struct Checker<'a> {
     /// What every JSON line of a profile shares, rendered once (JSON Lines only).
     pub(super) caches: Vec<LineCache>,
     pub(super) style: Style<'a>,
-    pub(super) format: Format,
+    /// The formats of the reports, in the order they are written.
+    pub(super) formats: Vec<Format>,
+    /// JSON Lines is the only format: a block's lines can go into one buffer.
+    pub(super) lines_only: bool,
     pub(super) detail: Detail,
     pub(super) gate: Gate,
+    /// Findings below it are left out of reports (`--min-severity`).
+    min_severity: Severity,
+    /// Per profile, the project's waiver of each setting, if it has any.
+    project_waivers: Vec<Option<Vec<Option<Waiver>>>>,
     /// The field of a JSON record that holds its key (`--key`).
     pub(super) key_field: String,
     today: Date,
@@ -85,29 +94,60 @@ impl<'a> Checker<'a> {
     /// A checker for `workers` worker threads (each has its own memo).
     pub(super) fn new(
         auditors: &'a [Auditor<'a>],
-        args: &CheckArgs,
+        options: &CheckOptions,
+        explicit_apps: bool,
         style: Style<'a>,
         today: Date,
         workers: usize,
     ) -> Self {
-        let caches = match args.format {
-            Format::Jsonl => auditors
+        let formats = options.formats();
+        let caches = if formats.contains(&Format::Jsonl) {
+            auditors
                 .iter()
-                .map(|a| LineCache::new(a, style, args.detail))
-                .collect(),
-            _ => Vec::new(),
+                .map(|a| LineCache::new(a, style, options.detail))
+                .collect()
+        } else {
+            Vec::new()
         };
+        // The project's waivers, by profile and setting.
+        let project_waivers = auditors
+            .iter()
+            .map(|a| {
+                let profile = a.profile;
+                profile
+                    .settings
+                    .iter()
+                    .map(|setting| {
+                        let found = options
+                            .waivers
+                            .iter()
+                            .find(|w| w.matches(&profile.app.id, &setting.id))?;
+                        Some(Waiver {
+                            setting: setting.id.clone(),
+                            reason: found.reason.clone(),
+                            expires: found.expires,
+                            pos: Pos::Unknown,
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .map(|waivers| waivers.iter().any(Option::is_some).then_some(waivers))
+            .collect();
         Checker {
             auditors,
-            binder: FastBinder::new(auditors.iter().map(|a| a.profile)).with_key_field(&args.key),
+            binder: FastBinder::new(auditors.iter().map(|a| a.profile))
+                .with_key_field(&options.key),
             caches,
             style,
-            format: args.format,
-            detail: args.detail,
-            gate: Gate::from(args),
-            key_field: args.key.clone(),
+            lines_only: options.only_json_lines(),
+            formats,
+            detail: options.detail,
+            gate: Gate::from(options),
+            min_severity: options.min_severity,
+            project_waivers,
+            key_field: options.key.clone(),
             today,
-            explicit_apps: !args.apps.is_empty(),
+            explicit_apps,
             fast: true,
             one_by_one: false,
             started: None,
@@ -228,7 +268,7 @@ impl<'a> Checker<'a> {
 
     /// JSON Lines output can take the fast way.
     fn fast_lines(&self) -> bool {
-        self.format == Format::Jsonl && self.fast && !self.one_by_one
+        self.lines_only && self.fast && !self.one_by_one
     }
 
     /// An empty buffer, reused if one came back.
@@ -248,7 +288,7 @@ impl<'a> Checker<'a> {
         results: impl Iterator<Item = (Result<Checked<'a>, Diagnostic>, F)>,
         rendering: bool,
     ) -> Done<'a> {
-        if self.format != Format::Jsonl || self.one_by_one {
+        if !self.lines_only || self.one_by_one {
             // Each state is read, bound and audited as the iterator gives it: timing the
             // call times the check.
             let mut results = results;
@@ -344,9 +384,31 @@ impl<'a> Checker<'a> {
         state: Option<String>,
     ) -> Checked<'a> {
         let auditor = &self.auditors[index];
+        // The project's waivers apply where the state waives nothing itself.
+        let with_waivers;
+        let selection = match &self.project_waivers[index] {
+            Some(waivers)
+                if waivers
+                    .iter()
+                    .zip(&selection.waivers)
+                    .any(|(p, s)| p.is_some() && s.is_none()) =>
+            {
+                let mut changed = selection.clone();
+                for (own, project) in changed.waivers.iter_mut().zip(waivers) {
+                    if own.is_none() {
+                        own.clone_from(project);
+                    }
+                }
+                with_waivers = changed;
+                &with_waivers
+            }
+            _ => selection,
+        };
+        let mut report = auditor.audit(selection, self.today);
+        report.leave_out_below(self.min_severity);
         Checked {
             profile: auditor.profile,
-            report: auditor.audit(selection, self.today),
+            report,
             state,
             key: None,
         }
@@ -362,7 +424,7 @@ impl<'a> Checker<'a> {
 
     /// Whether checks are timed (JUnit, with the run's start known).
     pub(super) fn timed(&self) -> bool {
-        self.format == Format::Junit && self.started.is_some()
+        self.formats.contains(&Format::Junit) && self.started.is_some()
     }
 
     /// [`render`](Self::render), with the time the check took where the format shows it.
@@ -370,18 +432,22 @@ impl<'a> Checker<'a> {
         &self,
         checked: &Checked<'a>,
         elapsed: Option<Duration>,
-    ) -> Piece<'a> {
-        match (self.started, elapsed) {
-            (Some(timestamp), Some(elapsed)) if self.format == Format::Junit => {
-                let timing = junit::Timing { timestamp, elapsed };
-                Piece::bytes(junit::timed_suite(checked, self.style, Some(timing)))
-            }
-            _ => self.render(checked),
-        }
+    ) -> Vec<Piece<'a>> {
+        self.formats
+            .iter()
+            .map(|&format| match (format, self.started, elapsed) {
+                (Format::Junit, Some(timestamp), Some(elapsed)) => {
+                    let timing = junit::Timing { timestamp, elapsed };
+                    Piece::bytes(junit::timed_suite(checked, self.style, Some(timing)))
+                }
+                _ => self.render(format, checked),
+            })
+            .collect()
     }
 
-    pub(super) fn render(&self, checked: &Checked<'a>) -> Piece<'a> {
-        match self.format {
+    /// One report in `format`.
+    fn render(&self, format: Format, checked: &Checked<'a>) -> Piece<'a> {
+        match format {
             Format::Jsonl => {
                 let mut line = Vec::new();
                 self.write_line(&mut line, checked);

@@ -2,12 +2,16 @@
 
 mod checker;
 mod lines;
+mod options;
 
-use super::{Out, Outcome, fail_with};
+pub use options::CheckOptions;
+
+use super::sink::Sink;
+use super::{Outcome, fail_with};
 use crate::audit::{Auditor, Severity, Unconfirmed};
 use crate::batch::{self, CHUNK, JsonLines, StateInput};
 use crate::catalog::{self, Catalog};
-use crate::cli::{BadInput, CheckArgs, Detail, Format};
+use crate::cli::{BadInput, CheckArgs, Detail};
 use crate::date::Date;
 use crate::diag::{Diagnostic, print_error};
 use crate::profile::Profile;
@@ -21,45 +25,54 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 pub fn run(args: &CheckArgs) -> Outcome {
-    if args.detail == Detail::Compact && args.format != Format::Jsonl {
-        print_error("--detail compact is a form of JSON Lines: use it with --format jsonl");
-        return Outcome::BadInput;
-    }
-    if ["app", "settings", "waivers", ""].contains(&args.key.as_str()) {
-        print_error(format_args!(
-            "--key names the field that holds a record's key; `{}` cannot be one (`app`, \
-             `settings` and `waivers` are the state itself)",
-            crate::text::sanitize(&args.key)
-        ));
-        return Outcome::BadInput;
-    }
+    let options = match CheckOptions::resolve(args) {
+        Ok(options) => options,
+        Err(message) => {
+            print_error(message);
+            return Outcome::BadInput;
+        }
+    };
     let catalog = catalog::builtin();
-    let profiles = match profiles(args, catalog) {
+    let profiles = match profiles(args, &options, catalog) {
         Ok(p) => p,
         Err(problems) => return fail_with(&problems),
     };
+    if let Err(problem) = check_waivers(&options, &profiles) {
+        return fail_with(&[problem]);
+    }
     let style = Style {
-        lang: args.lang,
-        color: args.format == Format::Text && args.color.enabled(),
+        lang: options.lang,
+        color: options.color,
         catalog,
     };
     let auditors: Vec<Auditor<'_>> = profiles.iter().map(|p| Auditor::new(p, catalog)).collect();
     let workers = batch::workers();
-    let mut checker = Checker::new(&auditors, args, style, Date::today(), workers);
+    let explicit_apps = !args.apps.is_empty();
+    let mut checker = Checker::new(
+        &auditors,
+        &options,
+        explicit_apps,
+        style,
+        Date::today(),
+        workers,
+    );
     let started = junit::Timestamp::now();
     checker.started = Some(started);
+    let mut out = match Output::new(&options, style, started) {
+        Ok(out) => out,
+        Err(outcome) => return outcome,
+    };
     let has_states =
         !args.state.is_empty() || args.state_dir.is_some() || args.states_jsonl.is_some();
     if !has_states {
-        let mut out = Output::new(args, style, started);
         for (index, auditor) in auditors.iter().enumerate() {
             let timer = Instant::now();
             let selection = Selection::defaults(auditor.profile);
             let checked = checker.report(index, &selection, None);
             let elapsed = timer.elapsed();
             let fails = checker.gate.fails(&checked.report);
-            let piece = checker.render_timed(&checked, Some(elapsed));
-            out.add_state(Ok((Some(piece), fails)));
+            let pieces = checker.render_timed(&checked, Some(elapsed));
+            out.add_state(Ok((Some(pieces), fails)));
         }
         return out.finish();
     }
@@ -69,53 +82,21 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let single = args.state.len() == 1 && args.state_dir.is_none() && args.states_jsonl.is_none();
     checker.one_by_one = single;
     let checker = checker;
-    let dir_files: Box<dyn Iterator<Item = StateInput> + Send> = match &args.state_dir {
-        Some(dir) => match batch::state_dir_inputs(dir) {
-            Ok(files) => Box::new(files),
-            Err(problem) => return fail_with(&[problem]),
-        },
-        None => Box::new(std::iter::empty()),
+    let inputs = match inputs(args, &options) {
+        Ok(inputs) => inputs,
+        Err(problem) => {
+            out.discard();
+            return fail_with(&[problem]);
+        }
     };
-    // A block of JSON Lines records is checked and written as one: many records when
-    // their lines are small, as many as a chunk of states otherwise.
-    let block_records = match (args.format, args.detail) {
-        (Format::Jsonl, Detail::Compact) => 16 * CHUNK,
-        _ => CHUNK,
-    };
-    let lines =
-        |reader: Box<dyn Read + Send>, name: &str| -> Box<dyn Iterator<Item = StateInput> + Send> {
-            Box::new(JsonLines::new(reader, name).block_records(block_records))
-        };
-    let jsonl = match args.states_jsonl.as_deref() {
-        None => Box::new(std::iter::empty()),
-        Some("-") => lines(Box::new(std::io::stdin()), "stdin"),
-        Some(path) => match std::fs::File::open(path) {
-            Ok(file) if !file.metadata().is_ok_and(|m| m.is_dir()) => lines(Box::new(file), path),
-            Ok(_) => {
-                return fail_with(&[Diagnostic::whole_file(path, "is a directory, not a file")]);
-            }
-            Err(e) => {
-                return fail_with(&[Diagnostic::whole_file(path, format!("cannot open: {e}"))]);
-            }
-        },
-    };
-    let files = args
-        .state
-        .iter()
-        .map(|path| StateInput::Files(vec![path.clone()]));
-    let inputs = batch::grouped(files)
-        .into_iter()
-        .chain(dir_files)
-        .chain(jsonl);
-    // Once the reader has gone away (`| head`), reports are no longer rendered, but every
-    // state is still checked: the exit code is the verdict on the whole input, which a CI
-    // gate reading `${PIPESTATUS[0]}` relies on.
-    let rendering = AtomicBool::new(true);
+    // Once every reader has gone away (`| head`), reports are no longer rendered, but
+    // every state is still checked: the exit code is the verdict on the whole input,
+    // which a CI gate reading `${PIPESTATUS[0]}` relies on.
+    let rendering = AtomicBool::new(out.rendering());
     let job = |worker: usize, input: &StateInput| {
         let done = checker.check(worker, input, rendering.load(Ordering::Relaxed));
         (done, input.ends_idle())
     };
-    let mut out = Output::new(args, style, started);
     let mut fatal = None;
     batch::ordered_pipeline(
         inputs,
@@ -134,26 +115,26 @@ pub fn run(args: &CheckArgs) -> Outcome {
             if let Some(buffer) = out.add(done) {
                 checker.recycle(buffer);
             }
-            // Input has gone quiet (a live stream, a filter in an engine): its results go out
-            // now, not when the output buffer fills. A failed flush is recorded by `Out`.
+            // Input has gone quiet (a live stream, a filter in an engine): its results go
+            // out now, not when the output buffer fills.
             if idle {
-                let _ = out.writer.flush();
+                out.flush();
             }
-            if out.reader_gone() {
+            if !out.rendering() {
                 rendering.store(false, Ordering::Relaxed);
             }
             !out.write_failed()
         },
     );
     if let Some(outcome) = fatal {
-        // Bad input gives no partial report: drop the document's opening unwritten.
-        out.writer.into_output().discard();
+        // Bad input gives no partial report: drop the documents unwritten.
+        out.discard();
         return outcome;
     }
     // Standard input in and JSON Lines out is a filter: inside an engine (Spark's
     // `RDD.pipe`, Hadoop Streaming), an empty partition is normal.
-    let filter = args.states_jsonl.as_deref() == Some("-") && args.format == Format::Jsonl;
-    if out.read == 0 && !args.allow_empty && !filter {
+    let filter = args.states_jsonl.as_deref() == Some("-") && options.only_json_lines();
+    if out.read == 0 && !options.allow_empty && !filter {
         print_error(
             "the batch held no account state to check (an empty --state-dir or JSON Lines \
              input); pass --allow-empty if that is expected",
@@ -163,21 +144,93 @@ pub fn run(args: &CheckArgs) -> Outcome {
     out.finish()
 }
 
-fn profiles(args: &CheckArgs, catalog: &Catalog) -> Result<Vec<Profile>, Vec<Diagnostic>> {
+/// The states to check: `--state` files, then `--state-dir`, then `--states-jsonl`.
+fn inputs(
+    args: &CheckArgs,
+    options: &CheckOptions,
+) -> Result<impl Iterator<Item = StateInput> + Send + use<>, Diagnostic> {
+    let dir_files: Box<dyn Iterator<Item = StateInput> + Send> = match &args.state_dir {
+        Some(dir) => Box::new(batch::state_dir_inputs(dir)?),
+        None => Box::new(std::iter::empty()),
+    };
+    // A block of JSON Lines records is checked and written as one: many records when
+    // their lines are small, as many as a chunk of states otherwise.
+    let block_records = match (options.only_json_lines(), options.detail) {
+        (true, Detail::Compact) => 16 * CHUNK,
+        _ => CHUNK,
+    };
+    let lines =
+        |reader: Box<dyn Read + Send>, name: &str| -> Box<dyn Iterator<Item = StateInput> + Send> {
+            Box::new(JsonLines::new(reader, name).block_records(block_records))
+        };
+    let jsonl = match args.states_jsonl.as_deref() {
+        None => Box::new(std::iter::empty()),
+        Some("-") => lines(Box::new(std::io::stdin()), "stdin"),
+        Some(path) => match std::fs::File::open(path) {
+            Ok(file) if !file.metadata().is_ok_and(|m| m.is_dir()) => lines(Box::new(file), path),
+            Ok(_) => return Err(Diagnostic::whole_file(path, "is a directory, not a file")),
+            Err(e) => return Err(Diagnostic::whole_file(path, format!("cannot open: {e}"))),
+        },
+    };
+    let files = args
+        .state
+        .iter()
+        .map(|path| StateInput::Files(vec![path.clone()]));
+    Ok(batch::grouped(files)
+        .into_iter()
+        .chain(dir_files)
+        .chain(jsonl))
+}
+
+fn profiles(
+    args: &CheckArgs,
+    options: &CheckOptions,
+    catalog: &Catalog,
+) -> Result<Vec<Profile>, Vec<Diagnostic>> {
+    let dirs = registry::profile_dirs(&options.profile_dirs);
     if args.apps.is_empty() {
         // Every state names its app: any built-in or user profile may be needed. A broken
         // user profile is left out, and said so: its states would otherwise fail with
         // "no profile for app" and no reason.
-        let (profiles, problems) = registry::all_profiles(catalog);
-        for problem in problems {
-            crate::diag::print_warning(format_args!("{problem} (profile left out)"));
+        let (profiles, problems) = registry::all_profiles_in(catalog, &dirs);
+        if !options.quiet {
+            for problem in problems {
+                crate::diag::print_warning(format_args!("{problem} (profile left out)"));
+            }
         }
         return Ok(profiles);
     }
     args.apps
         .iter()
-        .map(|app| registry::resolve(app, catalog))
+        .map(|app| registry::resolve_in(app, catalog, &dirs))
         .collect()
+}
+
+/// A project waiver must name a setting that exists: of its app, if that app is checked,
+/// or of some app checked, for a bare setting id. A waiver for an app not checked in
+/// this run is not looked at.
+fn check_waivers(options: &CheckOptions, profiles: &[Profile]) -> Result<(), Diagnostic> {
+    for waiver in &options.waivers {
+        let mut apps = profiles
+            .iter()
+            .filter(|p| waiver.app.as_deref().is_none_or(|a| a == p.app.id))
+            .peekable();
+        if apps.peek().is_none() {
+            continue;
+        }
+        if !apps.any(|p| p.settings.iter().any(|s| s.id == waiver.setting)) {
+            let mut problem = waiver.at.clone();
+            problem.message = match &waiver.app {
+                Some(app) => format!("app `{app}` has no setting `{}`", waiver.setting),
+                None => format!(
+                    "no app checked has a setting `{}` (write APP/SETTING for another app's)",
+                    waiver.setting
+                ),
+            };
+            return Err(problem);
+        }
+    }
+    Ok(())
 }
 
 /// What makes a check fail: the `--fail-on` threshold and the `--unconfirmed` policy.
@@ -188,10 +241,10 @@ struct Gate {
 }
 
 impl Gate {
-    fn from(args: &CheckArgs) -> Gate {
+    fn from(options: &CheckOptions) -> Gate {
         Gate {
-            threshold: args.fail_on.threshold(),
-            unconfirmed: args.unconfirmed,
+            threshold: options.fail_on.threshold(),
+            unconfirmed: options.unconfirmed,
         }
     }
 
@@ -201,10 +254,11 @@ impl Gate {
     }
 }
 
-/// Where results go: the document of the chosen format, written report by report.
+/// Where results go: a document per report asked for, written report by report.
 struct Output<'a> {
-    writer: DocumentWriter<'a, Out>,
-    format: Format,
+    writers: Vec<DocumentWriter<'a, Sink>>,
+    /// Every report is JSON Lines: bad states are told there, not on stderr.
+    errors_in_band: bool,
     /// States read, checked or not.
     read: usize,
     /// A state could not be checked.
@@ -217,20 +271,44 @@ struct Output<'a> {
 }
 
 impl<'a> Output<'a> {
-    fn new(args: &CheckArgs, style: Style<'a>, started: junit::Timestamp) -> Self {
-        let mut writer =
-            DocumentWriter::new(args.format, style, Out::default()).with_timestamp(started);
-        // A failed write is recorded by `Out` and reported by `finish`.
-        let _ = writer.start();
-        Output {
-            writer,
-            format: args.format,
+    /// Open every report's destination; a file that cannot be created is bad usage, told
+    /// before anything is checked.
+    fn new(
+        options: &CheckOptions,
+        style: Style<'a>,
+        started: junit::Timestamp,
+    ) -> Result<Self, Outcome> {
+        let mut writers: Vec<DocumentWriter<'a, Sink>> = Vec::new();
+        for target in &options.targets {
+            let sink = match Sink::open(target.file.as_deref()) {
+                Ok(sink) => sink,
+                Err(e) => {
+                    let file = target.file.as_deref().unwrap_or(std::path::Path::new("-"));
+                    print_error(format_args!(
+                        "cannot write {}: {e}",
+                        crate::text::sanitize(&file.display().to_string())
+                    ));
+                    for writer in writers {
+                        writer.into_output().discard();
+                    }
+                    return Err(Outcome::BadInput);
+                }
+            };
+            let mut writer =
+                DocumentWriter::new(target.format, style, sink).with_timestamp(started);
+            // A failed write is recorded by the sink and reported by `finish`.
+            let _ = writer.start();
+            writers.push(writer);
+        }
+        Ok(Output {
+            writers,
+            errors_in_band: options.only_json_lines(),
             read: 0,
             bad_input: false,
-            bad_input_policy: args.bad_input,
+            bad_input_policy: options.bad_input,
             nothing_read: false,
             failed: false,
-        }
+        })
     }
 
     /// Take an input's results; the buffer of a block of JSON lines comes back, written.
@@ -251,40 +329,60 @@ impl<'a> Output<'a> {
                 self.read += states;
                 self.failed |= failed;
                 self.bad_input |= bad_input;
-                // A failed write is recorded by `Out` and reported by `finish`.
-                let _ = self.writer.lines(&bytes);
+                // Lines come only when JSON Lines is the one report.
+                for writer in &mut self.writers {
+                    let _ = writer.lines(&bytes);
+                }
                 Some(bytes)
             }
         }
     }
 
-    /// One state's outcome; its piece is `None` when no one reads the output any more.
+    /// One state's outcome; its pieces (one per report) are `None` when no one reads the
+    /// output any more.
     fn add_state(&mut self, result: StateResult<'a>) {
         self.read += 1;
         match result {
-            Ok((piece, fails)) => {
+            Ok((pieces, fails)) => {
                 self.failed |= fails;
-                if let Some(piece) = piece {
-                    let _ = self.writer.piece(piece);
+                for (writer, piece) in self.writers.iter_mut().zip(pieces.into_iter().flatten()) {
+                    let _ = writer.piece(piece);
                 }
             }
             Err(unchecked) => {
                 self.bad_input = true;
-                if self.format != Format::Jsonl {
+                if !self.errors_in_band {
                     print_error(&unchecked.problem);
                 }
                 let key = unchecked.key.as_deref();
-                let _ = self.writer.error(&unchecked.name, key, &unchecked.problem);
+                for writer in &mut self.writers {
+                    let _ = writer.error(&unchecked.name, key, &unchecked.problem);
+                }
             }
         }
     }
 
-    fn reader_gone(&self) -> bool {
-        self.writer.output().reader_gone()
+    /// Write out what is buffered. A failed flush is recorded by the sink.
+    fn flush(&mut self) {
+        for writer in &mut self.writers {
+            let _ = writer.flush();
+        }
+    }
+
+    /// Someone still reads a report.
+    fn rendering(&self) -> bool {
+        self.writers.iter().any(|w| !w.output().reader_gone())
     }
 
     fn write_failed(&self) -> bool {
-        self.writer.output().write_failed()
+        self.writers.iter().any(|w| w.output().write_failed())
+    }
+
+    /// Abandon every report: nothing more reaches standard output, no file is written.
+    fn discard(self) {
+        for writer in self.writers {
+            writer.into_output().discard();
+        }
     }
 
     fn finish(self) -> Outcome {
@@ -296,11 +394,18 @@ impl<'a> Output<'a> {
             } else {
                 Outcome::Pass
             };
-        match self.writer.finish() {
-            Ok(out) => out.finish(outcome),
-            // `Out` records failures instead of returning them.
-            Err(_) => Outcome::BadInput,
+        let mut worst = outcome;
+        for writer in self.writers {
+            let finished = match writer.finish() {
+                Ok(sink) => sink.finish(outcome),
+                // Sinks record failures instead of returning them.
+                Err(_) => Outcome::BadInput,
+            };
+            if finished == Outcome::BadInput {
+                worst = Outcome::BadInput;
+            }
         }
+        worst
     }
 }
 

@@ -224,7 +224,8 @@ fn state_files_give_the_straightforward_output_byte_for_byte() {
             let straightforward = checker(&auditors, "jsonl", detail, lang, true);
             let mut outputs = Vec::new();
             for checker in [&fast, &straightforward] {
-                let mut writer = DocumentWriter::new(Format::Jsonl, checker.style, Vec::new());
+                let mut writer =
+                    DocumentWriter::new(crate::report::Format::Jsonl, checker.style, Vec::new());
                 let mut verdict = (false, false);
                 for input in &inputs {
                     match checker.check(0, input, true) {
@@ -243,7 +244,9 @@ fn state_files_give_the_straightforward_output_byte_for_byte() {
                                 match result {
                                     Ok((piece, fails)) => {
                                         verdict.0 |= fails;
-                                        writer.piece(piece.expect("rendered")).expect("memory");
+                                        for piece in piece.expect("rendered") {
+                                            writer.piece(piece).expect("memory");
+                                        }
                                     }
                                     Err(unchecked) => {
                                         verdict.1 = true;
@@ -313,13 +316,15 @@ fn checker<'a>(
     let Some(Command::Check(args)) = cli.command else {
         unreachable!("a check command was parsed")
     };
+    let options =
+        CheckOptions::from_parts(&args, crate::project::Project::default()).expect("valid options");
     let style = Style {
-        lang: args.lang,
+        lang: options.lang,
         color: false,
         catalog: catalog::builtin(),
     };
     let today = Date::new(2026, 11, 25).expect("a real date");
-    let mut checker = Checker::new(auditors, &args, style, today, 1);
+    let mut checker = Checker::new(auditors, &options, false, style, today, 1);
     if straightforward {
         checker.fast = false;
         checker.caches.clear();
@@ -330,7 +335,7 @@ fn checker<'a>(
 
 /// The whole document for `input`, and the verdict: (states, failed, bad input).
 fn run(checker: &Checker<'_>, input: &str) -> (Vec<u8>, (usize, bool, bool)) {
-    let mut writer = DocumentWriter::new(checker.format, checker.style, Vec::new());
+    let mut writer = DocumentWriter::new(checker.formats[0], checker.style, Vec::new());
     writer.start().expect("memory");
     let (mut states, mut failed, mut bad) = (0, false, false);
     let blocks = JsonLines::new(input.as_bytes(), "t.jsonl").block_records(7);
@@ -342,7 +347,9 @@ fn run(checker: &Checker<'_>, input: &str) -> (Vec<u8>, (usize, bool, bool)) {
                     match result {
                         Ok((piece, fails)) => {
                             failed |= fails;
-                            writer.piece(piece.expect("rendered")).expect("memory");
+                            for piece in piece.expect("rendered") {
+                                writer.piece(piece).expect("memory");
+                            }
                         }
                         Err(unchecked) => {
                             bad = true;

@@ -1,0 +1,341 @@
+//! CI conveniences through the real binary: several reports from one run, `-o`, `-q`,
+//! `--min-severity`, and the project config (`privaudit.toml`) with its waivers.
+
+mod common;
+
+use common::Env;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Output;
+
+fn check(env: &Env, dir: &Path, args: &[&str]) -> Output {
+    env.std_cmd()
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Files in `dir` whose names start with a dot: temporary files left behind.
+fn hidden_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+#[test]
+fn several_reports_from_one_run_each_to_its_place() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &[
+            "douyin",
+            "--format",
+            "sarif:out/privaudit.sarif",
+            "--format",
+            "junit:out/privaudit.xml",
+            "--format",
+            "text",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Douyin"), "{text}");
+    let sarif: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("out/privaudit.sarif")).unwrap()).unwrap();
+    assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+    let xml = std::fs::read_to_string(dir.join("out/privaudit.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    assert!(doc.descendants().any(|n| n.has_tag_name("failure")));
+    assert!(hidden_files(&dir.join("out")).is_empty());
+    // The same findings in each: SARIF's result count is JUnit's failure count.
+    let failures = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .count();
+    let results = sarif["runs"][0]["results"].as_array().unwrap().len();
+    assert_eq!(failures, results);
+}
+
+#[test]
+fn reports_that_cannot_share_standard_output_or_a_file_are_refused() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &["douyin", "--format", "json", "--format", "text"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("only one report can go to standard output"));
+    let out = check(
+        &env,
+        &dir,
+        &["douyin", "--format", "json:a", "--format", "sarif:a"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("two reports"));
+    let out = check(&env, &dir, &["douyin", "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`yaml` is not a format"));
+    assert!(
+        std::fs::read_dir(&dir).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn output_file_is_replaced_whole_through_a_link_and_never_half_written() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(dir.join("reports")).unwrap();
+    std::fs::write(dir.join("reports/real.json"), "old").unwrap();
+    std::os::unix::fs::symlink("real.json", dir.join("reports/link.json")).unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &["douyin", "--format", "json", "-o", "reports/link.json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "the report went to the file");
+    let link = std::fs::symlink_metadata(dir.join("reports/link.json")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is still a link");
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("reports/real.json")).unwrap()).unwrap();
+    assert_eq!(doc["reports"][0]["app"]["id"], "douyin");
+    assert!(hidden_files(&dir.join("reports")).is_empty());
+    // Bad input: no report, and the old file stays as it was.
+    std::fs::write(dir.join("reports/real.json"), "old").unwrap();
+    std::fs::write(
+        dir.join("bad.toml"),
+        "app = \"douyin\"\n[settings]\nnope = 1\n",
+    )
+    .unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &["douyin", "--state", "bad.toml", "-o", "reports/real.json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("reports/real.json")).unwrap(),
+        "old"
+    );
+    assert!(hidden_files(&dir.join("reports")).is_empty());
+    // A directory that is not there is not made: the message says which.
+    let out = check(&env, &dir, &["douyin", "-o", "missing/report.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("directory missing does not exist"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("missing").exists());
+}
+
+#[test]
+fn quiet_leaves_only_the_exit_code_and_the_files() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = check(&env, &dir, &["douyin", "-q"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    let out = check(&env, &dir, &["douyin", "-q", "--format", "jsonl:r.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    assert!(
+        std::fs::read_to_string(dir.join("r.jsonl"))
+            .unwrap()
+            .contains("douyin")
+    );
+    // Errors are still told.
+    let out = check(&env, &dir, &["no-such-app", "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no such app"));
+}
+
+#[test]
+fn min_severity_leaves_lower_findings_out_and_they_do_not_fail() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    let all = check(&env, &dir, &["douyin", "--format", "json"]);
+    let all: Value = serde_json::from_slice(&all.stdout).unwrap();
+    let high = check(
+        &env,
+        &dir,
+        &["douyin", "--format", "json", "--min-severity", "high"],
+    );
+    assert_eq!(high.status.code(), Some(1));
+    let high: Value = serde_json::from_slice(&high.stdout).unwrap();
+    let findings = |doc: &Value| doc["reports"][0]["findings"].as_array().unwrap().clone();
+    let kept = findings(&high);
+    assert!(!kept.is_empty());
+    assert!(
+        kept.iter()
+            .all(|f| ["high", "critical"].contains(&f["severity"].as_str().unwrap()))
+    );
+    let left_out = findings(&all).len() - kept.len();
+    assert!(left_out > 0);
+    assert_eq!(high["reports"][0]["summary"]["left_out"], left_out);
+    assert_eq!(high["reports"][0]["summary"]["medium"], 0);
+    // The score is the state's, whatever is listed.
+    assert_eq!(high["reports"][0]["score"], all["reports"][0]["score"]);
+    // Douyin's defaults give no critical finding: nothing listed, nothing fails.
+    let critical = check(&env, &dir, &["douyin", "--min-severity", "critical"]);
+    assert_eq!(critical.status.code(), Some(0));
+    let text = String::from_utf8(critical.stdout).unwrap();
+    assert!(
+        text.contains("below the minimum severity not listed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_project_config_is_honoured_and_flags_win_over_it() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(dir.join("ci")).unwrap();
+    std::fs::create_dir_all(dir.join("privacy")).unwrap();
+    std::fs::write(
+        dir.join("privaudit.toml"),
+        "fail-on = \"critical\"\nlang = \"zh\"\nformat = [\"sarif:ci/out.sarif\", \"text\"]\n\
+         waivers-file = \"privacy/waivers.toml\"\n\n\
+         [[waiver]]\nsetting = \"douyin/online-status\"\nreason = \"在线状态是产品功能\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("privacy/waivers.toml"),
+        "[[waiver]]\nsetting = \"private-account\"\nreason = \"public by design\"\n\
+         expires = 2999-12-31\n\n\
+         [[waiver]]\nsetting = \"searchable-by-non-followers\"\nreason = \"long gone\"\n\
+         expires = 2001-01-01\n",
+    )
+    .unwrap();
+    let out = check(&env, &dir, &["douyin"]);
+    // fail-on critical: Douyin's defaults give none.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("得分"), "Chinese, from the config: {text}");
+    assert!(dir.join("ci/out.sarif").exists());
+    // The waivers reach the report: two applied, the expired one not.
+    let out = check(&env, &dir, &["douyin", "--format", "json", "--lang", "en"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = &doc["reports"][0];
+    let finding = |id: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["setting"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(finding("online-status")["waived"], true);
+    assert_eq!(
+        finding("online-status")["waiver"]["reason"],
+        "在线状态是产品功能"
+    );
+    assert_eq!(finding("private-account")["waived"], true);
+    assert_eq!(finding("searchable-by-non-followers")["waived"], false);
+    assert_eq!(
+        finding("searchable-by-non-followers")["waiver"]["expired"],
+        true
+    );
+    assert_eq!(report["summary"]["waived"], 2);
+    // A state's own waiver wins over the project's.
+    std::fs::write(
+        dir.join("state.toml"),
+        "app = \"douyin\"\n[waivers.online-status]\nreason = \"mine\"\n",
+    )
+    .unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &["douyin", "--state", "state.toml", "--format", "json"],
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let own = doc["reports"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["setting"] == "online-status")
+        .unwrap()
+        .clone();
+    assert_eq!(own["waiver"]["reason"], "mine");
+    // Flags win; --no-config ignores the file.
+    let out = check(&env, &dir, &["douyin", "--fail-on", "low"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = check(&env, &dir, &["douyin", "--no-config"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("Score"));
+}
+
+#[test]
+fn a_bad_project_config_is_bad_input_at_its_line_and_column() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        (
+            "fail-on = \"hgh\"\n",
+            "privaudit.toml:1:11:",
+            "fail-on cannot be `hgh`",
+        ),
+        (
+            "colour = true\n",
+            "privaudit.toml:1:1:",
+            "unknown field `colour`",
+        ),
+        (
+            "format = [\"yaml\"]\n",
+            "privaudit.toml:1:11:",
+            "`yaml` is not a format",
+        ),
+        (
+            "[[waiver]]\nsetting = \"douyin/nope\"\nreason = \"x\"\n",
+            "privaudit.toml:2:11:",
+            "app `douyin` has no setting `nope`",
+        ),
+        (
+            "[[waiver]]\nsetting = \"online-status\"\nreason = \"  \"\n",
+            "privaudit.toml:3:10:",
+            "a waiver needs a reason",
+        ),
+        (
+            "[[waiver]]\nsetting = \"online-status\"\nreason = \"x\"\nexpires = 2027-02-30\n",
+            "privaudit.toml:4:",
+            "",
+        ),
+        (
+            "waivers-file = \"missing.toml\"\n",
+            "privaudit.toml:1:16:",
+            "waivers-file",
+        ),
+    ];
+    for (text, at, message) in cases {
+        std::fs::write(dir.join("privaudit.toml"), text).unwrap();
+        let out = check(&env, &dir, &["douyin"]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = stderr(&out);
+        assert!(err.contains(at) && err.contains(message), "{text}: {err}");
+        assert_eq!(err.lines().count(), 1, "one message: {err}");
+    }
+    // --config names another file, which must exist.
+    let out = check(&env, &dir, &["douyin", "--config", "nope.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nope.toml"));
+}
