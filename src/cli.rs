@@ -20,12 +20,16 @@ Examples:
   privaudit check douyin --format gitlab > gl-code-quality-report.json   GitLab Code Quality
   privaudit check --state-dir exported/ --format jsonl   one line per account state
   privaudit check --states-jsonl - --format jsonl --detail compact   small lines, in bulk
+  privaudit check --state-dir states/ --format sarif:out.sarif --format junit:out.xml --format text
+  privaudit check douyin -q --min-severity high     only the exit code, high and critical only
   privaudit diff old-douyin.toml profiles/douyin.toml   what defaults moved
   privaudit diff old-douyin.toml douyin --format markdown   the same, for a PR comment
   privaudit list                                    the profiles available
   privaudit explain huang-v-tencent-2020            the WeChat Read ruling in full
   privaudit explain douyin/recommend-me-to-people-who-may-know-me --lang zh
   privaudit validate my-app.toml                    check a profile you wrote
+
+`check` reads privaudit.toml in the working directory, if any (see --config).
 
 Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 bad usage or bad input.";
 
