@@ -301,6 +301,24 @@ fn checker<'a>(
     lang: &str,
     straightforward: bool,
 ) -> Checker<'a> {
+    checker_with(
+        auditors,
+        format,
+        detail,
+        lang,
+        straightforward,
+        crate::project::Project::default(),
+    )
+}
+
+fn checker_with<'a>(
+    auditors: &'a [Auditor<'a>],
+    format: &str,
+    detail: &str,
+    lang: &str,
+    straightforward: bool,
+    project: crate::project::Project,
+) -> Checker<'a> {
     let cli = Cli::parse_from([
         "privaudit",
         "check",
@@ -316,8 +334,7 @@ fn checker<'a>(
     let Some(Command::Check(args)) = cli.command else {
         unreachable!("a check command was parsed")
     };
-    let options =
-        CheckOptions::from_parts(&args, crate::project::Project::default()).expect("valid options");
+    let options = CheckOptions::from_parts(&args, project).expect("valid options");
     let style = Style {
         lang: options.lang,
         color: false,
@@ -375,6 +392,41 @@ fn run(checker: &Checker<'_>, input: &str) -> (Vec<u8>, (usize, bool, bool)) {
         }
     }
     (writer.finish().expect("memory"), (states, failed, bad))
+}
+
+/// A project's waivers and minimum severity apply to every state alike, so a worker's
+/// memo of lines stays right with them; the straightforward path says what right is.
+#[test]
+fn fast_paths_agree_with_project_waivers_and_a_minimum_severity() {
+    let catalog = catalog::builtin();
+    let (profiles, _) = registry::all_profiles(catalog);
+    let auditors: Vec<Auditor<'_>> = profiles.iter().map(|p| Auditor::new(p, catalog)).collect();
+    let mut rng = Rng(0x0b5e_2026_1126);
+    let input: String = (0..600).map(|_| line(&mut rng, &profiles) + "\n").collect();
+    let config = "min-severity = \"medium\"\n\
+        [[waiver]]\nsetting = \"private-account\"\nreason = \"public by design\"\n\
+        [[waiver]]\nsetting = \"wechat-read/private-reading\"\nreason = \"old\"\n\
+        expires = 2001-01-01\n";
+    let project = || {
+        let source = crate::source::SourceText::from_string("privaudit.toml", config);
+        crate::project::parse(&source, std::path::Path::new("")).expect("a valid config")
+    };
+    for (format, detail) in [("jsonl", "full"), ("jsonl", "compact"), ("json", "full")] {
+        let fast = checker_with(&auditors, format, detail, "en", false, project());
+        let slow = checker_with(&auditors, format, detail, "en", true, project());
+        let (fast_out, fast_verdict) = run(&fast, &input);
+        let (slow_out, slow_verdict) = run(&slow, &input);
+        assert_eq!(fast_verdict, slow_verdict, "{format} {detail}");
+        assert!(fast_out == slow_out, "{format} {detail}: outputs differ");
+        let text = String::from_utf8(fast_out).expect("UTF-8");
+        // Both took effect: a project waiver, and findings left out.
+        if detail == "compact" {
+            assert!(text.contains("\"waived\":true"));
+        } else {
+            assert!(text.contains("public by design") && text.contains("\"left_out\":"));
+        }
+        assert!(!text.contains("\"severity\":\"low\""), "{format} {detail}");
+    }
 }
 
 #[test]
