@@ -324,3 +324,54 @@ fn fuzz_inputs_are_refused_in_plain_words() {
     // The corpus is mostly broken input: the test must have seen messages to judge.
     assert!(refused > 50, "only {refused} inputs refused");
 }
+
+/// `schema_version` opens the `--format json` document, every report in it and every JSON
+/// Lines line: full, compact and error lines, from the fast paths (a directory, JSON Lines)
+/// and the plain one (the defaults).
+#[test]
+fn every_json_output_opens_with_its_schema_version() {
+    let env = Env::new();
+    let doc = run(env
+        .cmd()
+        .args(["check", "wechat-read", "douyin", "--format", "json"]));
+    assert!(
+        doc.stdout
+            .starts_with("{\n  \"schema_version\": 1,\n  \"reports\": ["),
+        "{}",
+        &doc.stdout[..80]
+    );
+    let value: serde_json::Value = serde_json::from_str(&doc.stdout).unwrap();
+    for report in value["reports"].as_array().unwrap() {
+        assert_eq!(report["schema_version"], 1);
+    }
+    env.file("states/a.toml", "app = \"wechat-read\"\n");
+    env.file("states/b.toml", "app = \"nope\"\n");
+    let jsonl = env.file(
+        "states.jsonl",
+        "{\"app\":\"douyin\"}\n{\"app\":\"douyin\"}\nnot json\n",
+    );
+    let dir = env.path("states");
+    let mut seen = 0;
+    for detail in ["full", "compact"] {
+        for input in [
+            vec!["wechat-read".to_owned()],
+            vec!["--state-dir".to_owned(), dir.display().to_string()],
+            vec!["--states-jsonl".to_owned(), jsonl.display().to_string()],
+        ] {
+            let r = run(env
+                .cmd()
+                .arg("check")
+                .args(&input)
+                .args(["--format", "jsonl", "--detail", detail]));
+            for line in r.stdout.lines() {
+                assert!(
+                    line.starts_with("{\"schema_version\":1,"),
+                    "{input:?} {detail}: {line}"
+                );
+                seen += 1;
+            }
+        }
+    }
+    // Per detail: the defaults, two files (one bad), three records (one bad).
+    assert_eq!(seen, 2 * (1 + 2 + 3));
+}

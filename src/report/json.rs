@@ -12,8 +12,15 @@ use crate::profile::{LabelKind, Profile, RulingLink};
 use crate::text::decimal;
 use serde::Serialize;
 
+/// The version of the JSON reports' shape, the first field of every report, JSON Lines
+/// line (full, compact and error) and `--format json` document. It changes when a field is
+/// removed, renamed or changes meaning; fields may be added without a change.
+pub const SCHEMA_VERSION: u32 = 1;
+
 #[derive(Serialize)]
 pub struct JsonReport<'a> {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
     pub app: JsonApp<'a>,
     /// Where the profile came from (`profiles/douyin.toml` for a built-in one).
     pub profile: &'a str,
@@ -155,6 +162,7 @@ pub fn finding<'a>(profile: &'a Profile, f: &'a Finding<'a>, style: Style<'_>) -
 pub fn to_json<'a>(checked: &'a Checked<'a>, style: Style<'_>) -> JsonReport<'a> {
     let report = &checked.report;
     JsonReport {
+        schema_version: SCHEMA_VERSION,
         app: JsonApp {
             id: report.app,
             name: report.app_name.get(style.lang),
@@ -210,6 +218,8 @@ pub fn write_line(
 /// (`explain` and the full line give them).
 #[derive(Serialize)]
 pub struct CompactReport<'a> {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
     pub app: &'a str,
     pub state: Option<&'a str>,
     pub score: u8,
@@ -251,6 +261,7 @@ pub fn write_compact_line(
     }
     let report = &checked.report;
     let compact = CompactReport {
+        schema_version: SCHEMA_VERSION,
         app: report.app,
         state: checked.state.as_deref(),
         score: report.score,
@@ -264,12 +275,8 @@ pub fn write_compact_line(
 
 /// The JSON Lines line for a state that could not be checked (`state` is its name).
 pub fn write_error_line(out: &mut Vec<u8>, state: &str, problem: &crate::diag::Diagnostic) {
-    #[derive(Serialize)]
-    struct ErrorLine<'a> {
-        error: String,
-        state: &'a str,
-    }
     let line = ErrorLine {
+        schema_version: SCHEMA_VERSION,
         error: problem.to_string(),
         state,
     };
@@ -277,13 +284,24 @@ pub fn write_error_line(out: &mut Vec<u8>, state: &str, problem: &crate::diag::D
     out.push(b'\n');
 }
 
+/// The JSON Lines line of a state that could not be checked.
+#[derive(Serialize)]
+pub struct ErrorLine<'a> {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `file:line:column: message`.
+    pub error: String,
+    /// The state's name, as in a report's `state`.
+    pub state: &'a str,
+}
+
 /// What every line of a profile's reports shares, rendered once, in one language: the
 /// opening up to the state's name, and every unwaived finding a profile can give, in full
 /// and compact. A line is then the state's name, a few numbers and copies of these bytes.
 pub struct LineCache {
-    /// `{"app":{...},"profile":...,"state":`
+    /// `{"schema_version":1,"app":{...},"profile":...,"state":`
     full_head: Vec<u8>,
-    /// `{"app":"...","state":`
+    /// `{"schema_version":1,"app":"...","state":`
     compact_head: Vec<u8>,
     full: FindingTable,
     compact: FindingTable,
@@ -364,6 +382,7 @@ impl LineCache {
         };
         #[derive(Serialize)]
         struct Head<'a, A: Serialize> {
+            schema_version: u32,
             app: A,
             profile: Option<&'a str>,
             state: Option<&'a str>,
@@ -374,16 +393,19 @@ impl LineCache {
             version: profile.app.version.get(style.lang),
         };
         let full_head = Head {
+            schema_version: SCHEMA_VERSION,
             app,
             profile: Some(&profile.origin),
             state: None,
         };
         #[derive(Serialize)]
         struct CompactHead<'a> {
+            schema_version: u32,
             app: &'a str,
             state: Option<&'a str>,
         }
         let compact_head = CompactHead {
+            schema_version: SCHEMA_VERSION,
             app: &profile.app.id,
             state: None,
         };
