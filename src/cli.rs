@@ -23,6 +23,7 @@ Examples:
   privaudit explain huang-v-tencent-2020            the WeChat Read ruling in full
   privaudit explain douyin/recommend-me-to-people-who-may-know-me --lang zh
   privaudit validate my-app.toml                    check a profile you wrote
+  privaudit schema report                           the JSON Schema of a JSON report
 
 Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 bad usage or bad input.";
 
@@ -58,6 +59,25 @@ pub enum Command {
     Validate(ValidateArgs),
     /// What moved between two profiles of an app (its defaults) or two account states
     Diff(DiffArgs),
+    /// Print the JSON Schema of privaudit's JSON output (a report, a JSON Lines line, the
+    /// --format json document)
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which JSON: `report` (one report of --format json, or a full JSON Lines line),
+    /// `line` (any line of --format jsonl: full, compact or error) or `document` (the whole
+    /// --format json document)
+    #[arg(value_enum, value_name = "KIND")]
+    pub kind: SchemaKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Report,
+    Line,
+    Document,
 }
 
 #[derive(Debug, Args)]

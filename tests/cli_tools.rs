@@ -5,6 +5,7 @@ mod common;
 use common::{Env, run};
 use privaudit::diag::Diagnostic;
 use privaudit::source::{SourceText, read_text_file};
+use serde_json::Value;
 use std::path::Path;
 
 /// The message without what it quotes from the input (`…` and "…"), which may say anything.
@@ -374,4 +375,212 @@ fn every_json_output_opens_with_its_schema_version() {
     }
     // Per detail: the defaults, two files (one bad), three records (one bad).
     assert_eq!(seen, 2 * (1 + 2 + 3));
+}
+
+/// `privaudit schema KIND`, parsed.
+fn schema(env: &Env, kind: &str) -> Value {
+    let r = run(env.cmd().args(["schema", kind]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+/// The schema with every object closed (`additionalProperties: false`). The published
+/// schema is open, so readers keep working when a field is added; closed, it shows that
+/// it names every field privaudit writes.
+fn closed(mut schema: Value) -> Value {
+    fn close(value: &mut Value) {
+        match value {
+            Value::Object(object) => {
+                if object.contains_key("properties") {
+                    object
+                        .entry("additionalProperties")
+                        .or_insert(Value::Bool(false));
+                }
+                object.values_mut().for_each(close);
+            }
+            Value::Array(items) => items.iter_mut().for_each(close),
+            _ => {}
+        }
+    }
+    close(&mut schema);
+    schema
+}
+
+fn validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .unwrap()
+}
+
+fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+#[track_caller]
+fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str) {
+    let found = errors(validator, instance);
+    assert!(found.is_empty(), "{what}: {found:#?}\n{instance}");
+}
+
+#[test]
+fn the_schemas_are_draft_2020_12_and_valid_against_its_meta_schema() {
+    let env = Env::new();
+    for kind in ["report", "line", "document"] {
+        let schema = schema(&env, kind);
+        assert_eq!(
+            schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{kind}"
+        );
+        assert_eq!(
+            jsonschema::meta::validate(&schema).map_err(|e| e.to_string()),
+            Ok(()),
+            "{kind}"
+        );
+        // No Rust names: the definitions are named for readers.
+        let text = schema.to_string();
+        for internal in ["Json", "uint", "super::", "[`"] {
+            assert!(!text.contains(internal), "{kind} schema says {internal:?}");
+        }
+    }
+    let bad = run(env.cmd().args(["schema", "nonsense"]));
+    assert_eq!(bad.code, 2);
+}
+
+/// Real output of every kind, held to the schemas: every built-in app in both languages,
+/// states with active and expired waivers, full and compact lines, error lines, and a
+/// document that lists 1,000 errors and counts the rest.
+#[test]
+fn real_output_validates_against_the_schemas() {
+    let env = Env::new();
+    let report = validator(&closed(schema(&env, "report")));
+    let line = validator(&closed(schema(&env, "line")));
+    let document = validator(&closed(schema(&env, "document")));
+    let list = run(env.cmd().args(["list", "--format", "json"]));
+    let apps: Vec<String> = serde_json::from_str::<Value>(&list.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|app| app["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(apps.len() >= 4 && apps.contains(&"wechat-read".to_owned()));
+    let jsonl = env.file(
+        "states.jsonl",
+        "{\"app\":\"wechat-read\",\"waivers\":{\"private-reading\":{\"reason\":\"mine\",\"expires\":\"2000-01-01\"},\"reading-time-leaderboard\":{\"reason\":\"fun\"}}}\n\
+         {\"app\":\"douyin\",\"settings\":{\"private-account\":\"on\"}}\n\
+         not json\n\
+         {\"app\":\"nope\"}\n",
+    );
+    let waived = common::fixture("waived-wechat-read.toml");
+    let expired = common::fixture("expired-waiver-wechat-read.toml");
+    let inputs: Vec<Vec<String>> = vec![
+        apps.clone(),
+        vec![
+            "--state".into(),
+            waived.clone(),
+            "--state".into(),
+            expired.clone(),
+        ],
+        vec!["--states-jsonl".into(), jsonl.display().to_string()],
+    ];
+    let (mut lines, mut kinds) = (0, std::collections::BTreeSet::new());
+    let mut waivers = Vec::new();
+    for lang in ["en", "zh"] {
+        for input in &inputs {
+            let check = |extra: &[&str]| {
+                let r = run(env
+                    .cmd()
+                    .arg("check")
+                    .args(input)
+                    .args(["--fail-on", "never", "--lang", lang])
+                    .args(extra));
+                assert_ne!(r.stdout, "", "{input:?} {extra:?}: {}", r.stderr);
+                r.stdout
+            };
+            let doc: Value = serde_json::from_str(&check(&["--format", "json"])).unwrap();
+            assert_valid(&document, &doc, &format!("{input:?} document"));
+            for r in doc["reports"].as_array().unwrap() {
+                assert_valid(&report, r, "a report of the document");
+            }
+            for detail in ["full", "compact"] {
+                for text in check(&["--format", "jsonl", "--detail", detail]).lines() {
+                    let value: Value = serde_json::from_str(text).unwrap();
+                    assert_valid(&line, &value, &format!("{input:?} {detail} line"));
+                    // Each kind of line is what it looks like, and only that.
+                    let kind = if value.get("error").is_some() {
+                        "error"
+                    } else {
+                        detail
+                    };
+                    let as_report = errors(&report, &value);
+                    assert_eq!(
+                        as_report.is_empty(),
+                        kind == "full",
+                        "{kind}: {as_report:?}"
+                    );
+                    for f in value["findings"].as_array().into_iter().flatten() {
+                        if !f["waiver"].is_null() {
+                            waivers.push(f["waiver"].clone());
+                        }
+                    }
+                    kinds.insert(kind);
+                    lines += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    assert!(lines > 20, "{lines}");
+    // Active and expired waivers, with and without an expiry date, were among them.
+    for (field, value) in [
+        ("expired", Value::Bool(true)),
+        ("expired", Value::Bool(false)),
+        ("expires", Value::Null),
+    ] {
+        assert!(waivers.iter().any(|w| w[field] == value), "{field} {value}");
+    }
+
+    // Over 1,000 bad states: the document lists 1,000 and counts the rest.
+    let many = env.file("bad.jsonl", "{\"app\":\"nope\"}\n".repeat(1002));
+    let r = run(env
+        .cmd()
+        .args(["check", "--format", "json", "--states-jsonl"])
+        .arg(&many));
+    assert_eq!(r.code, 2);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["errors_unlisted"], 2);
+    assert_valid(&document, &doc, "a document with unlisted errors");
+}
+
+/// The closed schemas refuse what privaudit must not write: an unknown field, a missing
+/// or other schema_version, a score over 100, an unknown audience.
+#[test]
+fn the_schemas_refuse_what_privaudit_does_not_write() {
+    let env = Env::new();
+    let report = validator(&closed(schema(&env, "report")));
+    let r = run(env.cmd().args(["check", "douyin", "--format", "jsonl"]));
+    let good: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_valid(&report, &good, "the line as written");
+    let mut bad = Vec::new();
+    let mut changed = |change: &dyn Fn(&mut Value)| {
+        let mut value = good.clone();
+        change(&mut value);
+        bad.push(value);
+    };
+    changed(&|v| v["extra"] = Value::Bool(true));
+    changed(&|v| {
+        v.as_object_mut().unwrap().remove("schema_version");
+    });
+    changed(&|v| v["schema_version"] = 2.into());
+    changed(&|v| v["score"] = 101.into());
+    changed(&|v| v["findings"][0]["audience"] = "everyone".into());
+    changed(&|v| v["findings"][0]["severity"] = "severe".into());
+    changed(&|v| v["findings"][0]["exposes"][0]["extra"] = 1.into());
+    for value in &bad {
+        assert!(!errors(&report, value).is_empty(), "accepted: {value}");
+    }
 }

@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod explain;
 mod list;
+mod schema;
 mod validate;
 
 use crate::cli::Command;
@@ -42,6 +43,7 @@ pub fn run(command: Option<Command>) -> Outcome {
         Some(Command::Explain(args)) => explain::run(&args),
         Some(Command::Validate(args)) => validate::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
+        Some(Command::Schema(args)) => schema::run(&args),
         Some(Command::Open(args)) => crate::tui::run(&crate::tui::Options {
             app: args.app,
             state: args.state,
