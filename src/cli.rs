@@ -55,7 +55,8 @@ pub enum Command {
     List(ListArgs),
     /// Explain a ruling, an article of law, an app or one of its settings
     Explain(ExplainArgs),
-    /// Check profiles you wrote; prints each problem as file:line:column: message
+    /// Check profiles and account states you wrote; prints each problem as
+    /// file:line:column: message
     Validate(ValidateArgs),
     /// What moved between two profiles of an app (its defaults) or two account states
     Diff(DiffArgs),
@@ -169,8 +170,13 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    #[arg(required = true, value_name = "PROFILE.toml")]
+    #[arg(required_unless_present = "state", value_name = "PROFILE.toml")]
     pub files: Vec<PathBuf>,
+    /// Account state to check against the profile of the app it names, as `check` would
+    /// (TOML; or JSON Lines, one state per line, when the name ends in .jsonl or .json);
+    /// repeat for several
+    #[arg(long, value_name = "FILE")]
+    pub state: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -584,3 +584,195 @@ fn the_schemas_refuse_what_privaudit_does_not_write() {
         assert!(!errors(&report, value).is_empty(), "accepted: {value}");
     }
 }
+
+/// `validate --state` reports every problem of a TOML state at its line and column, in
+/// file order, worded as `check` words it.
+#[test]
+fn validate_state_reports_every_problem_of_a_toml_state() {
+    let env = Env::new();
+    let state = env.file(
+        "me.toml",
+        "app = \"wechat-read\"\n[waivers.also-nope]\nreason = \"x\"\n[settings]\nauto-follow-friends = \"maybe\"\nnope = \"on\"\nreading-info-to-friends = \"off\"\n[waivers.private-reading]\nreason = \" \"\n",
+    );
+    let file = state.display().to_string();
+    let r = run(env.cmd().arg("validate").arg("--state").arg(&state));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let expected = [
+        "2:10: app `wechat-read` has no setting `also-nope`",
+        "5:23: setting `auto-follow-friends` has no option `maybe` (options: on, off)",
+        "6:1: app `wechat-read` has no setting `nope`",
+        "8:10: waiver for `private-reading` needs a reason",
+    ]
+    .map(|line| format!("{file}:{line}"));
+    assert_eq!(r.stdout.lines().collect::<Vec<_>>(), expected);
+    // `check` stops at the first of them, with the same words.
+    let check = run(env.cmd().args(["check", "--state"]).arg(&state));
+    assert_eq!(check.code, 2);
+    let shown = check
+        .stderr
+        .trim_end()
+        .trim_start_matches("privaudit: error: ");
+    assert!(expected.iter().any(|e| e == shown), "{shown}");
+
+    let ok = run(env.cmd().args([
+        "validate",
+        "--state",
+        &common::fixture("waived-wechat-read.toml"),
+        "--state",
+        &common::fixture("expired-waiver-wechat-read.toml"),
+    ]));
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    assert_eq!(
+        ok.stdout.lines().next(),
+        Some(
+            "tests/fixtures/waived-wechat-read.toml: ok (state for app `wechat-read`: 4 settings set, 1 waiver)"
+        )
+    );
+    assert_eq!(ok.stdout.lines().count(), 2);
+}
+
+/// A JSON Lines file is read as `check --states-jsonl` reads it: each bad record is a
+/// problem on its line, blank lines are skipped.
+#[test]
+fn validate_state_reads_json_lines_record_by_record() {
+    let env = Env::new();
+    let states = env.file(
+        "states.jsonl",
+        "{\"app\":\"wechat-read\"}\n\n{\"app\":\"douyin\",\"settings\":{\"x\":\"y\",\"private-account\":\"z\"}}\nnot json\n{\"app\":\"nope\"}\n{\"app\":\"douyin\",\"settings\":3}\n",
+    );
+    let file = states.display().to_string();
+    let r = run(env.cmd().arg("validate").arg("--state").arg(&states));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let expected = [
+        "3: setting `private-account` has no option `z` (options: off, on)",
+        "3: app `douyin` has no setting `x`",
+        "4:1: a state must be a JSON object such as {\"app\": \"wechat-read\"}",
+        "5: no profile for app `nope` (see `privaudit list`)",
+        "6:28: invalid type: integer `3`, expected an object",
+    ]
+    .map(|line| format!("{file}:{line}"));
+    assert_eq!(r.stdout.lines().collect::<Vec<_>>(), expected);
+    let good = env.file(
+        "good.json",
+        "{\"app\":\"douyin\"}\n\n{\"app\":\"wechat-read\"}\n",
+    );
+    let r = run(env.cmd().arg("validate").arg("--state").arg(&good));
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout, format!("{}: ok (2 states)\n", good.display()));
+}
+
+/// A state's app is resolved as `check` resolves it: a profile validated on the same
+/// command line, else the user's own profile, else the built-in one.
+#[test]
+fn validate_state_finds_its_profile_as_check_does() {
+    let env = Env::new();
+    let state = env.file(
+        "ft.toml",
+        "app = \"fitness-tracker\"\n[settings]\nactivity-visibility = \"only-you\"\n",
+    );
+    let profile = common::fixture("fitness-tracker.toml");
+    let alone = run(env.cmd().arg("validate").arg("--state").arg(&state));
+    assert_eq!(alone.code, 1);
+    assert!(
+        alone
+            .stdout
+            .contains("ft.toml:1:7: no profile for app `fitness-tracker`"),
+        "{}",
+        alone.stdout
+    );
+    let with = run(env
+        .cmd()
+        .args(["validate", &profile, "--state"])
+        .arg(&state));
+    assert_eq!(with.code, 0, "{}", with.stdout);
+    assert_eq!(with.stdout.matches(": ok (").count(), 2);
+    env.file(
+        "config/privaudit/profiles/fitness-tracker.toml",
+        std::fs::read(&profile).unwrap(),
+    );
+    let user = run(env.cmd().arg("validate").arg("--state").arg(&state));
+    assert_eq!(user.code, 0, "{}", user.stdout);
+}
+
+/// A file that cannot be read is exit 2, on stderr, and wins over problems found.
+#[test]
+fn validate_state_exits_2_for_unreadable_files() {
+    let env = Env::new();
+    let bad = env.file("bad.toml", "app = \"nope\"\n");
+    let cases: Vec<(std::path::PathBuf, &str)> = vec![
+        (env.path("missing.toml"), "no such file"),
+        (env.path("missing.jsonl"), "no such file"),
+        (env.home.path().to_path_buf(), "is a directory"),
+        (env.file("empty.toml", ""), "file is empty"),
+        (env.file("empty.jsonl", "\n\n"), "file is empty"),
+        (
+            env.file("latin1.toml", b"app = \"caf\xe9\"\n"),
+            "invalid UTF-8",
+        ),
+    ];
+    for (path, says) in cases {
+        let r = run(env
+            .cmd()
+            .arg("validate")
+            .arg("--state")
+            .arg(&bad)
+            .arg("--state")
+            .arg(&path));
+        assert_eq!(r.code, 2, "{}: {}", path.display(), r.stderr);
+        assert!(r.stderr.contains(says), "{}: {}", path.display(), r.stderr);
+        assert!(
+            r.stdout.contains("bad.toml:1:7: no profile"),
+            "{}",
+            r.stdout
+        );
+    }
+}
+
+/// Over the fuzzers' TOML states: `validate --state` calls a state valid exactly when
+/// `check --state` audits it, and the problem `check` reports is one `validate` lists.
+#[test]
+fn validate_state_agrees_with_check_on_the_fuzz_corpus() {
+    let env = Env::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_inputs/state_toml");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    let (mut valid, mut invalid) = (0, 0);
+    for path in &paths {
+        let validate = run(env.cmd().arg("validate").arg("--state").arg(path));
+        let check = run(env
+            .cmd()
+            .args(["check", "--fail-on", "never", "--state"])
+            .arg(path));
+        let name = path.display().to_string();
+        match validate.code {
+            0 => {
+                valid += 1;
+                assert_eq!(check.code, 0, "{name}: {}", check.stderr);
+            }
+            1 => {
+                invalid += 1;
+                assert_eq!(check.code, 2, "{name}");
+                let shown = check
+                    .stderr
+                    .trim_end()
+                    .trim_start_matches("privaudit: error: ");
+                assert!(
+                    validate.stdout.lines().any(|l| l == shown),
+                    "{name}: check says {shown:?}, validate {:?}",
+                    validate.stdout
+                );
+            }
+            _ => {
+                assert_eq!(check.code, 2, "{name}");
+                assert_eq!(validate.stderr, check.stderr, "{name}");
+            }
+        }
+    }
+    assert!(
+        valid > 0 && invalid > 0,
+        "{valid} valid, {invalid} with problems"
+    );
+}
