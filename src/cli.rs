@@ -63,6 +63,18 @@ pub enum Command {
     /// Print the JSON Schema of privaudit's JSON output (a report, a JSON Lines line, the
     /// --format json document)
     Schema(SchemaArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish) that also
+    /// completes app, setting, ruling and law ids
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; read it with `privaudit man | man -l -`)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

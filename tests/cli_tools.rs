@@ -776,3 +776,323 @@ fn validate_state_agrees_with_check_on_the_fuzz_corpus() {
         "{valid} valid, {invalid} with problems"
     );
 }
+
+/// `privaudit completions SHELL` for an isolated home with one user profile.
+fn completions(env: &Env, shell: &str) -> String {
+    let r = run(env.cmd().args(["completions", shell]));
+    assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+    r.stdout
+}
+
+/// Whether `program` can be run here; if not, say the check is skipped.
+fn have(program: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        println!("note: {program} is not installed here; its checks are skipped");
+    }
+    found
+}
+
+/// Run `program args` in `dir`; its stdout, after asserting it succeeded.
+fn shell_out(program: &str, args: &[&str], dir: &Path) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A home with a user profile (`fitness-tracker`), so scripts must list more than the
+/// built-in apps; and a directory with a profile file to complete.
+fn completion_env() -> Env {
+    let env = Env::new();
+    env.file(
+        "config/privaudit/profiles/fitness-tracker.toml",
+        std::fs::read(common::fixture("fitness-tracker.toml")).unwrap(),
+    );
+    env.file("work/mine/my-app.toml", "");
+    env
+}
+
+#[test]
+fn every_shell_gets_a_script_that_completes_ids() {
+    let env = completion_env();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = completions(&env, shell);
+        assert!(script.len() > 1000, "{shell}: {} bytes", script.len());
+        for word in [
+            "check",
+            "wechat-read",
+            "fitness-tracker",
+            "huang-v-tencent-2020",
+            "pipl-23",
+            "douyin/recommend-me-to-people-who-may-know-me",
+            "fitness-tracker/activity-visibility",
+        ] {
+            assert!(script.contains(word), "{shell} script lacks {word}");
+        }
+    }
+    let bad = run(env.cmd().args(["completions", "tcsh"]));
+    assert_eq!(bad.code, 2);
+    // The ids are only for the scripts: parsing still takes a profile file, and help
+    // does not list them.
+    let help = run(env.cmd().args(["check", "--help"]));
+    assert!(!help.stdout.contains("wechat-read,"), "{}", help.stdout);
+    let file = run(env
+        .cmd()
+        .args(["check", &common::fixture("fitness-tracker.toml")]));
+    assert_eq!(file.code, 1, "{}", file.stderr);
+}
+
+#[test]
+fn bash_completes_ids_and_leaves_paths_to_files() {
+    let env = completion_env();
+    let dir = env.home.path();
+    std::fs::write(dir.join("privaudit.bash"), completions(&env, "bash")).unwrap();
+    shell_out("bash", &["-n", "privaudit.bash"], dir);
+    // What the completion function offers for the word being typed (bash then falls back
+    // to file names when it offers nothing: `complete -o default`).
+    let offer = |words: &str| {
+        let script = format!(
+            "source privaudit.bash; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             _privaudit privaudit \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"; complete -p privaudit"
+        );
+        shell_out("bash", &["-c", &script], dir)
+    };
+    let check = offer("privaudit check w");
+    assert!(check.lines().any(|l| l == "wechat-read"), "{check}");
+    assert!(check.lines().any(|l| l == "wechat"), "{check}");
+    assert!(check.contains("-o default"), "{check}");
+    let user = offer("privaudit diff fit");
+    assert!(user.lines().any(|l| l == "fitness-tracker"), "{user}");
+    let explain = offer("privaudit explain pipl-2");
+    assert!(explain.lines().any(|l| l == "pipl-23"), "{explain}");
+    let setting = offer("privaudit explain douyin/rec");
+    assert!(
+        setting
+            .lines()
+            .any(|l| l == "douyin/recommend-me-to-people-who-may-know-me"),
+        "{setting}"
+    );
+    // A path matches no id: nothing is offered, so bash completes the file.
+    let path = offer("privaudit check work/mi");
+    let offered: Vec<&str> = path.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        offered,
+        ["complete -o bashdefault -o default -o nosort -F _privaudit privaudit"],
+        "{path}"
+    );
+}
+
+#[test]
+fn zsh_completes_ids_or_files_where_a_profile_goes() {
+    let env = completion_env();
+    let script = completions(&env, "zsh");
+    // Every argument that takes a profile completes with the helper, which offers the ids
+    // and files.
+    for arg in ["apps", "app", "old", "new"] {
+        let spec = script
+            .lines()
+            .find(|l| l.contains(&format!(":{arg} -- ")))
+            .unwrap_or_else(|| panic!("no spec for {arg}"));
+        assert!(spec.ends_with(":_privaudit_app_ids_or_files' \\"), "{spec}");
+    }
+    assert!(script.contains(
+        "_alternative 'apps:app id:(douyin duoshan fitness-tracker wechat wechat-read)' 'files:profile file:_files'"
+    ));
+    assert!(script.contains("huang-v-tencent-2020\\:\"ruling\""));
+    if !have("zsh") {
+        return;
+    }
+    let dir = env.home.path();
+    std::fs::write(dir.join("_privaudit"), &script).unwrap();
+    shell_out("zsh", &["-n", "_privaudit"], dir);
+    // Loaded the way zsh loads it, the helper is defined and the command registered.
+    let loaded = shell_out(
+        "zsh",
+        &[
+            "-fc",
+            "autoload -Uz compinit && compinit -u -d ./zcompdump && source ./_privaudit && \
+             print -r -- $+functions[_privaudit_app_ids_or_files] $_comps[privaudit]",
+        ],
+        dir,
+    );
+    assert_eq!(loaded.trim(), "1 _privaudit");
+}
+
+#[test]
+fn fish_completes_ids_and_still_files() {
+    let env = completion_env();
+    let script = completions(&env, "fish");
+    if !have("fish") {
+        return;
+    }
+    let dir = env.home.path();
+    std::fs::write(dir.join("privaudit.fish"), &script).unwrap();
+    shell_out("fish", &["-n", "privaudit.fish"], dir);
+    let complete = |line: &str| {
+        shell_out(
+            "fish",
+            &[
+                "-c",
+                &format!("source privaudit.fish; complete -C '{line}'"),
+            ],
+            dir,
+        )
+    };
+    let check = complete("privaudit check wechat");
+    assert!(
+        check.lines().any(|l| l.starts_with("wechat-read\t")),
+        "{check}"
+    );
+    let files = complete("privaudit check work/mine/");
+    assert!(
+        files.lines().any(|l| l == "work/mine/my-app.toml"),
+        "{files}"
+    );
+    let explain = complete("privaudit explain huang");
+    assert!(
+        explain.starts_with("huang-v-tencent-2020\truling"),
+        "{explain}"
+    );
+    let user = complete("privaudit open fitness-tracker");
+    assert!(
+        user.lines().any(|l| l.starts_with("fitness-tracker\t")),
+        "{user}"
+    );
+}
+
+#[test]
+fn powershell_and_elvish_list_the_ids_among_the_candidates() {
+    let env = completion_env();
+    let powershell = completions(&env, "powershell");
+    let check = powershell
+        .split("'privaudit;check' {")
+        .nth(1)
+        .and_then(|rest| rest.split("break").next())
+        .unwrap();
+    assert!(check.contains(
+        "[CompletionResult]::new('wechat-read', 'wechat-read', [CompletionResultType]::ParameterValue, 'app')"
+    ));
+    let elvish = completions(&env, "elvish");
+    let explain = elvish
+        .split("&'privaudit;explain'= {")
+        .nth(1)
+        .and_then(|rest| rest.split('}').next())
+        .unwrap();
+    assert!(
+        explain.contains("cand huang-v-tencent-2020 'ruling'"),
+        "{explain}"
+    );
+    if !have("elvish") {
+        return;
+    }
+    // The script needs the interactive editor's module; with a stand-in for it, it
+    // compiles and its completer answers.
+    let standalone = elvish
+        .replace(
+            "set edit:completion:arg-completer[privaudit] =",
+            "var completer =",
+        )
+        .replace(
+            "edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc",
+            "put $text",
+        )
+        + "\n$completer privaudit check w\n";
+    assert!(
+        standalone.contains("var completer ="),
+        "the script changed shape"
+    );
+    let dir = env.home.path();
+    std::fs::write(dir.join("privaudit.elv"), standalone).unwrap();
+    let offered = shell_out("elvish", &["-norc", "privaudit.elv"], dir);
+    assert!(offered.contains("wechat-read"), "{offered}");
+    assert!(offered.contains("--state"), "{offered}");
+}
+
+#[test]
+fn the_man_page_has_every_command_and_the_exit_codes() {
+    let env = Env::new();
+    let r = run(env.cmd().arg("man"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let roff = r.stdout;
+    assert!(roff.contains("\n.TH PRIVAUDIT 1 "), "{}", &roff[..200]);
+    let commands = [
+        "open",
+        "check",
+        "list",
+        "explain",
+        "validate",
+        "diff",
+        "schema",
+        "completions",
+        "man",
+    ];
+    for command in commands {
+        assert!(
+            roff.contains(&format!(".SS \"privaudit {command}\"")),
+            "no section for {command}"
+        );
+    }
+    for section in [".SH \"EXIT STATUS\"", ".SH FILES", ".SH EXAMPLES"] {
+        assert!(roff.contains(section), "no {section}");
+    }
+    if !have("man") {
+        return;
+    }
+    let dir = env.home.path();
+    std::fs::write(dir.join("privaudit.1"), &roff).unwrap();
+    let out = std::process::Command::new("man")
+        .args(["-l", "privaudit.1"])
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // Formatted, the page shows the commands and the exit codes as text; nroff may mark
+    // bold by overstriking, so compare the text without it.
+    let shown = strip_overstrike(&String::from_utf8_lossy(&out.stdout))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for command in commands {
+        assert!(
+            shown.contains(&format!("privaudit {command}")),
+            "{command}:\n{shown}"
+        );
+    }
+    for text in [
+        "EXIT STATUS",
+        "128+N",
+        "--fail-on",
+        "file that could not be read",
+    ] {
+        assert!(shown.contains(text), "{text}:\n{shown}");
+    }
+    assert!(!shown.contains(".SH"), "roff left unformatted");
+}
+
+/// nroff's overstruck bold (`c\bc`) and underline (`_\bc`) as plain text.
+fn strip_overstrike(text: &str) -> String {
+    let mut out: Vec<char> = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if chars.peek() == Some(&'\u{8}') {
+            chars.next();
+            continue;
+        }
+        out.push(c);
+    }
+    out.into_iter().collect()
+}

@@ -2,6 +2,7 @@
 //! exit code.
 
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod list;
@@ -44,6 +45,8 @@ pub fn run(command: Option<Command>) -> Outcome {
         Some(Command::Validate(args)) => validate::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Schema(args)) => schema::run(&args),
+        Some(Command::Completions(args)) => completions::run(&args),
+        Some(Command::Man) => completions::man(),
         Some(Command::Open(args)) => crate::tui::run(&crate::tui::Options {
             app: args.app,
             state: args.state,
