@@ -28,6 +28,7 @@ Examples:
   privaudit explain huang-v-tencent-2020            the WeChat Read ruling in full
   privaudit explain douyin/recommend-me-to-people-who-may-know-me --lang zh
   privaudit validate my-app.toml                    check a profile you wrote
+  privaudit schema report                           the JSON Schema of a JSON report
 
 `check` reads privaudit.toml in the working directory, if any (see --config).
 
@@ -61,10 +62,42 @@ pub enum Command {
     List(ListArgs),
     /// Explain a ruling, an article of law, an app or one of its settings
     Explain(ExplainArgs),
-    /// Check profiles you wrote; prints each problem as file:line:column: message
+    /// Check profiles and account states you wrote; prints each problem as
+    /// file:line:column: message
     Validate(ValidateArgs),
     /// What moved between two profiles of an app (its defaults) or two account states
     Diff(DiffArgs),
+    /// Print the JSON Schema of privaudit's JSON output (a report, a JSON Lines line, the
+    /// --format json document)
+    Schema(SchemaArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish) that also
+    /// completes app, setting, ruling and law ids
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; read it with `privaudit man | man -l -`)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which JSON: `report` (one report of --format json, or a full JSON Lines line),
+    /// `line` (any line of --format jsonl: full, compact or error) or `document` (the whole
+    /// --format json document)
+    #[arg(value_enum, value_name = "KIND")]
+    pub kind: SchemaKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Report,
+    Line,
+    Document,
 }
 
 #[derive(Debug, Args)]
@@ -286,8 +319,13 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    #[arg(required = true, value_name = "PROFILE.toml")]
+    #[arg(required_unless_present = "state", value_name = "PROFILE.toml")]
     pub files: Vec<PathBuf>,
+    /// Account state to check against the profile of the app it names, as `check` would
+    /// (TOML; or JSON Lines, one state per line, when the name ends in .jsonl or .json);
+    /// repeat for several
+    #[arg(long, value_name = "FILE")]
+    pub state: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

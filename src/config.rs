@@ -9,15 +9,23 @@
 use crate::diag::{self, Diagnostic};
 use crate::source::{SourceText, read_text_file};
 use crate::text::Lang;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ThemeName {
     #[default]
     Default,
     HighContrast,
+}
+
+impl<'de> Deserialize<'de> for ThemeName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(
+            [ThemeName::Default, ThemeName::HighContrast]
+                [one_of(d, &["default", "high-contrast"])?],
+        )
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -35,11 +43,40 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConfigLang {
     En,
     Zh,
+}
+
+impl<'de> Deserialize<'de> for ConfigLang {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok([ConfigLang::En, ConfigLang::Zh][one_of(d, &["en", "zh"])?])
+    }
+}
+
+/// The index of the name a config value gives, out of `names`. A derived enum would let
+/// toml answer a wrong type with "wanted string or table" and read `theme = { a = 1 }` as
+/// a variant `a`; this takes a string only and names the choices.
+fn one_of<'de, D: Deserializer<'de>>(
+    d: D,
+    names: &'static [&'static str],
+) -> Result<usize, D::Error> {
+    struct Names(&'static [&'static str]);
+    impl<'de> serde::de::Visitor<'de> for Names {
+        type Value = usize;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            let quoted: Vec<String> = self.0.iter().map(|n| format!("`{n}`")).collect();
+            f.write_str(&quoted.join(" or "))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<usize, E> {
+            self.0
+                .iter()
+                .position(|n| *n == v)
+                .ok_or_else(|| E::unknown_variant(v, self.0))
+        }
+    }
+    d.deserialize_str(Names(names))
 }
 
 impl From<ConfigLang> for Lang {

@@ -169,35 +169,159 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// serde's messages name our internal types ("expected struct RawApp"); say what the
-/// reader would write instead (`container`: "a table" for TOML, "an object" for JSON).
-pub fn plain_serde_message(message: &str, container: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(at) = rest.find("struct ") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + "struct ".len()..];
-        let name_len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(after.len());
-        if after.starts_with(|c: char| c.is_ascii_uppercase()) {
-            out.push_str(container);
-            rest = &after[name_len..];
-        } else {
-            out.push_str("struct ");
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
+/// The syntax a message is about: TOML says "table" and "array", JSON "object" and
+/// "array".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    Toml,
+    Json,
 }
+
+/// serde words its messages for Rust programmers: "expected struct RawApp", "invalid type:
+/// sequence, expected a map", "expected a TOML datetime". Say them in the input's own words
+/// ("invalid type: array, expected a table"). This is the one place such phrases are
+/// rewritten; our own types also describe themselves where they are parsed
+/// ([`map_only!`](crate::diag::map_only)).
+///
+/// Only the parts serde wrote are touched: a message `invalid type: UNEXPECTED, expected
+/// EXPECTED` has its UNEXPECTED rewritten when it is a bare kind of value (never a quoted
+/// value from the input), and its EXPECTED when it is one of serde's own phrases.
+pub fn plain_serde_message(message: &str, syntax: Syntax) -> String {
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        // `unknown variant `x`, expected `en` or `zh``: a variant is Rust's word.
+        return format!("unknown value {rest}");
+    }
+    let (head, rest) = match ["invalid type: ", "invalid value: "]
+        .into_iter()
+        .find_map(|p| message.strip_prefix(p).map(|rest| (p, rest)))
+    {
+        Some(found) => found,
+        None => return plain_expected_tail(message, syntax),
+    };
+    const SEP: &str = ", expected ";
+    let Some((unexpected, expected)) = rest.split_once(SEP) else {
+        return message.to_owned();
+    };
+    // A bare kind has no quoted value after it; a value from the input (`string "x, expected
+    // y"`) could hold the separator, so the expected part is taken from the last one.
+    let (unexpected, expected) = match plain_unexpected(unexpected, syntax) {
+        Some(plain) => (plain.to_owned(), expected),
+        None => {
+            let at = rest.rfind(SEP).unwrap_or(0);
+            (rest[..at].to_owned(), &rest[at + SEP.len()..])
+        }
+    };
+    format!(
+        "{head}{unexpected}{SEP}{}",
+        plain_expected(expected, syntax).unwrap_or_else(|| expected.to_owned())
+    )
+}
+
+/// "invalid length 0, expected struct RawApp" and the like: the expected part only.
+fn plain_expected_tail(message: &str, syntax: Syntax) -> String {
+    const SEP: &str = ", expected ";
+    if !message.starts_with("invalid length ") {
+        return message.to_owned();
+    }
+    match message.rsplit_once(SEP) {
+        Some((before, expected)) => match plain_expected(expected, syntax) {
+            Some(plain) => format!("{before}{SEP}{plain}"),
+            None => message.to_owned(),
+        },
+        None => message.to_owned(),
+    }
+}
+
+/// serde's name for a kind of value, in the input's words.
+fn plain_unexpected(unexpected: &str, syntax: Syntax) -> Option<&'static str> {
+    Some(match (unexpected, syntax) {
+        ("sequence", _) => "array",
+        ("map", Syntax::Toml) => "table",
+        ("map", Syntax::Json) => "object",
+        ("unit value" | "null", Syntax::Json) => "null",
+        _ => return None,
+    })
+}
+
+/// serde's description of what it wanted, in the input's words.
+fn plain_expected(expected: &str, syntax: Syntax) -> Option<String> {
+    let container = match syntax {
+        Syntax::Toml => "a table",
+        Syntax::Json => "an object",
+    };
+    let plain = match expected {
+        "a sequence" | "a tuple" => "an array",
+        "a map" => container,
+        "a TOML datetime" | "a date-time" => "a date such as 2026-11-01",
+        "a borrowed string" => "a string",
+        _ => {
+            // `struct RawApp`, `enum ConfigLang`: a Rust type's name.
+            let name = expected
+                .strip_prefix("struct ")
+                .or_else(|| expected.strip_prefix("enum "))?;
+            if !name.starts_with(|c: char| c.is_ascii_uppercase())
+                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return None;
+            }
+            if expected.starts_with("enum ") {
+                "a string"
+            } else {
+                container
+            }
+        }
+    };
+    Some(plain.to_owned())
+}
+
+/// Implements `Deserialize` for a struct whose derived impl is generated as an inherent
+/// function (`#[serde(remote = "Self")]`): the value must be a table (TOML) or an object
+/// (JSON), and a value of another kind is described as `$what`, never by the struct's
+/// name. (serde's derived structs also accept an array, fields by position, so `app = [1]`
+/// said "expected a string", about the first field.)
+macro_rules! map_only {
+    ($ty:ident, $what:expr) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str($what)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        map: A,
+                    ) -> Result<$ty, A::Error> {
+                        // The derived, inherent `deserialize`.
+                        $ty::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    }
+                }
+                d.deserialize_map(Visitor)
+            }
+        }
+    };
+}
+pub(crate) use map_only;
 
 /// Turn a TOML parse or type error into a diagnostic at its position.
 pub fn from_toml(file: &str, text: &str, error: &toml::de::Error) -> Diagnostic {
     // toml's message is multi-line with a quoted source excerpt in its Display; the bare
     // message is what we want after our own `file:line:col:` prefix.
-    let message = plain_serde_message(&error.message().trim().replace('\n', "; "), "a table");
-    match error.span().or_else(|| deep_nesting(text)) {
+    let mut message =
+        plain_serde_message(&error.message().trim().replace('\n', "; "), Syntax::Toml);
+    let span = error.span().or_else(|| deep_nesting(text));
+    // toml hands a date or time to serde as a table of its own, so a date where a string
+    // belongs is "invalid type: table"; no table starts with a digit.
+    if let Some(rest) = message.strip_prefix("invalid type: table, ")
+        && span
+            .as_ref()
+            .and_then(|s| text.get(s.start..))
+            .is_some_and(|t| t.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        message = format!("invalid type: datetime, {rest}");
+    }
+    match span {
         Some(span) => Diagnostic::at_span(file, text, &span, message),
         None => Diagnostic::whole_file(file, message),
     }
@@ -238,16 +362,53 @@ mod tests {
 
     #[test]
     fn serde_messages_do_not_name_internal_types() {
+        let toml = |m| plain_serde_message(m, Syntax::Toml);
+        let json = |m| plain_serde_message(m, Syntax::Json);
         assert_eq!(
-            plain_serde_message(
-                "invalid type: string \"x\", expected struct RawApp",
-                "a table"
-            ),
+            toml("invalid type: string \"x\", expected struct RawApp"),
             "invalid type: string \"x\", expected a table"
         );
         assert_eq!(
-            plain_serde_message("no struct here", "a table"),
-            "no struct here"
+            json("invalid type: integer `3`, expected struct RawJsonWaiver"),
+            "invalid type: integer `3`, expected an object"
+        );
+        assert_eq!(
+            toml("invalid type: sequence, expected a map"),
+            "invalid type: array, expected a table"
+        );
+        assert_eq!(
+            json("invalid type: map, expected a sequence"),
+            "invalid type: object, expected an array"
+        );
+        assert_eq!(
+            json("invalid type: null, expected a map"),
+            "invalid type: null, expected an object"
+        );
+        assert_eq!(
+            toml("invalid type: string \"soon\", expected a TOML datetime"),
+            "invalid type: string \"soon\", expected a date such as 2026-11-01"
+        );
+        assert_eq!(
+            toml("invalid type: integer `3`, expected enum ConfigLang"),
+            "invalid type: integer `3`, expected a string"
+        );
+        assert_eq!(
+            toml("invalid length 0, expected struct RawApp"),
+            "invalid length 0, expected a table"
+        );
+        // Text the input quoted is left alone, even when it reads like serde's words.
+        assert_eq!(
+            toml("invalid type: string \"map, expected struct X\", expected a string"),
+            "invalid type: string \"map, expected struct X\", expected a string"
+        );
+        assert_eq!(
+            toml("unknown variant `fr`, expected `en` or `zh`"),
+            "unknown value `fr`, expected `en` or `zh`"
+        );
+        assert_eq!(toml("no struct here"), "no struct here");
+        assert_eq!(
+            toml("unknown field `struct Foo`, expected `reason` or `expires`"),
+            "unknown field `struct Foo`, expected `reason` or `expires`"
         );
     }
 

@@ -7,6 +7,7 @@ use crate::text::Lang;
 /// The dossier's confidence tags, in decreasing order of certainty.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[derive(schemars::JsonSchema)]
 pub enum Evidence {
     /// [V] checked against a primary or near-primary text.
     Verified,

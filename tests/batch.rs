@@ -458,6 +458,7 @@ fn in_brief(full: &Value) -> Value {
         })
         .collect();
     serde_json::json!({
+        "schema_version": full["schema_version"],
         "app": full["app"]["id"],
         "state": full["state"],
         "score": full["score"],

@@ -45,6 +45,7 @@ use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
+#[derive(schemars::JsonSchema)]
 pub enum Severity {
     Low,
     Medium,
@@ -114,6 +115,7 @@ pub enum Unconfirmed {
 /// today, or the EU comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[derive(schemars::JsonSchema)]
 pub enum Layer {
     /// Among the articles a cited ruling is known to have relied on.
     CourtBasis,
@@ -136,7 +138,7 @@ impl Layer {
 }
 
 /// One article cited by a finding, with its standing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Citation {
     pub law: String,
     pub layer: Layer,
@@ -256,7 +258,7 @@ impl Finding<'_> {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     pub critical: usize,
     pub high: usize,

@@ -2,9 +2,11 @@
 //! exit code.
 
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod list;
+mod schema;
 mod sink;
 mod validate;
 
@@ -43,6 +45,9 @@ pub fn run(command: Option<Command>) -> Outcome {
         Some(Command::Explain(args)) => explain::run(&args),
         Some(Command::Validate(args)) => validate::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
+        Some(Command::Schema(args)) => schema::run(&args),
+        Some(Command::Completions(args)) => completions::run(&args),
+        Some(Command::Man) => completions::man(),
         Some(Command::Open(args)) => crate::tui::run(&crate::tui::Options {
             app: args.app,
             state: args.state,

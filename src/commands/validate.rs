@@ -1,40 +1,228 @@
-//! `privaudit validate`: every problem in the profiles an author wrote.
+//! `privaudit validate`: every problem in the profiles an author wrote, and in account
+//! states (`--state`), as `file:line:column: message`.
 
 use super::{Out, Outcome};
-use crate::catalog;
-use crate::profile::parse_profile;
-use crate::source::read_profile_file;
+use crate::batch::{JsonLines, StateInput};
+use crate::catalog::{self, Catalog};
+use crate::diag::Diagnostic;
+use crate::profile::{Profile, parse_profile};
+use crate::registry;
+use crate::source::{read_profile_file, read_text_file};
+use crate::state::{AccountState, parse_state_toml_owned};
+use crate::text::sanitize;
+use std::path::Path;
 
-/// Exit 0 when every profile is valid, 1 when a problem was found in one, 2 when a file
-/// could not be read at all (missing, a directory, too large, not UTF-8, empty).
+/// Exit 0 when every profile and state is valid, 1 when a problem was found in one, 2
+/// when a file could not be read at all (missing, a directory, too large, not UTF-8,
+/// empty).
 pub fn run(args: &crate::cli::ValidateArgs) -> Outcome {
     let catalog = catalog::builtin();
-    let mut outcome = Outcome::Pass;
-    let mut out = Out::default();
+    let mut v = Validation {
+        catalog,
+        out: Out::default(),
+        outcome: Outcome::Pass,
+        given: Vec::new(),
+        known: None,
+    };
     for path in &args.files {
+        v.profile(path);
+    }
+    for path in &args.state {
+        if is_json_lines(path) {
+            v.json_lines(path);
+        } else {
+            v.toml_state(path);
+        }
+    }
+    v.out.finish(v.outcome)
+}
+
+/// A state file holds JSON Lines (one JSON state per line, as `check --states-jsonl`
+/// reads them) when its name ends in `.jsonl` or `.json`; anything else is TOML.
+fn is_json_lines(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("json"))
+}
+
+struct Validation<'c> {
+    catalog: &'c Catalog,
+    out: Out,
+    outcome: Outcome,
+    /// The valid profiles named on this command line: a state for their app is checked
+    /// against them.
+    given: Vec<Profile>,
+    /// Every built-in and user profile, loaded when a state first needs one.
+    known: Option<Vec<Profile>>,
+}
+
+impl Validation<'_> {
+    /// A file that could not be read at all: exit 2 (it wins over problems found).
+    fn unreadable(&mut self, problem: &Diagnostic) {
+        crate::diag::print_error(problem);
+        self.outcome = Outcome::BadInput;
+    }
+
+    /// Problems found in a file: printed on stdout, exit 1 (unless a file was unreadable).
+    fn problems(&mut self, problems: &[Diagnostic]) {
+        let text: String = problems.iter().map(|p| format!("{p}\n")).collect();
+        self.out.write(text);
+        if self.outcome == Outcome::Pass {
+            self.outcome = Outcome::Fail;
+        }
+    }
+
+    fn profile(&mut self, path: &Path) {
         let source = match read_profile_file(path) {
             Ok(source) => source,
-            Err(problem) => {
-                crate::diag::print_error(problem);
-                outcome = Outcome::BadInput;
-                continue;
+            Err(problem) => return self.unreadable(&problem),
+        };
+        match parse_profile(&source, self.catalog, &source.name, false) {
+            Ok(profile) => {
+                self.out.write(format!(
+                    "{}: ok (app `{}`, {} settings)\n",
+                    sanitize(&source.name),
+                    profile.app.id,
+                    profile.settings.len()
+                ));
+                self.given.push(profile);
+            }
+            Err(problems) => self.problems(&problems),
+        }
+    }
+
+    fn toml_state(&mut self, path: &Path) {
+        let source = match read_text_file(path) {
+            Ok(source) => source,
+            Err(problem) => return self.unreadable(&problem),
+        };
+        let name = sanitize(&source.name);
+        let state = match parse_state_toml_owned(source) {
+            Ok(state) => state,
+            Err(problem) => return self.problems(&[problem]),
+        };
+        let problems = self.state_problems(&state);
+        if problems.is_empty() {
+            self.out.write(format!(
+                "{name}: ok (state for app `{}`: {} set, {})\n",
+                state.app,
+                counted(state.choices.len(), "setting"),
+                counted(state.waivers.len(), "waiver")
+            ));
+        } else {
+            self.problems(&problems);
+        }
+    }
+
+    /// Each record of a JSON Lines file, read as `check --states-jsonl` reads it: a
+    /// record that cannot be read or does not fit its profile is a problem; a file that
+    /// cannot be opened or holds no record is unreadable.
+    fn json_lines(&mut self, path: &Path) {
+        let name = path.display().to_string();
+        let file = match std::fs::File::open(path) {
+            Ok(file) if file.metadata().is_ok_and(|m| m.is_dir()) => {
+                return self
+                    .unreadable(&Diagnostic::whole_file(&name, "is a directory, not a file"));
+            }
+            Ok(file) => file,
+            Err(e) => {
+                let message = match e.kind() {
+                    std::io::ErrorKind::NotFound => "no such file".to_owned(),
+                    _ => format!("cannot open: {e}"),
+                };
+                return self.unreadable(&Diagnostic::whole_file(&name, message));
             }
         };
-        match parse_profile(&source, catalog, &source.name, false) {
-            Ok(profile) => out.write(format!(
-                "{}: ok (app `{}`, {} settings)\n",
-                crate::text::sanitize(&source.name),
-                profile.app.id,
-                profile.settings.len()
-            )),
-            Err(problems) => {
-                let text: String = problems.iter().map(|p| format!("{p}\n")).collect();
-                out.write(text);
-                if outcome == Outcome::Pass {
-                    outcome = Outcome::Fail;
+        let mut states = 0;
+        let mut bad = 0;
+        for input in JsonLines::new(file, name.as_str()) {
+            let StateInput::Lines(block) = input else {
+                continue;
+            };
+            for record in block.lines() {
+                states += 1;
+                let problems = match record.load(crate::state::DEFAULT_KEY_FIELD) {
+                    Ok(state) => self.state_problems(&state),
+                    Err(problem) => vec![problem],
+                };
+                if !problems.is_empty() {
+                    bad += 1;
+                    self.problems(&problems);
                 }
             }
         }
+        if states == 0 {
+            return self.unreadable(&Diagnostic::whole_file(&name, "file is empty"));
+        }
+        if bad == 0 {
+            self.out.write(format!(
+                "{}: ok ({})\n",
+                sanitize(&name),
+                counted(states, "state")
+            ));
+        }
     }
-    out.finish(outcome)
+
+    /// Every problem of a parsed state: no profile for its app, or each setting, option
+    /// and waiver its profile does not have, in file order.
+    fn state_problems(&mut self, state: &AccountState) -> Vec<Diagnostic> {
+        let Some(profile) = self.profile_for(&state.app) else {
+            return vec![state.error(
+                state.app_pos,
+                format!(
+                    "no profile for app `{}` (see `privaudit list`)",
+                    sanitize(&state.app)
+                ),
+            )];
+        };
+        let Err(first) = state.bind(profile) else {
+            return Vec::new();
+        };
+        // `bind` stops at the first problem; bound one setting or waiver at a time, the
+        // state shows all of them, each worded as `check` words it.
+        let mut probe = AccountState {
+            choices: Vec::new(),
+            waivers: Vec::new(),
+            ..state.clone()
+        };
+        let mut problems = Vec::new();
+        for choice in &state.choices {
+            probe.choices = vec![choice.clone()];
+            problems.extend(probe.bind(profile).err());
+        }
+        probe.choices.clear();
+        for waiver in &state.waivers {
+            probe.waivers = vec![waiver.clone()];
+            problems.extend(probe.bind(profile).err());
+        }
+        if problems.is_empty() {
+            problems.push(first);
+        }
+        problems.sort_by_key(|d| (d.line, d.column));
+        problems
+    }
+
+    /// The profile a state for `app` is checked against: one named on this command line,
+    /// else the one `check` would use (the user's own profile of that id, else the
+    /// built-in one).
+    fn profile_for(&mut self, app: &str) -> Option<&Profile> {
+        if let Some(at) = self.given.iter().position(|p| p.app.id == app) {
+            return Some(&self.given[at]);
+        }
+        let known = self.known.get_or_insert_with(|| {
+            let (profiles, problems) = registry::all_profiles(self.catalog);
+            for problem in problems {
+                crate::diag::print_warning(format_args!("{problem} (profile left out)"));
+            }
+            profiles
+        });
+        known.iter().find(|p| p.app.id == app)
+    }
+}
+
+/// "1 waiver", "2 waivers".
+fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
 }

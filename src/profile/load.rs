@@ -27,7 +27,7 @@ struct RawProfile {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, remote = "Self")]
 struct RawApp {
     id: Spanned<String>,
     name: Spanned<RawText>,
@@ -43,14 +43,24 @@ struct RawApp {
     note: Option<Spanned<RawText>>,
 }
 
+diag::map_only!(
+    RawApp,
+    "a table such as [app] with id, name, vendor and version"
+);
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 struct RawText {
     #[serde(default)]
     en: Option<String>,
     #[serde(default)]
     zh: Option<String>,
 }
+
+diag::map_only!(
+    RawText,
+    "a text in both languages such as { en = \"...\", zh = \"...\" }"
+);
 
 /// `"3.3.0"`, or words in each language: `{ en = "recent build", zh = "近期版本" }`. A
 /// hand-written visitor, so a wrong type is reported like any other type error.
@@ -83,7 +93,7 @@ impl<'de> Deserialize<'de> for RawVersion {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 struct RawPath {
     #[serde(default)]
     en: Vec<String>,
@@ -91,8 +101,13 @@ struct RawPath {
     zh: Vec<String>,
 }
 
+diag::map_only!(
+    RawPath,
+    "a menu path such as { en = [\"Me\", \"Settings\"], zh = [...] }"
+);
+
 #[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, remote = "Self")]
 struct RawSetting {
     id: Spanned<String>,
     label: Spanned<RawText>,
@@ -121,8 +136,13 @@ struct RawSetting {
     instead: Option<Spanned<RawText>>,
 }
 
+diag::map_only!(
+    RawSetting,
+    "a table such as [[settings]] with id, label, options and evidence"
+);
+
 #[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, remote = "Self")]
 struct RawEvidence {
     label: Spanned<String>,
     #[serde(default)]
@@ -135,8 +155,13 @@ struct RawEvidence {
     flows: Option<Spanned<String>>,
 }
 
+diag::map_only!(
+    RawEvidence,
+    "a table such as { label = \"verified\", default = \"secondary\" }"
+);
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 struct RawOption {
     id: Spanned<String>,
     label: Spanned<RawText>,
@@ -144,14 +169,24 @@ struct RawOption {
     flows: Vec<RawFlow>,
 }
 
+diag::map_only!(
+    RawOption,
+    "a table such as [[settings.options]] with id, label and flows"
+);
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 struct RawFlow {
     data: Spanned<Vec<Spanned<String>>>,
     to: Spanned<String>,
     #[serde(default)]
     from: Option<Spanned<String>>,
 }
+
+diag::map_only!(
+    RawFlow,
+    "a flow such as { data = [\"contacts\"], to = \"friends\" }"
+);
 
 /// Ids are kebab-case ASCII so they are stable across languages and safe in every format.
 pub fn is_valid_id(id: &str) -> bool {

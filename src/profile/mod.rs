@@ -104,6 +104,7 @@ pub struct SettingEvidence {
 /// The label is the app's own on-screen text, or a description of what the app did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[derive(schemars::JsonSchema)]
 pub enum LabelKind {
     #[default]
     OnScreen,
@@ -141,7 +142,7 @@ impl Switch {
 
 /// A setting's tie to a ruling: the court ruled on this very feature, or the ruling is
 /// cited by analogy.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RulingLink {
     pub id: String,
     pub link: Link,
@@ -149,6 +150,7 @@ pub struct RulingLink {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[derive(schemars::JsonSchema)]
 pub enum Link {
     /// The court ruled on this feature.
     Direct,

@@ -91,7 +91,11 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
 
     pub fn start(&mut self) -> io::Result<()> {
         match self.format {
-            Format::Json => self.out.write_all(b"{\n  \"reports\": ["),
+            Format::Json => write!(
+                self.out,
+                "{{\n  \"schema_version\": {},\n  \"reports\": [",
+                json::SCHEMA_VERSION
+            ),
             Format::Sarif => self.out.write_all(sarif::OPENING.as_bytes()),
             Format::Junit => self.out.write_all(junit::OPENING.as_bytes()),
             Format::Gitlab => self.out.write_all(b"["),

@@ -10,43 +10,80 @@ use crate::audit::{Auditor, Citation, Finding, Severity, Summary, finding_messag
 use crate::evidence::Evidence;
 use crate::profile::{LabelKind, Profile, RulingLink};
 use crate::text::decimal;
+use crate::vocab::{Audience, DataCategory, Source};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-#[derive(Serialize)]
+/// The version of the JSON reports' shape, the first field of every report, JSON Lines
+/// line (full, compact and error) and `--format json` document. It changes when a field is
+/// removed, renamed or changes meaning; fields may be added without a change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+// The doc comments of these types are the descriptions in their JSON Schema
+// (`privaudit schema`): they are written for whoever reads the JSON.
+
+/// One audit report of privaudit: an app's settings (its defaults, or an account state)
+/// judged against court rulings and law.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Report")]
 pub struct JsonReport<'a> {
+    /// The version of this shape. It changes when a field is removed, renamed or changes
+    /// meaning; fields may be added without a change.
+    #[schemars(extend("const" = SCHEMA_VERSION))]
+    pub schema_version: u32,
     pub app: JsonApp<'a>,
     /// Where the profile came from (`profiles/douyin.toml` for a built-in one).
     pub profile: &'a str,
-    /// The account state checked, or null for the app's defaults.
+    /// The account state checked (its file name, or FILE:LINE in JSON Lines input), or null
+    /// for the app's defaults.
     pub state: Option<&'a str>,
-    /// The JSON record's key (`--key`), exactly as it came; absent when it had none.
+    /// The JSON record's key (`--key`, by default the field `id`), exactly as it came;
+    /// absent when it had none.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "record_key")]
     pub key: Option<&'a RawValue>,
     /// The score on the facts as reported.
+    #[schemars(range(max = 100))]
     pub score: u8,
     /// The score counting only findings whose facts are all confirmed.
+    #[schemars(range(max = 100))]
     pub score_confirmed: u8,
     pub summary: Summary,
+    /// Most severe first.
     pub findings: Vec<JsonFinding<'a>>,
+    /// Ids of the settings whose value is not known (no default in the profile, not set in
+    /// the state).
     pub unassessed: &'a [&'a str],
 }
 
-#[derive(Serialize)]
+/// The app the profile describes.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "App")]
 pub struct JsonApp<'a> {
     pub id: &'a str,
+    /// The app's name in the report's language.
     pub name: &'a str,
+    /// The version profiled.
     pub version: &'a str,
 }
 
-#[derive(Serialize)]
+/// A setting that exposes data beyond its recommended option.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Finding")]
 pub struct JsonFinding<'a> {
+    /// The setting's id.
     pub setting: &'a str,
+    /// The setting's label in the report's language.
     pub label: &'a str,
     pub severity: Severity,
+    /// The option in effect (an option id).
     pub current: &'a str,
+    /// The recommended option.
     pub recommended: &'a str,
+    /// The app's default option, or null when it is not known.
     pub default: Option<&'a str>,
+    /// The app's default is in effect and the state does not set it.
     pub by_default: bool,
     /// The weakest evidence level among the facts the finding rests on.
     pub certainty: Evidence,
@@ -58,49 +95,82 @@ pub struct JsonFinding<'a> {
     pub severity_basis: JsonSeverityBasis,
     /// How sure we are of each fact about the setting.
     pub evidence: JsonEvidence<'a>,
+    /// The kinds of data exposed beyond the recommendation.
+    #[schemars(schema_with = "data_ids")]
     pub data: Vec<&'static str>,
     /// The broadest audience reached beyond the recommendation.
+    #[schemars(schema_with = "audience_id")]
     pub audience: &'static str,
+    /// What goes to whom beyond the recommendation.
     pub exposes: Vec<JsonFlow>,
     /// Each ruling with its link: `direct` or `analogy`.
     pub rulings: &'a [RulingLink],
+    /// The articles of law cited (catalog ids, see `privaudit explain`).
     pub laws: &'a [String],
     /// `laws`, each with its layer and dates.
     pub citations: &'a [Citation],
+    /// The explanation in the report's language: what is exposed, how sure, the rulings,
+    /// the articles.
     pub message: String,
+    /// The user chose to keep this finding (an active waiver).
     pub waived: bool,
+    /// The state's waiver for this setting, active or expired, or null.
     pub waiver: Option<JsonWaiver<'a>>,
 }
 
-#[derive(Serialize)]
+/// Data sent to an audience.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Flow")]
 pub struct JsonFlow {
+    #[schemars(schema_with = "data_id")]
     pub data: &'static str,
+    #[schemars(schema_with = "audience_id")]
     pub to: &'static str,
+    /// `this-app`, or `other-apps` for data another app hands to this one.
+    #[schemars(schema_with = "source_id")]
     pub from: &'static str,
 }
 
-#[derive(Serialize)]
+/// How the severity was reached.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "SeverityBasis")]
 pub struct JsonSeverityBasis {
     /// From the flows alone.
     pub base: Severity,
+    /// Raised because a confirmed default exposed the data without the user's choice.
     pub raised_by_default: bool,
+    /// Raised because a court ruled directly on this feature (and the user did not choose
+    /// it).
     pub raised_by_ruling: bool,
 }
 
-#[derive(Serialize)]
+/// How sure we are of each fact about a setting.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "FindingEvidence")]
 pub struct JsonEvidence<'a> {
+    /// The setting's label.
     pub label: Evidence,
+    /// `on-screen` (the app's own text) or `descriptive` (our description).
     pub label_kind: LabelKind,
+    /// The default, or null when the profile states none.
     pub default: Option<Evidence>,
+    /// Where a weak default was seen, in the report's language, or null.
     pub default_note: Option<&'a str>,
+    /// The menu path, or null when the profile gives none.
     pub path: Option<Evidence>,
+    /// What each option sends.
     pub flows: Evidence,
 }
 
-#[derive(Serialize)]
+/// A finding the user chose to keep.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Waiver")]
 pub struct JsonWaiver<'a> {
     pub reason: &'a str,
+    /// The last day the waiver counts (YYYY-MM-DD), or null for no expiry.
+    #[schemars(extend("format" = "date"))]
     pub expires: Option<String>,
+    /// The expiry date has passed: the finding counts again.
     pub expired: bool,
 }
 
@@ -159,6 +229,7 @@ pub fn finding<'a>(profile: &'a Profile, f: &'a Finding<'a>, style: Style<'_>) -
 pub fn to_json<'a>(checked: &'a Checked<'a>, style: Style<'_>) -> JsonReport<'a> {
     let report = &checked.report;
     JsonReport {
+        schema_version: SCHEMA_VERSION,
         app: JsonApp {
             id: report.app,
             name: report.app_name.get(style.lang),
@@ -226,25 +297,45 @@ pub fn write_line(
 /// the scores, and per finding the setting, severity, how sure we are, whether it is by
 /// default and whether it is waived. The explanations, citations and flows are left out
 /// (`explain` and the full line give them).
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "CompactReport")]
 pub struct CompactReport<'a> {
+    /// The version of this shape (as in a full report).
+    #[schemars(extend("const" = SCHEMA_VERSION))]
+    pub schema_version: u32,
+    /// The app's id.
     pub app: &'a str,
+    /// The account state checked, or null for the app's defaults.
     pub state: Option<&'a str>,
+    /// The JSON record's key (`--key`, by default the field `id`), exactly as it came;
+    /// absent when it had none.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "record_key")]
     pub key: Option<&'a RawValue>,
+    /// The score on the facts as reported.
+    #[schemars(range(max = 100))]
     pub score: u8,
+    /// The score counting only findings whose facts are all confirmed.
+    #[schemars(range(max = 100))]
     pub score_confirmed: u8,
+    /// Most severe first.
     pub findings: Vec<CompactFinding<'a>>,
+    /// Ids of the settings whose value is not known.
     pub unassessed: &'a [&'a str],
 }
 
-#[derive(Serialize)]
+/// A finding in brief.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "CompactFinding")]
 pub struct CompactFinding<'a> {
+    /// The setting's id.
     pub setting: &'a str,
     pub severity: Severity,
     /// The weakest evidence level among the facts the finding rests on.
     pub certainty: Evidence,
+    /// The app's default is in effect and the state does not set it.
     pub by_default: bool,
+    /// The user chose to keep this finding (an active waiver).
     pub waived: bool,
 }
 
@@ -271,6 +362,7 @@ pub fn write_compact_line(
     }
     let report = &checked.report;
     let compact = CompactReport {
+        schema_version: SCHEMA_VERSION,
         app: report.app,
         state: checked.state.as_deref(),
         key: raw_key(checked.key.as_deref()),
@@ -291,14 +383,8 @@ pub fn write_error_line(
     key: Option<&str>,
     problem: &crate::diag::Diagnostic,
 ) {
-    #[derive(Serialize)]
-    struct ErrorLine<'a> {
-        error: String,
-        state: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        key: Option<&'a RawValue>,
-    }
     let line = ErrorLine {
+        schema_version: SCHEMA_VERSION,
         error: problem.to_string(),
         state,
         key: raw_key(key),
@@ -307,13 +393,123 @@ pub fn write_error_line(
     out.push(b'\n');
 }
 
+/// The JSON Lines line of a state that could not be checked.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "ErrorLine")]
+pub struct ErrorLine<'a> {
+    /// The version of this shape (as in a report).
+    #[schemars(extend("const" = SCHEMA_VERSION))]
+    pub schema_version: u32,
+    /// `file:line:column: message`.
+    pub error: String,
+    /// The state's name, as in a report's `state`.
+    pub state: &'a str,
+    /// The JSON record's key (`--key`, by default the field `id`), exactly as it came;
+    /// absent when it had none or the line could not be read that far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "record_key")]
+    pub key: Option<&'a RawValue>,
+}
+
+// For the schema only: lines are written by the functions above.
+/// Any line of `--format jsonl`: a full report, a compact one (`--detail compact`) or the
+/// line of a state that could not be checked.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "Line")]
+pub enum JsonLine<'a> {
+    Report(JsonReport<'a>),
+    Compact(CompactReport<'a>),
+    Error(ErrorLine<'a>),
+}
+
+// For the schema only: the document is written as it goes by
+// `super::document::DocumentWriter`, and the tests hold it to this schema.
+/// The `--format json` document: the reports, then the messages about states that could
+/// not be checked.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Document")]
+pub struct JsonDocument<'a> {
+    /// The version of this shape (as in each report).
+    #[schemars(extend("const" = SCHEMA_VERSION))]
+    pub schema_version: u32,
+    /// One report per app (defaults) or per account state, in input order.
+    pub reports: Vec<JsonReport<'a>>,
+    /// The messages of the first 1,000 states that could not be checked.
+    pub errors: Vec<String>,
+    /// How many more states could not be checked; present only when there were any.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[schemars(range(min = 1))]
+    pub errors_unlisted: usize,
+}
+
+/// The JSON Schema (draft 2020-12) of `T` as privaudit writes it: every field is always
+/// written, so every field is required.
+pub fn schema_of<T: JsonSchema>() -> Schema {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .with_transform(schemars::transform::RecursiveTransform(for_readers))
+        .into_generator()
+        .into_root_schema_for::<T>()
+}
+
+/// A schema as its readers want it: descriptions (doc comments) as paragraphs, not lines
+/// wrapped for the source, and no Rust integer types as formats (`uint8`: the range says
+/// it).
+fn for_readers(schema: &mut Schema) {
+    if let Some(serde_json::Value::String(text)) = schema.get_mut("description") {
+        *text = text
+            .split("\n\n")
+            .map(|paragraph| paragraph.replace('\n', " "))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+    }
+    if schema
+        .get("format")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|f| f.starts_with("uint") || f.starts_with("int"))
+    {
+        schema.remove("format");
+    }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// `values` as a JSON Schema of a string that is one of them.
+fn one_of(values: impl IntoIterator<Item = &'static str>) -> Schema {
+    let values: Vec<&str> = values.into_iter().collect();
+    json_schema!({ "type": "string", "enum": values })
+}
+
+fn record_key(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["string", "number"] })
+}
+
+fn data_id(_: &mut SchemaGenerator) -> Schema {
+    one_of(DataCategory::ALL.map(DataCategory::id))
+}
+
+fn data_ids(generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "array", "items": data_id(generator) })
+}
+
+fn audience_id(_: &mut SchemaGenerator) -> Schema {
+    one_of(Audience::ALL.map(Audience::id))
+}
+
+fn source_id(_: &mut SchemaGenerator) -> Schema {
+    one_of(Source::ALL.map(Source::id))
+}
+
 /// What every line of a profile's reports shares, rendered once, in one language: the
 /// opening up to the state's name, and every unwaived finding a profile can give, in full
 /// and compact. A line is then the state's name, a few numbers and copies of these bytes.
 pub struct LineCache {
-    /// `{"app":{...},"profile":...,"state":`
+    /// `{"schema_version":1,"app":{...},"profile":...,"state":`
     full_head: Vec<u8>,
-    /// `{"app":"...","state":`
+    /// `{"schema_version":1,"app":"...","state":`
     compact_head: Vec<u8>,
     full: FindingTable,
     compact: FindingTable,
@@ -394,6 +590,7 @@ impl LineCache {
         };
         #[derive(Serialize)]
         struct Head<'a, A: Serialize> {
+            schema_version: u32,
             app: A,
             profile: Option<&'a str>,
             state: Option<&'a str>,
@@ -404,16 +601,19 @@ impl LineCache {
             version: profile.app.version.get(style.lang),
         };
         let full_head = Head {
+            schema_version: SCHEMA_VERSION,
             app,
             profile: Some(&profile.origin),
             state: None,
         };
         #[derive(Serialize)]
         struct CompactHead<'a> {
+            schema_version: u32,
             app: &'a str,
             state: Option<&'a str>,
         }
         let compact_head = CompactHead {
+            schema_version: SCHEMA_VERSION,
             app: &profile.app.id,
             state: None,
         };

@@ -48,7 +48,7 @@ fn toml_parts(source: &SourceText) -> Result<AccountState, Diagnostic> {
         match key.get_ref().as_ref() {
             "app" => app = Some((string(value, "the app id", &error)?, value.span().start)),
             "settings" => {
-                for (setting, option) in table(value, "settings", &error)? {
+                for (setting, option) in table(value, SETTINGS, &error)? {
                     choices.push(Choice {
                         setting: setting.get_ref().to_string(),
                         option: string(option, "an option id", &error)?.to_owned(),
@@ -58,7 +58,7 @@ fn toml_parts(source: &SourceText) -> Result<AccountState, Diagnostic> {
                 }
             }
             "waivers" => {
-                for (setting, waiver) in table(value, "waivers", &error)? {
+                for (setting, waiver) in table(value, WAIVERS, &error)? {
                     waivers.push(parse_waiver(setting, waiver, &error)?);
                 }
             }
@@ -74,7 +74,11 @@ fn toml_parts(source: &SourceText) -> Result<AccountState, Diagnostic> {
         }
     }
     let Some((app, app_offset)) = app else {
-        return Err(Diagnostic::whole_file(&source.name, "missing field `app`"));
+        return Err(error(
+            0..0,
+            "missing field `app` (the app the state is for, such as app = \"wechat-read\")"
+                .to_owned(),
+        ));
     };
     Ok(AccountState {
         source: String::new(),
@@ -88,6 +92,11 @@ fn toml_parts(source: &SourceText) -> Result<AccountState, Diagnostic> {
 }
 
 type Located<'a, T> = &'a Spanned<T>;
+
+/// What each table of a state holds, for messages.
+const SETTINGS: &str = "a table such as [settings] of setting = \"option\"";
+const WAIVERS: &str = "a table such as [waivers.SETTING] with a reason";
+const WAIVER: &str = "a waiver such as { reason = \"...\", expires = 2027-06-30 }";
 
 fn string<'a>(
     value: Located<'a, DeValue<'_>>,
@@ -114,7 +123,7 @@ fn table<'a, 'i>(
         error(
             value.span(),
             format!(
-                "invalid type: {}, expected a table (`{what}`)",
+                "invalid type: {}, expected {what}",
                 value.get_ref().type_str()
             ),
         )
@@ -128,7 +137,7 @@ fn parse_waiver(
 ) -> Result<Waiver, Diagnostic> {
     let mut reason = None;
     let mut expires = None;
-    for (key, value) in table(waiver, "a waiver", error)? {
+    for (key, value) in table(waiver, WAIVER, error)? {
         match key.get_ref().as_ref() {
             "reason" => reason = Some(string(value, "the reason", error)?),
             "expires" => match toml_date(value.get_ref()) {
@@ -183,7 +192,7 @@ struct RawJsonState {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 struct RawJsonWaiver {
     reason: String,
     #[serde(default)]
@@ -268,6 +277,11 @@ pub fn record_key(raw: &str, key_field: &str) -> Result<String, String> {
     }
 }
 
+diag::map_only!(
+    RawJsonWaiver,
+    "a waiver such as {\"reason\": \"...\", \"expires\": \"2027-06-30\"}"
+);
+
 /// Parse one JSON account state (the same shape as the TOML one, dates as "YYYY-MM-DD").
 /// `name` and `line` say where it came from: the line of a JSON Lines stream. A field named
 /// `key_field` is the record's key, kept as its JSON text for the report.
@@ -297,7 +311,7 @@ pub fn parse_state_json(
                 name,
                 line,
                 Some(e.column().max(1)),
-                diag::plain_serde_message(message, "an object"),
+                diag::plain_serde_message(message, diag::Syntax::Json),
             )
         })?;
     let here = Pos::Line(line);
