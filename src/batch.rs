@@ -52,6 +52,12 @@ impl StateInput {
     pub fn ends_idle(&self) -> bool {
         matches!(self, StateInput::Lines(block) if block.idle)
     }
+
+    /// Reading stopped in this input before the end of the stream (its last record says
+    /// why): the rest was never checked.
+    pub fn stopped_reading(&self) -> bool {
+        matches!(self, StateInput::Lines(block) if block.stopped)
+    }
 }
 
 /// The name reports give a state file. File names are untrusted text too (a state
@@ -91,6 +97,8 @@ pub struct LineBlock {
     /// The block ended because the input read so far was used up: more may be a while
     /// coming, so what the block gives should be written out now, not buffered.
     idle: bool,
+    /// Reading stopped in this block, before the end of the input.
+    stopped: bool,
 }
 
 struct Record {
@@ -257,6 +265,8 @@ pub struct JsonLines<R> {
     last_block: usize,
     line: usize,
     done: bool,
+    /// Reading ended before the end of the input (a read error, a line without end).
+    stopped: bool,
 }
 
 /// JSON Lines are read in pieces this large: fewer reads, and fewer lines that straddle
@@ -278,7 +288,14 @@ impl<R: Read> JsonLines<R> {
             last_block: 0,
             line: 0,
             done: false,
+            stopped: false,
         }
+    }
+
+    /// The stream ends here, before its end: what follows is not read.
+    fn stop(&mut self) {
+        self.done = true;
+        self.stopped = true;
     }
 
     /// At most `records` records per block (at least one).
@@ -301,7 +318,7 @@ impl<R: Read> JsonLines<R> {
             Ok(0) => return Ok(false),
             Err(e) => {
                 // A read error ends the stream; it is reported as this line's error.
-                self.done = true;
+                self.stop();
                 return Err(format!("cannot read: {e}"));
             }
             Ok(_) => {}
@@ -329,7 +346,7 @@ impl<R: Read> JsonLines<R> {
                     // The stream ended with this line.
                     Ok(0) => return Err(limit),
                     Err(e) => {
-                        self.done = true;
+                        self.stop();
                         return Err(format!("{limit}; then cannot read: {e}"));
                     }
                     Ok(n) => skipped += n as u64,
@@ -338,7 +355,7 @@ impl<R: Read> JsonLines<R> {
                     return Err(limit);
                 }
                 if skipped > MAX_SKIPPED_BYTES {
-                    self.done = true;
+                    self.stop();
                     return Err(format!(
                         "{limit} and does not end within {} MiB; stopped reading",
                         MAX_SKIPPED_BYTES >> 20
@@ -378,10 +395,11 @@ impl<R: Read> Iterator for JsonLines<R> {
         let mut text = String::with_capacity((self.last_block + 1024).min(MAX_CHUNK_BYTES));
         let mut records = Vec::with_capacity(self.block_records.min(4096));
         while !self.done && records.len() < self.block_records && text.len() < MAX_CHUNK_BYTES {
-            // A block also ends when what has been read is used up: the records so far
-            // are checked and written while more input is awaited, so a line in (from a
-            // live stream) is a line out, not a block later.
-            if !records.is_empty() && self.reader.buffer().is_empty() {
+            // A block also ends when what has been read holds no whole line: the records
+            // so far are checked and written while more input is awaited, so a line in
+            // (from a live stream) is a line out, not a block later, even when the writer
+            // has already sent the start of the next line.
+            if !records.is_empty() && memchr::memchr(b'\n', self.reader.buffer()).is_none() {
                 break;
             }
             self.line += 1;
@@ -429,9 +447,10 @@ impl<R: Read> Iterator for JsonLines<R> {
             return None;
         }
         self.last_block = text.len();
-        let idle = !self.done && self.reader.buffer().is_empty();
+        let idle = !self.done && memchr::memchr(b'\n', self.reader.buffer()).is_none();
         Some(StateInput::Lines(LineBlock {
             idle,
+            stopped: self.stopped,
             source: Arc::clone(&self.source),
             safe_source: Arc::clone(&self.safe_source),
             json_source: Arc::clone(&self.json_source),

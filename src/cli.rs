@@ -201,6 +201,15 @@ pub struct CheckArgs {
     pub color: ColorChoice,
 }
 
+/// Names of standard output as a report's file: `-` and the system's own. Writing them
+/// as files would follow `/dev/stdout` to what the shell opened and replace it.
+const STDOUT_NAMES: [&str; 4] = ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
+
+/// Is `path` a name of standard output (see [`Target::parse`])?
+pub fn is_stdout_name(path: &std::path::Path) -> bool {
+    path.to_str().is_some_and(|p| STDOUT_NAMES.contains(&p))
+}
+
 /// A report format and where it goes (`--format FORMAT[:FILE]`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
@@ -229,7 +238,8 @@ impl Target {
             )
         })?;
         let file = match file {
-            None | Some("-") => None,
+            None => None,
+            Some(file) if STDOUT_NAMES.contains(&file) => None,
             Some("") => return Err(format!("`{name}:` names no file; write {name}:FILE")),
             Some(file) => Some(PathBuf::from(file)),
         };

@@ -45,6 +45,8 @@ pub struct Project {
     pub formats: Vec<Target>,
     pub profile_dirs: Vec<PathBuf>,
     pub waivers: Vec<ProjectWaiver>,
+    /// The files read: the config and its waivers file (no report may overwrite them).
+    pub files: Vec<PathBuf>,
 }
 
 /// A waiver from the project config or its waivers file.
@@ -60,6 +62,14 @@ pub struct ProjectWaiver {
 }
 
 impl ProjectWaiver {
+    /// `APP/SETTING`, or the setting id alone, as written.
+    pub fn id(&self) -> String {
+        match &self.app {
+            Some(app) => format!("{app}/{}", self.setting),
+            None => self.setting.clone(),
+        }
+    }
+
     /// Does it apply to `setting` of `app`?
     pub fn matches(&self, app: &str, setting: &str) -> bool {
         self.setting == setting && self.app.as_deref().is_none_or(|a| a == app)
@@ -109,9 +119,18 @@ pub fn load(explicit: Option<&Path>) -> Result<Option<Project>, Diagnostic> {
             path
         }
     };
+    // A FIFO or a device named with --config would be waited on or read forever.
+    if path.exists() && !path.is_file() {
+        return Err(Diagnostic::whole_file(
+            &path.display().to_string(),
+            "not a regular file",
+        ));
+    }
     let source = read_text_file(&path)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    parse(&source, &base).map(Some)
+    let mut project = parse(&source, &base)?;
+    project.files.insert(0, path);
+    Ok(Some(project))
 }
 
 /// Parse a project config's text; relative paths are taken from `base`.
@@ -133,14 +152,29 @@ pub fn parse(source: &SourceText, base: &Path) -> Result<Project, Diagnostic> {
         project.formats.push(target.relative_to(base));
     }
     for dir in raw.profile_dirs.iter().flatten() {
-        project.profile_dirs.push(base.join(dir.get_ref()));
+        let path = base.join(dir.get_ref());
+        // Named on purpose: a directory that is not there is a mistake, not an empty list.
+        if !path.is_dir() {
+            return Err(at(
+                dir.span(),
+                format!("profile-dirs: {} is not a directory", path.display()),
+            ));
+        }
+        project.profile_dirs.push(path);
     }
     project.waivers = waivers(source, raw.waiver)?;
     if let Some(file) = &raw.waivers_file {
         let path = base.join(file.get_ref());
+        if path.exists() && !path.is_file() {
+            return Err(at(
+                file.span(),
+                format!("waivers-file: {} is not a regular file", path.display()),
+            ));
+        }
         let waivers_source = read_text_file(&path)
             .map_err(|problem| at(file.span(), format!("waivers-file: {}", problem.message)))?;
         project.waivers.extend(parse_waivers(&waivers_source)?);
+        project.files.push(path);
     }
     Ok(project)
 }

@@ -122,7 +122,8 @@ fn builtin_id(path: &str) -> &str {
         .trim_end_matches(".toml")
 }
 
-fn known_ids(dirs: &[PathBuf]) -> Vec<String> {
+/// The app ids of the built-in profiles and of those in `dirs`, sorted.
+pub fn known_ids(dirs: &[PathBuf]) -> Vec<String> {
     let mut ids = builtin_ids();
     ids.extend(
         dirs.iter()

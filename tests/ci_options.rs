@@ -339,3 +339,203 @@ fn a_bad_project_config_is_bad_input_at_its_line_and_column() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nope.toml"));
 }
+
+#[test]
+fn devices_and_standard_output_names_are_written_to_not_replaced() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &["douyin", "--format", "json", "-o", "/dev/null"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let null = std::fs::metadata("/dev/null").unwrap();
+    assert!(!null.is_file(), "/dev/null is still a device");
+    // /dev/stdout and `-` are standard output, even when it is a pipe.
+    for name in ["/dev/stdout", "-"] {
+        let out = check(&env, &dir, &["douyin", "--format", "json", "-o", name]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["reports"][0]["app"]["id"], "douyin");
+    }
+    assert!(!dir.join("-").exists());
+}
+
+#[test]
+fn a_report_never_overwrites_an_input_or_lands_among_the_states() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(dir.join("sd")).unwrap();
+    let input = "{\"app\":\"douyin\"}\n";
+    std::fs::write(dir.join("same.jsonl"), input).unwrap();
+    std::fs::write(dir.join("sd/a.toml"), "app = \"douyin\"\n").unwrap();
+    std::os::unix::fs::symlink("same.jsonl", dir.join("alias.jsonl")).unwrap();
+    for args in [
+        &[
+            "--states-jsonl",
+            "same.jsonl",
+            "--format",
+            "jsonl:same.jsonl",
+        ][..],
+        &["--states-jsonl", "same.jsonl", "-o", "./alias.jsonl"][..],
+        &["--state-dir", "sd", "--format", "text:sd/report.toml"][..],
+    ] {
+        let out = check(&env, &dir, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("same.jsonl")).unwrap(),
+            input
+        );
+        assert!(!dir.join("sd/report.toml").exists());
+    }
+    // Two names of one file are one file.
+    let out = check(
+        &env,
+        &dir,
+        &[
+            "douyin",
+            "--format",
+            "json:dup.json",
+            "--format",
+            "sarif:./dup.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("two reports"));
+}
+
+#[test]
+fn a_failed_report_leaves_the_others_unwritten() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    let states: String = (0..3000)
+        .map(|i| format!("{{\"app\":\"douyin\",\"id\":{i}}}\n"))
+        .collect();
+    std::fs::write(dir.join("many.jsonl"), states).unwrap();
+    std::fs::write(dir.join("big.json"), "old").unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &[
+            "--states-jsonl",
+            "many.jsonl",
+            "--format",
+            "jsonl:/dev/full",
+            "--format",
+            "json:big.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/dev/full"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("big.json")).unwrap(),
+        "old"
+    );
+    assert!(hidden_files(&dir).is_empty());
+    // An empty batch is bad input too: the old report stays.
+    std::fs::write(dir.join("empty.jsonl"), "").unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &[
+            "--states-jsonl",
+            "empty.jsonl",
+            "--format",
+            "sarif:big.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("big.json")).unwrap(),
+        "old"
+    );
+}
+
+#[test]
+fn quiet_changes_nothing_but_what_is_shown() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("in.jsonl"), "{\"app\":\"douyin\"}\nnot json\n").unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &[
+            "--states-jsonl",
+            "in.jsonl",
+            "--format",
+            "jsonl",
+            "--detail",
+            "compact",
+            "-q",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "the bad line still counts");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("in.jsonl:2:"),
+        "told on stderr under -q"
+    );
+    // JSON Lines to a file: bad states are told on stderr as well.
+    let out = check(
+        &env,
+        &dir,
+        &["--states-jsonl", "in.jsonl", "--format", "jsonl:out.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("in.jsonl:2:"), "{}", stderr(&out));
+}
+
+#[test]
+fn project_waivers_and_profile_directories_are_strict() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(dir.join("profiles")).unwrap();
+    let config = |text: &str| std::fs::write(dir.join("privaudit.toml"), text).unwrap();
+    // The waiver naming the app wins over the one for every app.
+    config(
+        "[[waiver]]\nsetting = \"private-account\"\nreason = \"every app\"\n\
+         [[waiver]]\nsetting = \"douyin/private-account\"\nreason = \"douyin only\"\n",
+    );
+    let out = check(&env, &dir, &["douyin", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reason = doc["reports"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["setting"] == "private-account")
+        .unwrap()["waiver"]["reason"]
+        .clone();
+    assert_eq!(reason, "douyin only");
+    let cases = [
+        (
+            "[[waiver]]\nsetting = \"douyin/online-status\"\nreason = \"a\"\n\
+             [[waiver]]\nsetting = \"douyin/online-status\"\nreason = \"b\"\n",
+            "privaudit.toml:5:11: a second waiver for `douyin/online-status` (the first is at line 2)",
+        ),
+        (
+            "[[waiver]]\nsetting = \"douyn/online-status\"\nreason = \"a\"\n",
+            "privaudit.toml:2:11: no app `douyn`",
+        ),
+        (
+            "profile-dirs = [\"nope\"]\n",
+            "privaudit.toml:1:17: profile-dirs:",
+        ),
+    ];
+    for (text, says) in cases {
+        config(text);
+        let out = check(&env, &dir, &["douyin"]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(stderr(&out).contains(says), "{text}: {}", stderr(&out));
+    }
+    // A broken profile of the project's is an error, not a fallback to the built-in one.
+    std::fs::write(dir.join("profiles/douyin.toml"), "broken = [\n").unwrap();
+    std::fs::write(dir.join("state.toml"), "app = \"douyin\"\n").unwrap();
+    config("profile-dirs = [\"profiles\"]\n");
+    let out = check(&env, &dir, &["--state", "state.toml", "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("douyin.toml"), "{}", stderr(&out));
+}

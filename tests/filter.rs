@@ -290,3 +290,76 @@ fn output_is_written_when_input_goes_quiet() {
     assert!(child.wait().unwrap().code().is_some());
     reader.join().unwrap();
 }
+
+#[test]
+fn a_stream_that_stops_before_its_end_fails_whatever_the_bad_input_policy() {
+    let env = Env::new();
+    // A line that does not end within 64 MiB ends the stream.
+    let mut input = String::from("{\"app\":\"douyin\",\"id\":1}\n");
+    input.push_str(&"x".repeat(70 << 20));
+    input.push_str("\n{\"app\":\"douyin\",\"id\":2}\n");
+    let out = filter(
+        &env,
+        &input,
+        &["--bad-input", "report", "--fail-on", "never"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stopped before its end"));
+}
+
+#[test]
+fn a_line_comes_out_while_the_next_is_half_written() {
+    let env = Env::new();
+    let mut child = env
+        .std_cmd()
+        .args([
+            "check",
+            "--states-jsonl",
+            "-",
+            "--format",
+            "jsonl",
+            "--detail",
+            "compact",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (send, receive) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if send.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    write!(
+        stdin,
+        "{{\"app\":\"douyin\",\"id\":\"one\"}}\n{{\"app\":\"dou"
+    )
+    .unwrap();
+    stdin.flush().unwrap();
+    let line = receive
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the whole line is answered before the next one ends");
+    assert!(line.contains("\"key\":\"one\""), "{line}");
+    writeln!(stdin, "yin\",\"id\":\"two\"}}").unwrap();
+    drop(stdin);
+    let line = receive.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert!(line.contains("\"key\":\"two\""), "{line}");
+    child.wait().unwrap();
+    reader.join().unwrap();
+}
+
+#[test]
+fn a_key_that_strict_parsers_refuse_is_refused() {
+    let env = Env::new();
+    let out = filter(&env, "{\"app\":\"douyin\",\"id\":\"\\ud800\"}\n", &[]);
+    let lines = lines(&out);
+    assert!(
+        lines[0]["error"].as_str().unwrap().contains("record key"),
+        "{lines:?}"
+    );
+}

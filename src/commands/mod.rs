@@ -7,7 +7,7 @@ mod diff;
 mod explain;
 mod list;
 mod schema;
-mod sink;
+pub(crate) mod sink;
 mod validate;
 
 use crate::cli::Command;

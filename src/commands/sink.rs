@@ -7,6 +7,20 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// Where a write to `path` really lands, as one name: its links followed and its
+/// directory made absolute, so `a.json`, `./a.json` and a link to it compare equal.
+pub fn resolved(path: &Path) -> PathBuf {
+    let target = write_target(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(dir), target.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => target,
+    }
+}
+
 /// A report's destination. Like [`Out`], writing never fails from the writer's point of
 /// view: a failure is recorded, later writes are dropped, and [`finish`](Sink::finish)
 /// reports it.
@@ -37,6 +51,19 @@ impl Sink {
         match self {
             Sink::Stdout(out) => out.write_failed(),
             Sink::File(file) => file.failed.is_some(),
+        }
+    }
+
+    /// Why writing failed, for the one message that says so.
+    pub fn failure(&self) -> Option<String> {
+        match self {
+            Sink::Stdout(out) => out
+                .write_failed()
+                .then(|| "cannot write the output".to_owned()),
+            Sink::File(file) => file
+                .failed
+                .as_ref()
+                .map(|e| format!("cannot write {}: {e}", crate::text::sanitize(&file.shown))),
         }
     }
 
@@ -94,18 +121,35 @@ impl Write for Sink {
 /// A report file written to a temporary file beside it and renamed over it when the
 /// report is complete: a reader (a CI step uploading it) sees the old file or the new one,
 /// never half of one. A path that is a symbolic link keeps being one; its target gets the
-/// report.
+/// report. A path that is not a regular file (`/dev/null`, a FIFO, a terminal) is written
+/// to directly: replacing a device with a file would be wrong, and it has no old content
+/// to keep.
 pub struct ReportFile {
     /// The path as given, for messages.
     shown: String,
     target: PathBuf,
-    temp: PathBuf,
+    /// The temporary file, or `None` when writing straight to a device or FIFO.
+    temp: Option<PathBuf>,
     writer: Option<BufWriter<File>>,
     failed: Option<io::Error>,
 }
 
 impl ReportFile {
     fn create(path: &Path) -> io::Result<ReportFile> {
+        // The kernel follows links (and /proc's magic ones) to what is really there.
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+            && !meta.is_dir()
+        {
+            let file = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(ReportFile {
+                shown: path.display().to_string(),
+                target: path.to_path_buf(),
+                temp: None,
+                writer: Some(BufWriter::with_capacity(64 * 1024, file)),
+                failed: None,
+            });
+        }
         let target = write_target(path)?;
         let dir = match target.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -137,7 +181,7 @@ impl ReportFile {
         Ok(ReportFile {
             shown: path.display().to_string(),
             target,
-            temp,
+            temp: Some(temp),
             writer: Some(BufWriter::with_capacity(64 * 1024, file)),
             failed: None,
         })
@@ -163,23 +207,43 @@ impl ReportFile {
             }
             let writer = self.writer.take().expect("written once");
             let file = writer.into_inner().map_err(|e| e.into_error())?;
+            let Some(temp) = &self.temp else {
+                // A device or FIFO: written, nothing to put in place.
+                return Ok(());
+            };
             file.sync_all()?;
             // An existing report keeps its permissions.
             if let Ok(meta) = std::fs::metadata(&self.target) {
                 file.set_permissions(meta.permissions())?;
             }
             drop(file);
-            std::fs::rename(&self.temp, &self.target)
+            std::fs::rename(temp, &self.target)?;
+            // The rename itself survives a crash once the directory is synced (not every
+            // platform lets a directory be synced; the rename is done either way).
+            if let Some(dir) = self.target.parent()
+                && let Ok(dir) = File::open(if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                })
+            {
+                let _ = dir.sync_all();
+            }
+            Ok(())
         })();
         result.map_err(|e| {
-            let _ = std::fs::remove_file(&self.temp);
+            if let Some(temp) = &self.temp {
+                let _ = std::fs::remove_file(temp);
+            }
             format!("cannot write {shown}: {e}")
         })
     }
 
     fn abandon(mut self) {
         self.writer = None;
-        let _ = std::fs::remove_file(&self.temp);
+        if let Some(temp) = &self.temp {
+            let _ = std::fs::remove_file(temp);
+        }
     }
 }
 
@@ -188,7 +252,9 @@ impl Drop for ReportFile {
     fn drop(&mut self) {
         if self.writer.is_some() {
             self.writer = None;
-            let _ = std::fs::remove_file(&self.temp);
+            if let Some(temp) = &self.temp {
+                let _ = std::fs::remove_file(temp);
+            }
         }
     }
 }

@@ -305,8 +305,7 @@ impl<'de> Visitor<'de> for StateSeed<'_, '_> {
                     key = true;
                     let raw = map.next_value::<&'de serde_json::value::RawValue>()?;
                     let raw = raw.get();
-                    // As `record_key` takes it: a string or a number.
-                    if !matches!(raw.as_bytes().first(), Some(b'"' | b'-' | b'0'..=b'9')) {
+                    if !super::parse::is_record_key(raw) {
                         return Err(refuse());
                     }
                     bound.key.extend_from_slice(raw.as_bytes());

@@ -268,12 +268,25 @@ impl<'de> serde::de::Visitor<'de> for RawJsonStateSeed<'_> {
 /// A record key as it is passed through: its JSON text, exactly as written (a string or a
 /// number; anything else cannot be a key to join on).
 pub fn record_key(raw: &str, key_field: &str) -> Result<String, String> {
-    match raw.as_bytes().first() {
-        Some(b'"' | b'-' | b'0'..=b'9') => Ok(raw.to_owned()),
-        _ => Err(format!(
-            "the record key `{}` must be a string or a number",
+    if is_record_key(raw) {
+        Ok(raw.to_owned())
+    } else {
+        Err(format!(
+            "the record key `{}` must be a string or a number (a string of whole characters)",
             sanitize(key_field)
-        )),
+        ))
+    }
+}
+
+/// Can this JSON value (valid JSON, as the parser gave it) be passed through as a record
+/// key? A number, or a string that decodes to text: a lone surrogate (`"\ud800"`) is valid
+/// JSON to some parsers and refused by strict ones, so it would make the output line
+/// unreadable to them.
+pub(super) fn is_record_key(raw: &str) -> bool {
+    match raw.as_bytes().first() {
+        Some(b'-' | b'0'..=b'9') => true,
+        Some(b'"') => !raw.contains('\\') || serde_json::from_str::<String>(raw).is_ok(),
+        _ => false,
     }
 }
 

@@ -62,6 +62,9 @@ pub(super) struct Checker<'a> {
     pub(super) formats: Vec<Format>,
     /// JSON Lines is the only format: a block's lines can go into one buffer.
     pub(super) lines_only: bool,
+    /// Bad states are told only in the report (JSON Lines on standard output), not also
+    /// on stderr.
+    pub(super) errors_in_band: bool,
     pub(super) detail: Detail,
     pub(super) gate: Gate,
     /// Findings below it are left out of reports (`--min-severity`).
@@ -118,10 +121,13 @@ impl<'a> Checker<'a> {
                     .settings
                     .iter()
                     .map(|setting| {
+                        // A waiver naming the app is more particular than one for
+                        // every app with the setting, and wins over it.
                         let found = options
                             .waivers
                             .iter()
-                            .find(|w| w.matches(&profile.app.id, &setting.id))?;
+                            .filter(|w| w.matches(&profile.app.id, &setting.id))
+                            .max_by_key(|w| w.app.is_some())?;
                         Some(Waiver {
                             setting: setting.id.clone(),
                             reason: found.reason.clone(),
@@ -140,6 +146,7 @@ impl<'a> Checker<'a> {
             caches,
             style,
             lines_only: options.only_json_lines(),
+            errors_in_band: options.errors_in_band(),
             formats,
             detail: options.detail,
             gate: Gate::from(options),

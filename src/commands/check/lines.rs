@@ -168,6 +168,9 @@ impl<'c, 'a> Lines<'c, 'a> {
             }
             Err(problem) => {
                 self.bad_input = true;
+                if !self.checker.errors_in_band {
+                    crate::diag::print_error(&problem);
+                }
                 if self.rendering {
                     let (name, key) = describe();
                     json::write_error_line(&mut self.bytes, &name, key.as_deref(), &problem);

@@ -21,6 +21,7 @@ use crate::report::{Style, junit};
 use crate::state::Selection;
 use checker::{Checker, Done, StateResult};
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -32,6 +33,10 @@ pub fn run(args: &CheckArgs) -> Outcome {
             return Outcome::BadInput;
         }
     };
+    if let Err(message) = reports_spare_inputs(args, &options) {
+        print_error(message);
+        return Outcome::BadInput;
+    }
     let catalog = catalog::builtin();
     let profiles = match profiles(args, &options, catalog) {
         Ok(p) => p,
@@ -95,7 +100,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     let rendering = AtomicBool::new(out.rendering());
     let job = |worker: usize, input: &StateInput| {
         let done = checker.check(worker, input, rendering.load(Ordering::Relaxed));
-        (done, input.ends_idle())
+        (done, input.ends_idle(), input.stopped_reading())
     };
     let mut fatal = None;
     batch::ordered_pipeline(
@@ -104,7 +109,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
         CHUNK,
         StateInput::weight,
         job,
-        |(done, idle)| {
+        |(done, idle, stopped)| {
             if single
                 && let Done::States(results) = &done
                 && let Some(Err(unchecked)) = results.first()
@@ -114,6 +119,15 @@ pub fn run(args: &CheckArgs) -> Outcome {
             }
             if let Some(buffer) = out.add(done) {
                 checker.recycle(buffer);
+            }
+            // The rest of the input was never read: whatever `--bad-input` says, the
+            // results do not cover the input, and an engine must not take them as complete.
+            if stopped {
+                print_error(
+                    "reading the JSON Lines input stopped before its end (see the last line \
+                     reported); the rest was not checked",
+                );
+                out.stream_stopped = true;
             }
             // Input has gone quiet (a live stream, a filter in an engine): its results go
             // out now, not when the output buffer fills.
@@ -133,7 +147,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
     }
     // Standard input in and JSON Lines out is a filter: inside an engine (Spark's
     // `RDD.pipe`, Hadoop Streaming), an empty partition is normal.
-    let filter = args.states_jsonl.as_deref() == Some("-") && options.only_json_lines();
+    let filter = args.states_jsonl.as_deref() == Some("-") && options.json_lines_out;
     if out.read == 0 && !options.allow_empty && !filter {
         print_error(
             "the batch held no account state to check (an empty --state-dir or JSON Lines \
@@ -142,6 +156,65 @@ pub fn run(args: &CheckArgs) -> Outcome {
         out.nothing_read = true;
     }
     out.finish()
+}
+
+/// No report may be written over a file the run reads (a state, the JSON Lines input, a
+/// profile, the config or its waivers), nor as a `*.toml` into the state directory, where
+/// the next run would read it as a state.
+fn reports_spare_inputs(args: &CheckArgs, options: &CheckOptions) -> Result<(), String> {
+    let mut inputs: Vec<&Path> = args.state.iter().map(PathBuf::as_path).collect();
+    inputs.extend(
+        args.states_jsonl
+            .as_deref()
+            .filter(|p| *p != "-")
+            .map(Path::new),
+    );
+    inputs.extend(
+        args.apps
+            .iter()
+            .filter(|a| registry::looks_like_path(a))
+            .map(Path::new),
+    );
+    inputs.extend(options.config_files.iter().map(PathBuf::as_path));
+    let state_dir = args
+        .state_dir
+        .as_deref()
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    for file in options.targets.iter().filter_map(|t| t.file.as_deref()) {
+        let shown = || crate::text::sanitize(&file.display().to_string());
+        if inputs.iter().any(|input| same_file(input, file)) {
+            return Err(format!(
+                "{}: a report cannot overwrite a file this run reads",
+                shown()
+            ));
+        }
+        let place = super::sink::resolved(file);
+        if place.extension().is_some_and(|e| e == "toml")
+            && state_dir.is_some()
+            && place.parent().map(Path::to_path_buf) == state_dir
+        {
+            return Err(format!(
+                "{}: a report cannot go into --state-dir as a .toml file (it would be read as a \
+                 state next time)",
+                shown()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Do `a` and `b` name one existing file (through links, `./`, hard links)?
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        #[cfg(unix)]
+        (Ok(a), Ok(b)) => {
+            use std::os::unix::fs::MetadataExt;
+            a.dev() == b.dev() && a.ino() == b.ino()
+        }
+        #[cfg(not(unix))]
+        (Ok(_), Ok(_)) => super::sink::resolved(a) == super::sink::resolved(b),
+        _ => false,
+    }
 }
 
 /// The states to check: `--state` files, then `--state-dir`, then `--states-jsonl`.
@@ -193,8 +266,18 @@ fn profiles(
         // user profile is left out, and said so: its states would otherwise fail with
         // "no profile for app" and no reason.
         let (profiles, problems) = registry::all_profiles_in(catalog, &dirs);
+        // The project's own profiles were named on purpose: one that is broken must not
+        // quietly give way to a built-in profile of the same app.
+        let (project, others): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            problems.into_iter().partition(|problem| {
+                let file = Path::new(&problem.file);
+                options.profile_dirs.iter().any(|dir| file.starts_with(dir))
+            });
+        if !project.is_empty() {
+            return Err(project);
+        }
         if !options.quiet {
-            for problem in problems {
+            for problem in others {
                 crate::diag::print_warning(format_args!("{problem} (profile left out)"));
             }
         }
@@ -210,7 +293,28 @@ fn profiles(
 /// or of some app checked, for a bare setting id. A waiver for an app not checked in
 /// this run is not looked at.
 fn check_waivers(options: &CheckOptions, profiles: &[Profile]) -> Result<(), Diagnostic> {
-    for waiver in &options.waivers {
+    let known = registry::known_ids(&registry::profile_dirs(&options.profile_dirs));
+    for (i, waiver) in options.waivers.iter().enumerate() {
+        // One waiver per setting and app: two would leave which one counts to the order.
+        if let Some(first) = options.waivers[..i]
+            .iter()
+            .find(|w| w.app == waiver.app && w.setting == waiver.setting)
+        {
+            let mut problem = waiver.at.clone();
+            problem.message = format!(
+                "a second waiver for `{}` (the first is at line {})",
+                waiver.id(),
+                first.at.line.unwrap_or(0)
+            );
+            return Err(problem);
+        }
+        if let Some(app) = &waiver.app
+            && !known.contains(app)
+        {
+            let mut problem = waiver.at.clone();
+            problem.message = format!("no app `{app}` (known apps: {})", known.join(", "));
+            return Err(problem);
+        }
         let mut apps = profiles
             .iter()
             .filter(|p| waiver.app.as_deref().is_none_or(|a| a == p.app.id))
@@ -267,6 +371,8 @@ struct Output<'a> {
     bad_input_policy: BadInput,
     /// A batch read nothing where something was expected.
     nothing_read: bool,
+    /// Reading a JSON Lines input stopped before its end.
+    stream_stopped: bool,
     failed: bool,
 }
 
@@ -302,11 +408,12 @@ impl<'a> Output<'a> {
         }
         Ok(Output {
             writers,
-            errors_in_band: options.only_json_lines(),
+            errors_in_band: options.errors_in_band(),
             read: 0,
             bad_input: false,
             bad_input_policy: options.bad_input,
             nothing_read: false,
+            stream_stopped: false,
             failed: false,
         })
     }
@@ -386,14 +493,32 @@ impl<'a> Output<'a> {
     }
 
     fn finish(self) -> Outcome {
-        let outcome =
-            if self.nothing_read || (self.bad_input && self.bad_input_policy == BadInput::Fail) {
-                Outcome::BadInput
-            } else if self.failed {
-                Outcome::Fail
-            } else {
-                Outcome::Pass
-            };
+        let outcome = if self.nothing_read
+            || self.stream_stopped
+            || (self.bad_input && self.bad_input_policy == BadInput::Fail)
+        {
+            Outcome::BadInput
+        } else if self.failed {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        };
+        // A report cut short (another one failed to write, and the batch stopped) or of
+        // nothing at all must not replace a good one: an empty SARIF would close every
+        // code-scanning alert. Standard output has already shown what it could.
+        if self.nothing_read || self.write_failed() {
+            for writer in self.writers {
+                if matches!(writer.output(), Sink::File(_)) {
+                    if let Some(message) = writer.output().failure() {
+                        print_error(message);
+                    }
+                    writer.into_output().discard();
+                } else if let Ok(out) = writer.finish() {
+                    out.finish(Outcome::BadInput);
+                }
+            }
+            return Outcome::BadInput;
+        }
         let mut worst = outcome;
         for writer in self.writers {
             let finished = match writer.finish() {

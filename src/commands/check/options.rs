@@ -11,8 +11,12 @@ use std::path::PathBuf;
 /// A check's settled options.
 #[derive(Debug)]
 pub struct CheckOptions {
-    /// The reports to write, in the order given; at most one goes to standard output.
+    /// The reports to write, in the order given; at most one goes to standard output (none
+    /// with `--quiet`).
     pub targets: Vec<Target>,
+    /// The one report asked for is JSON Lines on standard output (before `--quiet` took it
+    /// away): with standard input, privaudit is then a filter.
+    pub json_lines_out: bool,
     pub detail: Detail,
     pub key: String,
     pub bad_input: BadInput,
@@ -28,6 +32,8 @@ pub struct CheckOptions {
     pub profile_dirs: Vec<PathBuf>,
     /// The project's waivers, for every state checked.
     pub waivers: Vec<ProjectWaiver>,
+    /// The project config and waivers file, which no report may overwrite.
+    pub config_files: Vec<PathBuf>,
 }
 
 impl CheckOptions {
@@ -63,7 +69,11 @@ impl CheckOptions {
                     .to_owned(),
             );
         }
-        if let Some(output) = &args.output {
+        if let Some(output) = args
+            .output
+            .as_ref()
+            .filter(|o| !crate::cli::is_stdout_name(o))
+        {
             let Some(target) = targets.iter_mut().find(|t| t.file.is_none()) else {
                 return Err(
                     "-o/--output is for the report that would go to standard output, and \
@@ -73,20 +83,25 @@ impl CheckOptions {
             };
             target.file = Some(output.clone());
         }
-        // Two reports into one file would leave only the last.
-        for (i, target) in targets.iter().enumerate() {
-            if let Some(file) = &target.file
-                && targets[..i].iter().any(|t| t.file.as_ref() == Some(file))
-            {
+        // Two reports into one file would leave only the last, however the file is named.
+        let places: Vec<Option<PathBuf>> = targets
+            .iter()
+            .map(|t| t.file.as_deref().map(crate::commands::sink::resolved))
+            .collect();
+        for (i, place) in places.iter().enumerate() {
+            if place.is_some() && places[..i].contains(place) {
+                let file = targets[i]
+                    .file
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new("-"));
                 return Err(format!(
                     "two reports would be written to {}",
                     crate::text::sanitize(&file.display().to_string())
                 ));
             }
         }
-        if args.quiet {
-            targets.retain(|t| t.file.is_some());
-        }
+        let json_lines_out =
+            matches!(&targets[..], [t] if t.format == Format::Jsonl && t.file.is_none());
         if args.detail == Detail::Compact && !targets.iter().any(|t| t.format == Format::Jsonl) {
             return Err(
                 "--detail compact is a form of JSON Lines: use it with --format jsonl".to_owned(),
@@ -99,12 +114,16 @@ impl CheckOptions {
                 crate::text::sanitize(&args.key)
             ));
         }
+        if args.quiet {
+            targets.retain(|t| t.file.is_some());
+        }
         let color = args.color.enabled()
             && targets
                 .iter()
                 .any(|t| t.format == Format::Text && t.file.is_none());
         Ok(CheckOptions {
             targets,
+            json_lines_out,
             detail: args.detail,
             key: args.key.clone(),
             bad_input: args.bad_input,
@@ -120,6 +139,7 @@ impl CheckOptions {
             color,
             profile_dirs: project.profile_dirs,
             waivers: project.waivers,
+            config_files: project.files,
         })
     }
 
@@ -132,5 +152,12 @@ impl CheckOptions {
     /// for a whole block.
     pub fn only_json_lines(&self) -> bool {
         matches!(&self.targets[..], [t] if t.format == Format::Jsonl)
+    }
+
+    /// Bad states are told in the report only: it is JSON Lines on standard output, where
+    /// each has its error line. Anywhere else (a file, another format, `--quiet`), they are
+    /// also told on stderr.
+    pub fn errors_in_band(&self) -> bool {
+        matches!(&self.targets[..], [t] if t.format == Format::Jsonl && t.file.is_none())
     }
 }
