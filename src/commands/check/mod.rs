@@ -232,15 +232,34 @@ fn inputs(
         (true, Detail::Compact) => 16 * CHUNK,
         _ => CHUNK,
     };
-    let lines =
-        |reader: Box<dyn Read + Send>, name: &str| -> Box<dyn Iterator<Item = StateInput> + Send> {
-            Box::new(JsonLines::new(reader, name).block_records(block_records))
+    let lines = |reader: Box<dyn Read + Send>,
+                 name: &str,
+                 fd: Option<i32>|
+     -> Box<dyn Iterator<Item = StateInput> + Send> {
+        let lines = JsonLines::new(reader, name).block_records(block_records);
+        #[cfg(unix)]
+        let lines = match fd {
+            Some(fd) => lines.input_fd(fd),
+            None => lines,
         };
+        Box::new(lines)
+    };
+    #[cfg(unix)]
+    let fd_of = |f: &dyn std::os::fd::AsRawFd| Some(f.as_raw_fd());
+    #[cfg(not(unix))]
+    let fd_of = |_: &dyn std::any::Any| -> Option<i32> { None };
     let jsonl = match args.states_jsonl.as_deref() {
         None => Box::new(std::iter::empty()),
-        Some("-") => lines(Box::new(std::io::stdin()), "stdin"),
+        Some("-") => {
+            let stdin = std::io::stdin();
+            let fd = fd_of(&stdin);
+            lines(Box::new(stdin), "stdin", fd)
+        }
         Some(path) => match std::fs::File::open(path) {
-            Ok(file) if !file.metadata().is_ok_and(|m| m.is_dir()) => lines(Box::new(file), path),
+            Ok(file) if !file.metadata().is_ok_and(|m| m.is_dir()) => {
+                let fd = fd_of(&file);
+                lines(Box::new(file), path, fd)
+            }
             Ok(_) => return Err(Diagnostic::whole_file(path, "is a directory, not a file")),
             Err(e) => return Err(Diagnostic::whole_file(path, format!("cannot open: {e}"))),
         },
