@@ -27,7 +27,7 @@ by the floor's median from the same run.
   3. Large profiles: `check PROFILE --format json` on generated profiles of 1,000, 10,000 and
      50,000 settings (three options each; 50,000 is about 24 MB) vs `floor profile PROFILE`.
      Target: within 2x the floor.
-  4. Every format (jsonl, text, json, sarif, junit, markdown) on --format-states states from
+  4. Every format (jsonl, text, json, sarif, junit, markdown, github, gitlab) on --format-states states from
      JSON Lines (default 1,000,000; the same file as part 2 when the sizes match), one run
      each, stdout read through a pipe and discarded: wall time, peak memory and output size.
      Memory must stay flat: every format streams. This part takes minutes.
@@ -461,13 +461,21 @@ def every_format(args, work, privaudit, summary, files):
     print()
     print(f"every format, {args.format_states:,} states from JSON Lines (one run each, output read and discarded)")
     print(f"{'format':10} {'wall':>9} {'peak MiB':>9} {'output':>10}")
-    for fmt in ["jsonl", "text", "json", "sarif", "junit", "markdown"]:
+    for fmt in ["jsonl", "text", "json", "sarif", "junit", "markdown", "github", "gitlab"]:
         try:
             wall, peak, size = measure_output([privaudit, "check", "--states-jsonl", path, "--format", fmt])
         except CommandFailed as error:
             report_failure(f"--format {fmt} on {args.format_states:,} states", error, summary)
             continue
-        print(f"{fmt:10} {wall:8.1f}s {peak:9.1f} {size / 2**30:8.2f}GiB", flush=True)
+        print(f"{fmt:10} {wall:8.1f}s {peak:9.1f} {human_size(size):>10}", flush=True)
+
+
+def human_size(size):
+    """Bytes as GiB, MiB or KiB, whichever reads best (SARIF aggregates to kilobytes)."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20)):
+        if size >= scale:
+            return f"{size / scale:.2f}{unit}"
+    return f"{size / 2**10:.1f}KiB"
 
 
 if __name__ == "__main__":

@@ -633,7 +633,7 @@ fn validate_state_reports_every_problem_of_a_toml_state() {
 }
 
 /// A JSON Lines file is read as `check --states-jsonl` reads it: each bad record is a
-/// problem on its line, blank lines are skipped.
+/// problem on its line, a blank line too.
 #[test]
 fn validate_state_reads_json_lines_record_by_record() {
     let env = Env::new();
