@@ -539,3 +539,64 @@ fn project_waivers_and_profile_directories_are_strict() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("douyin.toml"), "{}", stderr(&out));
 }
+
+#[test]
+fn text_and_markdown_reports_say_which_states_were_not_checked() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("m.jsonl"), "{\"app\":\"douyin\"}\nnot json\n").unwrap();
+    for (format, lang, heading) in [
+        ("text", "en", "Not checked (1):"),
+        ("markdown", "en", "## Not checked (1)"),
+        ("markdown", "zh", "## 未能检查（1 项）"),
+    ] {
+        let out = check(
+            &env,
+            &dir,
+            &[
+                "--states-jsonl",
+                "m.jsonl",
+                "--format",
+                format,
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let report = String::from_utf8(out.stdout).unwrap();
+        assert!(report.contains(heading), "{format} {lang}: {report}");
+        assert!(
+            report.contains("must be a JSON object"),
+            "{format}: {report}"
+        );
+    }
+}
+
+#[test]
+fn junit_marks_findings_left_out_by_min_severity_as_skipped_not_passed() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &["douyin", "--format", "junit", "--min-severity", "high"],
+    );
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("private-account"))
+        .unwrap();
+    let skipped = case
+        .children()
+        .find(|n| n.has_tag_name("skipped"))
+        .expect("a medium finding left out is skipped, not passed");
+    assert!(
+        skipped
+            .attribute("message")
+            .unwrap()
+            .contains("minimum severity")
+    );
+}

@@ -325,17 +325,26 @@ pub struct Report<'p> {
     pub findings: Vec<Finding<'p>>,
     /// Ids of settings that could not be judged because their value is unknown.
     pub unassessed: Vec<&'p str>,
+    /// Indices of the settings whose findings `--min-severity` left out (a report that
+    /// lists settings one by one, JUnit's, marks them instead of showing them as passed).
+    pub left_out: Vec<usize>,
 }
 
 impl Report<'_> {
     /// Leave findings below `min` out (`--min-severity`): out of the findings and the
     /// counts, which say how many were left out. The scores stay those of the whole state.
     pub fn leave_out_below(&mut self, min: Severity) {
-        let before = self.findings.len();
-        self.findings.retain(|f| f.severity >= min);
-        let left_out = before - self.findings.len();
-        if left_out > 0 {
-            self.summary = Summary::of(&self.findings, self.summary.unassessed, left_out);
+        let left_out = &mut self.left_out;
+        self.findings.retain(|f| {
+            let kept = f.severity >= min;
+            if !kept {
+                left_out.push(f.index);
+            }
+            kept
+        });
+        if !self.left_out.is_empty() {
+            let n = self.left_out.len();
+            self.summary = Summary::of(&self.findings, self.summary.unassessed, n);
         }
     }
 
@@ -484,6 +493,7 @@ impl<'p> Auditor<'p> {
             summary,
             findings,
             unassessed,
+            left_out: Vec::new(),
         }
     }
 }

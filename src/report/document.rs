@@ -183,7 +183,9 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 self.out
                     .write_all(&gitlab::error_issue(state, problem, self.style.lang))
             }
-            Format::Json | Format::Sarif => {
+            // Kept for the closing (text and Markdown also told on stderr): a report read
+            // on its own, a checklist posted to a pull request, must not look complete.
+            Format::Json | Format::Sarif | Format::Text | Format::Markdown => {
                 if self.errors.len() < MAX_LISTED_ERRORS {
                     self.errors.push(problem.to_string());
                 } else {
@@ -191,8 +193,6 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 }
                 Ok(())
             }
-            // Told on stderr only.
-            Format::Text | Format::Markdown => Ok(()),
         }
     }
 
@@ -230,10 +230,64 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
             } else {
                 b"]\n"
             })?,
+            Format::Text | Format::Markdown if !self.errors.is_empty() => {
+                let text = not_checked(
+                    self.format,
+                    &self.errors,
+                    self.errors_unlisted,
+                    self.pieces > 0,
+                    self.style.lang,
+                );
+                self.out.write_all(text.as_bytes())?;
+            }
             Format::Text | Format::Jsonl | Format::Markdown => {}
         }
         Ok(self.out)
     }
+}
+
+/// The closing of a text or Markdown document that had states it could not check: each
+/// one's message, and how many more there were.
+fn not_checked(
+    format: Format,
+    errors: &[String],
+    unlisted: usize,
+    after_reports: bool,
+    lang: crate::text::Lang,
+) -> String {
+    use crate::text::Lang;
+    let total = errors.len() + unlisted;
+    let mut out = String::from(if after_reports { "\n" } else { "" });
+    let heading = match lang {
+        Lang::En => format!("Not checked ({total}): these states could not be read or bound"),
+        Lang::Zh => format!("未能检查（{total} 项）：以下账户状态无法读取或与设置对应"),
+    };
+    match format {
+        Format::Markdown => {
+            out.push_str(&format!("## {}\n\n", markdown::escape(&heading)));
+            for error in errors {
+                out.push_str(&format!("- {}\n", markdown::escape(error)));
+            }
+        }
+        _ => {
+            out.push_str(&heading);
+            out.push('\n');
+            for error in errors {
+                out.push_str(&format!("  {error}\n"));
+            }
+        }
+    }
+    if unlisted > 0 {
+        let more = match lang {
+            Lang::En => format!("and {unlisted} more, each told on stderr"),
+            Lang::Zh => format!("另有 {unlisted} 项，均已在标准错误输出中列出"),
+        };
+        match format {
+            Format::Markdown => out.push_str(&format!("- {}\n", markdown::escape(&more))),
+            _ => out.push_str(&format!("  {more}\n")),
+        }
+    }
+    out
 }
 
 /// Write `text` with `indent` after every line break (JSON strings hold no raw line

@@ -120,6 +120,10 @@ pub fn timed_suite(c: &Checked<'_>, style: Style<'_>, timing: Option<Timing>) ->
                     ),
                     text: finding_message(c.profile, f, style.catalog, style.lang),
                 },
+                None if c.report.left_out.contains(&index) => Status::Skipped(
+                    "below the minimum severity (--min-severity): left out of this report"
+                        .to_owned(),
+                ),
                 None if c.report.unassessed.contains(&setting.id.as_str()) => Status::Skipped(
                     "not assessed: default unknown and not set in the state".to_owned(),
                 ),
