@@ -600,3 +600,43 @@ fn junit_marks_findings_left_out_by_min_severity_as_skipped_not_passed() {
             .contains("minimum severity")
     );
 }
+
+#[test]
+fn a_run_ended_by_a_signal_leaves_no_temporary_file_and_the_old_report() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("out.json"), "old").unwrap();
+    let mut child = env
+        .std_cmd()
+        .current_dir(&dir)
+        .args(["check", "--states-jsonl", "-", "--format", "json:out.json"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    use std::io::Write;
+    writeln!(stdin, "{{\"app\":\"douyin\"}}").unwrap();
+    // Wait for the temporary file: the report is being written.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while hidden_files(&dir).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no temporary file appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(143), "128 + SIGTERM");
+    assert!(hidden_files(&dir).is_empty(), "{:?}", hidden_files(&dir));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.json")).unwrap(),
+        "old"
+    );
+    drop(stdin);
+}

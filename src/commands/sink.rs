@@ -21,6 +21,48 @@ pub fn resolved(path: &Path) -> PathBuf {
     }
 }
 
+/// Temporary report files being written, removed if the process is ended by a signal
+/// (see [`remove_temporaries_on_signals`]).
+static TEMPORARIES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn track(temp: &Path) {
+    if let Ok(mut temps) = TEMPORARIES.lock() {
+        temps.push(temp.to_path_buf());
+    }
+}
+
+fn untrack(temp: &Path) {
+    if let Ok(mut temps) = TEMPORARIES.lock() {
+        temps.retain(|t| t != temp);
+    }
+}
+
+/// When SIGINT, SIGTERM, SIGHUP or SIGQUIT ends the process (a CI job cancelled mid-batch),
+/// remove the temporary report files first, so no `.NAME.PID.N.tmp` is left beside the
+/// reports, then exit 128 + the signal's number as a shell would report it. The old reports
+/// stay as they were.
+pub fn remove_temporaries_on_signals() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+        if let Ok(mut signals) =
+            signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
+        {
+            std::thread::spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    // The lock is held until the process ends: no temporary file is made
+                    // or put in place meanwhile.
+                    let temps = TEMPORARIES.lock();
+                    for temp in temps.iter().flat_map(|t| t.iter()) {
+                        let _ = std::fs::remove_file(temp);
+                    }
+                    std::process::exit(128 + signal);
+                }
+            });
+        }
+    }
+}
+
 /// A report's destination. Like [`Out`], writing never fails from the writer's point of
 /// view: a failure is recorded, later writes are dropped, and [`finish`](Sink::finish)
 /// reports it.
@@ -178,6 +220,7 @@ impl ReportFile {
             .write(true)
             .create_new(true)
             .open(&temp)?;
+        track(&temp);
         Ok(ReportFile {
             shown: path.display().to_string(),
             target,
@@ -218,6 +261,7 @@ impl ReportFile {
             }
             drop(file);
             std::fs::rename(temp, &self.target)?;
+            untrack(temp);
             // The rename itself survives a crash once the directory is synced (not every
             // platform lets a directory be synced; the rename is done either way).
             if let Some(dir) = self.target.parent()
@@ -234,6 +278,7 @@ impl ReportFile {
         result.map_err(|e| {
             if let Some(temp) = &self.temp {
                 let _ = std::fs::remove_file(temp);
+                untrack(temp);
             }
             format!("cannot write {shown}: {e}")
         })
@@ -243,6 +288,7 @@ impl ReportFile {
         self.writer = None;
         if let Some(temp) = &self.temp {
             let _ = std::fs::remove_file(temp);
+            untrack(temp);
         }
     }
 }
@@ -254,6 +300,7 @@ impl Drop for ReportFile {
             self.writer = None;
             if let Some(temp) = &self.temp {
                 let _ = std::fs::remove_file(temp);
+                untrack(temp);
             }
         }
     }

@@ -63,6 +63,9 @@ pub fn run(args: &CheckArgs) -> Outcome {
     );
     let started = junit::Timestamp::now();
     checker.started = Some(started);
+    if options.targets.iter().any(|t| t.file.is_some()) {
+        super::sink::remove_temporaries_on_signals();
+    }
     let mut out = match Output::new(&options, style, started) {
         Ok(out) => out,
         Err(outcome) => return outcome,
