@@ -336,6 +336,16 @@ pub struct ValidateArgs {
     /// repeat for several
     #[arg(long, value_name = "FILE")]
     pub state: Vec<PathBuf>,
+    /// The field of a JSON state that holds the record's key, as `check --key` [default: id]
+    #[arg(long, value_name = "FIELD", default_value = crate::state::DEFAULT_KEY_FIELD)]
+    pub key: String,
+    /// The project config whose profile directories states are checked against, as
+    /// `check` does (default: privaudit.toml in the working directory, if any)
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore privaudit.toml in the working directory
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -24,6 +24,7 @@ use crate::audit::{Severity, Unconfirmed};
 use crate::cli::{FailOn, Target};
 use crate::date::Date;
 use crate::diag::{self, Diagnostic};
+use crate::profile::Profile;
 use crate::source::{SourceText, read_text_file};
 use crate::text::{Lang, sanitize};
 use clap::ValueEnum;
@@ -267,4 +268,56 @@ fn waivers(source: &SourceText, raw: Vec<RawWaiver>) -> Result<Vec<ProjectWaiver
             })
         })
         .collect()
+}
+
+/// Each waiver must name a setting that exists in `profiles` (every profile known): of its
+/// app when it names one, of some app for a bare setting id; and one id is waived once.
+pub fn check_waivers(waivers: &[ProjectWaiver], profiles: &[Profile]) -> Result<(), Diagnostic> {
+    let problem = |waiver: &ProjectWaiver, message: String| Diagnostic {
+        message,
+        ..waiver.at.clone()
+    };
+    for (i, waiver) in waivers.iter().enumerate() {
+        // Two would leave which one counts to their order.
+        if let Some(first) = waivers[..i]
+            .iter()
+            .find(|w| w.app == waiver.app && w.setting == waiver.setting)
+        {
+            let at = match first.at.line {
+                Some(line) => format!("{}:{line}", sanitize(&first.at.file)),
+                None => sanitize(&first.at.file),
+            };
+            return Err(problem(
+                waiver,
+                format!(
+                    "a second waiver for `{}` (the first is at {at})",
+                    waiver.id()
+                ),
+            ));
+        }
+        let mut apps = profiles
+            .iter()
+            .filter(|p| waiver.app.as_deref().is_none_or(|a| a == p.app.id))
+            .peekable();
+        if apps.peek().is_none() {
+            let mut ids: Vec<&str> = profiles.iter().map(|p| p.app.id.as_str()).collect();
+            ids.sort();
+            ids.dedup();
+            let app = waiver.app.as_deref().unwrap_or_default();
+            return Err(problem(
+                waiver,
+                format!("no app `{app}` (known apps: {})", ids.join(", ")),
+            ));
+        }
+        if !apps.any(|p| p.settings.iter().any(|s| s.id == waiver.setting)) {
+            return Err(problem(
+                waiver,
+                match &waiver.app {
+                    Some(app) => format!("app `{app}` has no setting `{}`", waiver.setting),
+                    None => format!("no app has a setting `{}`", waiver.setting),
+                },
+            ));
+        }
+    }
+    Ok(())
 }

@@ -510,11 +510,34 @@ fn project_waivers_and_profile_directories_are_strict() {
         .unwrap()["waiver"]["reason"]
         .clone();
     assert_eq!(reason, "douyin only");
+    // An expired waiver gives way to one still in force, however particular.
+    config(
+        "[[waiver]]\nsetting = \"private-account\"\nreason = \"every app\"\n\
+         [[waiver]]\nsetting = \"douyin/private-account\"\nreason = \"old\"\n\
+         expires = 2001-01-01\n",
+    );
+    let out = check(&env, &dir, &["douyin", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let waiver = doc["reports"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["setting"] == "private-account")
+        .unwrap()["waiver"]
+        .clone();
+    assert_eq!(waiver["reason"], "every app");
+    assert_eq!(waiver["expired"], false);
+    // One waivers file serves every job: a waiver for another app's setting is fine when
+    // only WeChat Read is checked.
+    config("[[waiver]]\nsetting = \"online-status\"\nreason = \"douyin's\"\n");
+    let out = check(&env, &dir, &["wechat-read", "--fail-on", "never"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let cases = [
         (
             "[[waiver]]\nsetting = \"douyin/online-status\"\nreason = \"a\"\n\
              [[waiver]]\nsetting = \"douyin/online-status\"\nreason = \"b\"\n",
-            "privaudit.toml:5:11: a second waiver for `douyin/online-status` (the first is at line 2)",
+            "privaudit.toml:5:11: a second waiver for `douyin/online-status` (the first is at \
+             privaudit.toml:2)",
         ),
         (
             "[[waiver]]\nsetting = \"douyn/online-status\"\nreason = \"a\"\n",
@@ -639,4 +662,48 @@ fn a_run_ended_by_a_signal_leaves_no_temporary_file_and_the_old_report() {
         "old"
     );
     drop(stdin);
+}
+
+#[test]
+fn validate_finds_states_profiles_and_keys_as_check_does() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(dir.join("profiles")).unwrap();
+    // The project's own copy of Douyin, found through privaudit.toml.
+    std::fs::copy("profiles/douyin.toml", dir.join("profiles/douyin.toml")).unwrap();
+    std::fs::write(
+        dir.join("privaudit.toml"),
+        "profile-dirs = [\"profiles\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("k.jsonl"), "{\"app\":\"douyin\",\"uid\":\"u1\"}\n").unwrap();
+    let validate = |args: &[&str]| {
+        env.std_cmd()
+            .current_dir(&dir)
+            .arg("validate")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = validate(&["--state", "k.jsonl", "--key", "uid"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = validate(&["--state", "k.jsonl"]);
+    assert_eq!(out.status.code(), Some(1), "`uid` is unknown without --key");
+    // A broken project profile is what validate checks against, as check would.
+    std::fs::write(dir.join("profiles/douyin.toml"), "broken = [\n").unwrap();
+    std::fs::write(dir.join("s.toml"), "app = \"douyin\"\n").unwrap();
+    let out = validate(&["--state", "s.toml"]);
+    assert_ne!(out.status.code(), Some(0));
+    let out = validate(&["--state", "s.toml", "--no-config"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

@@ -325,13 +325,15 @@ fn exit_status(roff: &mut Roff) {
             "2",
             "Bad usage or bad input, with one message on standard error naming the file, \
              line and column; in a batch, any state that could not be checked, or no state \
-             at all without --allow-empty; output that could not be written. For validate: a \
-             file that could not be read.",
+             at all without --allow-empty (with --bad-input report, states that could not be \
+             checked are reported and do not make it 2); a JSON Lines input whose reading \
+             stopped before its end; a bad privaudit.toml or waivers file; output that could \
+             not be written. For validate: a file that could not be read.",
         ),
         (
             "128+N",
             "The interactive auditor, ended by signal N (143 for SIGTERM), after restoring \
-             the terminal.",
+             the terminal; check writing report files, after removing their temporary files.",
         ),
     ];
     for (code, meaning) in codes {
@@ -352,6 +354,12 @@ fn files(roff: &mut Roff) {
         (
             "$XDG_CONFIG_HOME/privaudit/profiles/APP-ID.toml",
             "Your own profiles; one with a built-in id replaces the built-in profile.",
+        ),
+        (
+            "privaudit.toml",
+            "The project config check reads from the working directory (or --config FILE): \
+             fail-on, min-severity, unconfirmed, lang, formats with their files, profile \
+             directories and waivers.",
         ),
         (
             "$XDG_DATA_HOME/privaudit/states/APP-ID.toml",

@@ -17,12 +17,28 @@ use std::path::Path;
 /// empty).
 pub fn run(args: &crate::cli::ValidateArgs) -> Outcome {
     let catalog = catalog::builtin();
+    // States are checked against the profiles `check` would use, the project's included.
+    let project = if args.no_config || args.state.is_empty() {
+        None
+    } else {
+        match crate::project::load(args.config.as_deref()) {
+            Ok(project) => project,
+            Err(problem) => {
+                crate::diag::print_error(problem);
+                return Outcome::BadInput;
+            }
+        }
+    };
+    let project_dirs = project.map(|p| p.profile_dirs).unwrap_or_default();
     let mut v = Validation {
         catalog,
         out: Out::default(),
         outcome: Outcome::Pass,
         given: Vec::new(),
         known: None,
+        dirs: registry::profile_dirs(&project_dirs),
+        project_dirs,
+        key: args.key.clone(),
     };
     for path in &args.files {
         v.profile(path);
@@ -53,6 +69,12 @@ struct Validation<'c> {
     given: Vec<Profile>,
     /// Every built-in and user profile, loaded when a state first needs one.
     known: Option<Vec<Profile>>,
+    /// Where profiles are looked for: the project's directories, then the user's.
+    dirs: Vec<std::path::PathBuf>,
+    /// The project's directories alone.
+    project_dirs: Vec<std::path::PathBuf>,
+    /// The field of a JSON state that holds its key.
+    key: String,
 }
 
 impl Validation<'_> {
@@ -140,7 +162,7 @@ impl Validation<'_> {
             };
             for record in block.lines() {
                 states += 1;
-                let problems = match record.load(crate::state::DEFAULT_KEY_FIELD) {
+                let problems = match record.load(&self.key) {
                     Ok(state) => self.state_problems(&state),
                     Err(problem) => vec![problem],
                 };
@@ -208,14 +230,24 @@ impl Validation<'_> {
         if let Some(at) = self.given.iter().position(|p| p.app.id == app) {
             return Some(&self.given[at]);
         }
-        let known = self.known.get_or_insert_with(|| {
-            let (profiles, problems) = registry::all_profiles(self.catalog);
-            for problem in problems {
+        if self.known.is_none() {
+            let (profiles, problems) = registry::all_profiles_in(self.catalog, &self.dirs);
+            // A broken profile of the project's is a problem, as `check` makes it an
+            // error; one of the user's own is left out with a warning, as there.
+            let (project, others): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                problems.into_iter().partition(|problem| {
+                    let file = Path::new(&problem.file);
+                    self.project_dirs.iter().any(|dir| file.starts_with(dir))
+                });
+            for problem in others {
                 crate::diag::print_warning(format_args!("{problem} (profile left out)"));
             }
-            profiles
-        });
-        known.iter().find(|p| p.app.id == app)
+            if !project.is_empty() {
+                self.problems(&project);
+            }
+            self.known = Some(profiles);
+        }
+        self.known.as_ref()?.iter().find(|p| p.app.id == app)
     }
 }
 

@@ -65,7 +65,17 @@ fn issue(checked: &Checked<'_>, f: &Finding<'_>, style: Style<'_>) -> serde_json
     let profile = checked.profile;
     let setting = &profile.settings[f.index];
     let rule = format!("{}/{}", profile.app.id, setting.id);
-    let summary = finding_summary(profile, f, style.lang);
+    // How sure we are goes with every finding, in every format.
+    // (Chinese sentences follow each other without a space.)
+    let space = match style.lang {
+        Lang::En => " ",
+        Lang::Zh => "",
+    };
+    let summary = format!(
+        "{}{space}{}",
+        finding_summary(profile, f, style.lang),
+        crate::audit::explain::certainty_sentence(f, style.lang)
+    );
     let description = match (&checked.state, style.lang) {
         (None, _) => summary,
         (Some(state), Lang::En) => format!("State {state}: {summary}"),

@@ -121,13 +121,17 @@ impl<'a> Checker<'a> {
                     .settings
                     .iter()
                     .map(|setting| {
-                        // A waiver naming the app is more particular than one for
-                        // every app with the setting, and wins over it.
+                        // A waiver still in force wins over an expired one; then one
+                        // naming the app, more particular, over one for every app with
+                        // the setting.
                         let found = options
                             .waivers
                             .iter()
                             .filter(|w| w.matches(&profile.app.id, &setting.id))
-                            .max_by_key(|w| w.app.is_some())?;
+                            .max_by_key(|w| {
+                                let active = w.expires.is_none_or(|e| today <= e);
+                                (active, w.app.is_some())
+                            })?;
                         Some(Waiver {
                             setting: setting.id.clone(),
                             reason: found.reason.clone(),

@@ -42,8 +42,15 @@ pub fn run(args: &CheckArgs) -> Outcome {
         Ok(p) => p,
         Err(problems) => return fail_with(&problems),
     };
-    if let Err(problem) = check_waivers(&options, &profiles) {
-        return fail_with(&[problem]);
+    if !options.waivers.is_empty() {
+        // Against every profile known, not only those checked: one waivers file serves
+        // every job of a project, whichever apps each checks.
+        let dirs = registry::profile_dirs(&options.profile_dirs);
+        let (mut known, _) = registry::all_profiles_in(catalog, &dirs);
+        known.extend(profiles.iter().cloned());
+        if let Err(problem) = crate::project::check_waivers(&options.waivers, &known) {
+            return fail_with(&[problem]);
+        }
     }
     let style = Style {
         lang: options.lang,
@@ -309,54 +316,6 @@ fn profiles(
         .iter()
         .map(|app| registry::resolve_in(app, catalog, &dirs))
         .collect()
-}
-
-/// A project waiver must name a setting that exists: of its app, if that app is checked,
-/// or of some app checked, for a bare setting id. A waiver for an app not checked in
-/// this run is not looked at.
-fn check_waivers(options: &CheckOptions, profiles: &[Profile]) -> Result<(), Diagnostic> {
-    let known = registry::known_ids(&registry::profile_dirs(&options.profile_dirs));
-    for (i, waiver) in options.waivers.iter().enumerate() {
-        // One waiver per setting and app: two would leave which one counts to the order.
-        if let Some(first) = options.waivers[..i]
-            .iter()
-            .find(|w| w.app == waiver.app && w.setting == waiver.setting)
-        {
-            let mut problem = waiver.at.clone();
-            problem.message = format!(
-                "a second waiver for `{}` (the first is at line {})",
-                waiver.id(),
-                first.at.line.unwrap_or(0)
-            );
-            return Err(problem);
-        }
-        if let Some(app) = &waiver.app
-            && !known.contains(app)
-        {
-            let mut problem = waiver.at.clone();
-            problem.message = format!("no app `{app}` (known apps: {})", known.join(", "));
-            return Err(problem);
-        }
-        let mut apps = profiles
-            .iter()
-            .filter(|p| waiver.app.as_deref().is_none_or(|a| a == p.app.id))
-            .peekable();
-        if apps.peek().is_none() {
-            continue;
-        }
-        if !apps.any(|p| p.settings.iter().any(|s| s.id == waiver.setting)) {
-            let mut problem = waiver.at.clone();
-            problem.message = match &waiver.app {
-                Some(app) => format!("app `{app}` has no setting `{}`", waiver.setting),
-                None => format!(
-                    "no app checked has a setting `{}` (write APP/SETTING for another app's)",
-                    waiver.setting
-                ),
-            };
-            return Err(problem);
-        }
-    }
-    Ok(())
 }
 
 /// What makes a check fail: the `--fail-on` threshold and the `--unconfirmed` policy.
