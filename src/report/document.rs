@@ -43,7 +43,7 @@ pub fn render<'a>(format: Format, checked: &Checked<'a>, style: Style<'_>) -> Pi
         Format::Junit => Piece::bytes(junit::suite(checked, style)),
         Format::Github => Piece::bytes(github::annotations(checked, style)),
         Format::Gitlab => Piece::bytes(gitlab::issues(checked, style)),
-        Format::Sarif => sarif::results(checked, style),
+        Format::Sarif => sarif::results(checked),
     }
 }
 

@@ -193,7 +193,7 @@ pub struct Found<'a> {
 }
 
 /// A report's findings, to be aggregated by [`Run::add`].
-pub fn results<'a>(checked: &Checked<'a>, _style: Style<'_>) -> Piece<'a> {
+pub fn results<'a>(checked: &Checked<'a>) -> Piece<'a> {
     Piece {
         bytes: Vec::new(),
         found: Some(Found {
@@ -248,16 +248,6 @@ pub struct Run<'a> {
     /// profile: two profiles of one app (a built-in one and a copy) share their rules,
     /// which SARIF requires to be unique.
     rule_index: HashMap<String, usize>,
-}
-
-/// The line a finding is annotated on: the `default = ...` line that causes exposure by
-/// default, else the setting's `id` line.
-pub fn finding_line(setting: &Setting, f: &Finding<'_>) -> usize {
-    if f.by_default {
-        setting.default_line.unwrap_or(setting.line)
-    } else {
-        setting.line
-    }
 }
 
 impl<'a> Run<'a> {
@@ -317,7 +307,7 @@ impl<'a> Run<'a> {
         let key = (
             profile.origin.clone(),
             id.clone(),
-            finding_line(setting, f),
+            super::finding_line(setting, f),
             f.current.to_owned(),
             f.by_default,
             waived,
@@ -421,7 +411,7 @@ impl Aggregate<'_> {
         let mut location = json!({
             "physicalLocation": {
                 "artifactLocation": { "uri": path_uri(&profile.origin) },
-                "region": { "startLine": finding_line(setting, f) },
+                "region": { "startLine": super::finding_line(setting, f) },
             }
         });
         if profile.builtin {
