@@ -363,3 +363,50 @@ fn a_key_that_strict_parsers_refuse_is_refused() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn gitlab_fingerprints_follow_the_record_key_not_the_line() {
+    let env = Env::new();
+    let fingerprints = |input: &str| -> Vec<String> {
+        let out = env
+            .std_cmd()
+            .args([
+                "check",
+                "--states-jsonl",
+                "-",
+                "--format",
+                "gitlab",
+                "--fail-on",
+                "never",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                child.stdin.take().unwrap().write_all(input.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        let issues: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut prints: Vec<String> = issues
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["description"].as_str().unwrap().contains("stdin:"))
+            .map(|i| i["fingerprint"].as_str().unwrap().to_owned())
+            .collect();
+        prints.sort();
+        prints
+    };
+    let record = "{\"app\":\"douyin\",\"id\":\"a\"}\n";
+    let before = fingerprints(record);
+    // Another record first: `a` is now stdin:2, its issues the same issues.
+    let after = fingerprints(&format!(
+        "{{\"app\":\"wechat-read\",\"id\":\"b\"}}\n{record}"
+    ));
+    assert!(!before.is_empty());
+    assert!(
+        before.iter().all(|f| after.contains(f)),
+        "{before:?} vs {after:?}"
+    );
+}

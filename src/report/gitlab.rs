@@ -81,8 +81,15 @@ fn issue(checked: &Checked<'_>, f: &Finding<'_>, style: Style<'_>) -> serde_json
         (Some(state), Lang::En) => format!("State {state}: {summary}"),
         (Some(state), Lang::Zh) => format!("账户状态 {state}：{summary}"),
     };
-    // An empty part for the defaults: a state name is never empty.
-    let state = checked.state.as_deref().unwrap_or("");
+    // What the issue is about: the record's key when it has one (a JSON record's name,
+    // `stdin:N`, changes when a line is inserted before it; its key does not), else the
+    // state's name; an empty part for the defaults (a state name is never empty).
+    let state = match (&checked.key, &checked.state) {
+        (Some(key), _) => format!("key:{key}"),
+        (None, Some(name)) => format!("state:{name}"),
+        (None, None) => String::new(),
+    };
+    let state = state.as_str();
     json!({
         "description": description,
         "check_name": rule,
