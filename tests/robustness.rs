@@ -200,7 +200,12 @@ fn a_batch_that_read_no_state_is_an_error_unless_allowed() {
     assert_eq!(out.status.code(), Some(2));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["errors"].as_array().unwrap().len(), 3, "{doc}");
-    assert!(doc["errors"][0].as_str().unwrap().contains("blank line"));
+    assert!(
+        doc["errors"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("blank line")
+    );
 }
 
 #[test]

@@ -62,7 +62,8 @@ pub struct DocumentWriter<'a, W: Write> {
     gitlab_issues: usize,
     style: Style<'a>,
     pieces: usize,
-    errors: Vec<String>,
+    /// Bad states listed so far: (name, record key, message).
+    errors: Vec<(String, Option<String>, String)>,
     errors_unlisted: usize,
     sarif: sarif::Run<'a>,
 }
@@ -187,13 +188,20 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
             // on its own, a checklist posted to a pull request, must not look complete.
             Format::Json | Format::Sarif | Format::Text | Format::Markdown => {
                 if self.errors.len() < MAX_LISTED_ERRORS {
-                    self.errors.push(problem.to_string());
+                    let key = key.map(str::to_owned);
+                    self.errors
+                        .push((state.to_owned(), key, problem.to_string()));
                 } else {
                     self.errors_unlisted += 1;
                 }
                 Ok(())
             }
         }
+    }
+
+    /// The listed bad states' messages.
+    fn messages(&self) -> Vec<String> {
+        self.errors.iter().map(|(_, _, m)| m.clone()).collect()
     }
 
     /// Write the closing and hand back the output.
@@ -203,8 +211,14 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 self.out
                     .write_all(if self.pieces > 0 { b"\n  ]" } else { b"]" })?;
                 self.out.write_all(b",\n  \"errors\": ")?;
-                let errors =
-                    serde_json::to_vec_pretty(&self.errors).expect("strings serialise to JSON");
+                let errors: Vec<json::InputError<'_>> = self
+                    .errors
+                    .iter()
+                    .map(|(state, key, message)| {
+                        json::InputError::new(message.clone(), state, key.as_deref())
+                    })
+                    .collect();
+                let errors = serde_json::to_vec_pretty(&errors).expect("strings serialise to JSON");
                 write_indented(&mut self.out, &errors, b"  ")?;
                 if self.errors_unlisted > 0 {
                     write!(
@@ -215,12 +229,15 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 }
                 self.out.write_all(b"\n}\n")?;
             }
-            Format::Sarif => self.sarif.write_closing(
-                &mut self.out,
-                &self.errors,
-                self.errors_unlisted,
-                self.style,
-            )?,
+            Format::Sarif => {
+                let messages = self.messages();
+                self.sarif.write_closing(
+                    &mut self.out,
+                    &messages,
+                    self.errors_unlisted,
+                    self.style,
+                )?
+            }
             Format::Junit => self.out.write_all(junit::CLOSING.as_bytes())?,
             Format::Github => self
                 .out
@@ -233,7 +250,7 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
             Format::Text | Format::Markdown if !self.errors.is_empty() => {
                 let text = not_checked(
                     self.format,
-                    &self.errors,
+                    &self.messages(),
                     self.errors_unlisted,
                     self.pieces > 0,
                     self.style.lang,

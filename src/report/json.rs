@@ -411,6 +411,32 @@ pub struct ErrorLine<'a> {
     pub key: Option<&'a RawValue>,
 }
 
+/// A state that could not be checked, in the `--format json` document's `errors`: the
+/// same fields as a JSON Lines error line, without its `schema_version`.
+#[derive(Serialize, JsonSchema)]
+pub struct InputError<'a> {
+    /// `file:line:column: message`.
+    pub error: String,
+    /// The state's name, as in a report's `state`.
+    pub state: &'a str,
+    /// The JSON record's key (`--key`, by default the field `id`), exactly as it came;
+    /// absent when it had none or the line could not be read that far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "record_key")]
+    pub key: Option<&'a RawValue>,
+}
+
+impl<'a> InputError<'a> {
+    /// `key` is the record key's JSON text, valid where it was read.
+    pub fn new(error: String, state: &'a str, key: Option<&'a str>) -> Self {
+        InputError {
+            error,
+            state,
+            key: raw_key(key),
+        }
+    }
+}
+
 // For the schema only: lines are written by the functions above.
 /// Any line of `--format jsonl`: a full report, a compact one (`--detail compact`) or the
 /// line of a state that could not be checked.
@@ -435,8 +461,9 @@ pub struct JsonDocument<'a> {
     pub schema_version: u32,
     /// One report per app (defaults) or per account state, in input order.
     pub reports: Vec<JsonReport<'a>>,
-    /// The messages of the first 1,000 states that could not be checked.
-    pub errors: Vec<String>,
+    /// The first 1,000 states that could not be checked, each with its name, its record
+    /// key (if it had one that could be read) and why.
+    pub errors: Vec<InputError<'a>>,
     /// How many more states could not be checked; present only when there were any.
     #[serde(skip_serializing_if = "is_zero")]
     #[schemars(range(min = 1))]
