@@ -707,3 +707,32 @@ fn validate_finds_states_profiles_and_keys_as_check_does() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_json_document_names_each_bad_state_with_its_key() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("e.jsonl"),
+        "{\"app\":\"douyin\",\"id\":\"a\",\"settings\":{\"x\":\"y\"}}\nnot json\n",
+    )
+    .unwrap();
+    let out = check(
+        &env,
+        &dir,
+        &["--states-jsonl", "e.jsonl", "--format", "json"],
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors[0]["state"], "e.jsonl:1");
+    assert_eq!(errors[0]["key"], "a");
+    assert!(
+        errors[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no setting `x`")
+    );
+    assert_eq!(errors[1]["state"], "e.jsonl:2");
+    assert!(errors[1].get("key").is_none());
+}
