@@ -202,6 +202,27 @@ fn min_severity_leaves_lower_findings_out_and_they_do_not_fail() {
         text.contains("below the minimum severity not listed"),
         "{text}"
     );
+    // Formats that leave findings out say how many, so alerts gone are not taken for fixed.
+    let sarif = check(
+        &env,
+        &dir,
+        &["douyin", "--format", "sarif", "--min-severity", "high"],
+    );
+    let sarif: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["properties"]["leftOut"], left_out);
+    let github = check(
+        &env,
+        &dir,
+        &["douyin", "--format", "github", "--min-severity", "high"],
+    );
+    let github = String::from_utf8(github.stdout).unwrap();
+    let last = github.lines().last().unwrap();
+    assert!(
+        last.contains(&format!(
+            "{left_out} findings below the minimum severity left out"
+        )),
+        "{last}"
+    );
 }
 
 #[test]

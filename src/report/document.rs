@@ -22,12 +22,18 @@ pub struct Piece<'a> {
     pub(super) bytes: Vec<u8>,
     /// SARIF only: the report's findings, aggregated by the writer (see [`sarif::Run`]).
     pub(super) found: Option<sarif::Found<'a>>,
+    /// Findings `--min-severity` left out of the report (for a closing that counts them).
+    pub(super) left_out: usize,
 }
 
 impl Piece<'_> {
     /// Reports already rendered, one after another (JSON Lines lines, say).
     pub fn bytes(bytes: Vec<u8>) -> Self {
-        Piece { bytes, found: None }
+        Piece {
+            bytes,
+            found: None,
+            left_out: 0,
+        }
     }
 }
 
@@ -41,7 +47,10 @@ pub fn render<'a>(format: Format, checked: &Checked<'a>, style: Style<'_>) -> Pi
         Format::Json => Piece::bytes(json::pretty(checked, style)),
         Format::Markdown => Piece::bytes(markdown::render(checked, style).into_bytes()),
         Format::Junit => Piece::bytes(junit::suite(checked, style)),
-        Format::Github => Piece::bytes(github::annotations(checked, style)),
+        Format::Github => Piece {
+            left_out: checked.report.summary.left_out,
+            ..Piece::bytes(github::annotations(checked, style))
+        },
         Format::Gitlab => Piece::bytes(gitlab::issues(checked, style)),
         Format::Sarif => sarif::results(checked),
     }
@@ -134,7 +143,10 @@ impl<'a, W: Write> DocumentWriter<'a, W> {
                 self.sarif.add(piece);
                 return Ok(());
             }
-            Format::Github => self.github.add(&piece.bytes),
+            Format::Github => {
+                self.github.left_out += piece.left_out;
+                self.github.add(&piece.bytes);
+            }
             // A report with nothing open adds no issue.
             Format::Gitlab if piece.bytes.is_empty() => return Ok(()),
             Format::Gitlab => {

@@ -163,6 +163,9 @@ pub struct Tally {
     pub notices: usize,
     /// States that could not be checked.
     pub bad_states: usize,
+    /// Findings `--min-severity` left out: counted, so a quiet log is not taken for a
+    /// clean one.
+    pub left_out: usize,
 }
 
 impl Tally {
@@ -209,6 +212,21 @@ impl Tally {
                 self.reports, self.errors, self.warnings, self.notices
             ),
         };
+        if self.left_out > 0 {
+            let _ = match lang {
+                Lang::En => write!(
+                    out,
+                    "; {} {} below the minimum severity left out",
+                    self.left_out,
+                    plural(self.left_out, "finding", "findings")
+                ),
+                Lang::Zh => write!(
+                    out,
+                    "；另有 {} 项低于所设的最低严重程度，未列出",
+                    self.left_out
+                ),
+            };
+        }
         if self.bad_states > 0 {
             let _ = match lang {
                 Lang::En => write!(

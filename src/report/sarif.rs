@@ -190,16 +190,20 @@ pub struct Found<'a> {
     profile: &'a Profile,
     state: Option<String>,
     findings: Vec<Finding<'a>>,
+    /// Findings `--min-severity` left out of the report.
+    left_out: usize,
 }
 
 /// A report's findings, to be aggregated by [`Run::add`].
 pub fn results<'a>(checked: &Checked<'a>) -> Piece<'a> {
     Piece {
         bytes: Vec::new(),
+        left_out: 0,
         found: Some(Found {
             profile: checked.profile,
             state: checked.state.clone(),
             findings: checked.report.findings.clone(),
+            left_out: checked.report.summary.left_out,
         }),
     }
 }
@@ -239,6 +243,9 @@ type ResultKey = (String, String, usize, String, bool, bool);
 /// The results of a SARIF run, aggregated as reports come, and the rules they use.
 #[derive(Default)]
 pub struct Run<'a> {
+    /// Findings `--min-severity` left out, over every report: said in the run's
+    /// properties, so that alerts gone from a run are not taken for fixed unawares.
+    left_out: u64,
     fast: HashMap<FastKey, usize>,
     keys: HashMap<ResultKey, usize>,
     results: Vec<Aggregate<'a>>,
@@ -256,6 +263,7 @@ impl<'a> Run<'a> {
         let Some(found) = piece.found else {
             return;
         };
+        self.left_out += found.left_out as u64;
         let profile = found.profile;
         for f in found.findings {
             let waived = f.waived();
@@ -380,7 +388,7 @@ impl<'a> Run<'a> {
             Lang::En => "The privaudit source tree, where the built-in profiles are kept.",
             Lang::Zh => "privaudit 的源代码目录，内置档案存放于此。",
         };
-        let rest = json!({
+        let mut rest = json!({
             "tool": {
                 "driver": {
                     "name": "privaudit",
@@ -397,6 +405,9 @@ impl<'a> Run<'a> {
                 "toolExecutionNotifications": notifications,
             }],
         });
+        if self.left_out > 0 {
+            rest["properties"] = json!({ "leftOut": self.left_out });
+        }
         let rest = serde_json::to_string(&rest).map_err(io::Error::other)?;
         // `rest` is an object: continue the run's object with its members.
         write!(out, "\n],{}]}}\n", &rest[1..])
