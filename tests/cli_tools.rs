@@ -376,6 +376,18 @@ fn every_json_output_opens_with_its_schema_version() {
     }
     // Per detail: the defaults, two files (one bad), three records (one bad).
     assert_eq!(seen, 2 * (1 + 2 + 3));
+    let diff = run(env.cmd().args([
+        "diff",
+        "tests/fixtures/douyin-older-defaults.toml",
+        "douyin",
+        "--format",
+        "json",
+    ]));
+    assert!(
+        diff.stdout.starts_with("{\n  \"schema_version\": 1,"),
+        "{}",
+        diff.stdout
+    );
 }
 
 /// `privaudit schema KIND`, parsed.

@@ -47,6 +47,8 @@ fn load(arg: &str, catalog: &Catalog) -> Result<Input, Vec<Diagnostic>> {
 
 #[derive(Serialize)]
 struct JsonDiff<'a> {
+    /// As in the reports: the version of this shape.
+    schema_version: u32,
     kind: &'static str,
     app: &'a str,
     old: &'a str,
@@ -210,6 +212,7 @@ pub fn run(args: &DiffArgs) -> Outcome {
     let text = match args.format {
         DiffFormat::Json => {
             let doc = JsonDiff {
+                schema_version: crate::report::json::SCHEMA_VERSION,
                 kind,
                 app: &profile.app.id,
                 old: &args.old,
