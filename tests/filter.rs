@@ -246,9 +246,15 @@ fn partitions_joined_by_key_equal_one_run() {
     assert_eq!(one_run.status.code() == Some(1), any_failed);
 }
 
-#[test]
-fn output_is_written_when_input_goes_quiet() {
-    let env = Env::new();
+/// A filter fed by hand: its stdin, and its output lines as they come.
+struct Live {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    receive: mpsc::Receiver<String>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+fn live(env: &Env) -> Live {
     let mut child = env
         .std_cmd()
         .args([
@@ -264,7 +270,7 @@ fn output_is_written_when_input_goes_quiet() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (send, receive) = mpsc::channel();
     let reader = std::thread::spawn(move || {
@@ -274,6 +280,23 @@ fn output_is_written_when_input_goes_quiet() {
             }
         }
     });
+    Live {
+        child,
+        stdin,
+        receive,
+        reader,
+    }
+}
+
+#[test]
+fn output_is_written_when_input_goes_quiet() {
+    let env = Env::new();
+    let Live {
+        mut child,
+        mut stdin,
+        receive,
+        reader,
+    } = live(&env);
     // A generous bound: the point is that the line comes while stdin is still open, not
     // after it closes or after 512 more states.
     let wait = Duration::from_secs(20);
@@ -310,31 +333,12 @@ fn a_stream_that_stops_before_its_end_fails_whatever_the_bad_input_policy() {
 #[test]
 fn a_line_comes_out_while_the_next_is_half_written() {
     let env = Env::new();
-    let mut child = env
-        .std_cmd()
-        .args([
-            "check",
-            "--states-jsonl",
-            "-",
-            "--format",
-            "jsonl",
-            "--detail",
-            "compact",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (send, receive) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if send.send(line.unwrap()).is_err() {
-                break;
-            }
-        }
-    });
+    let Live {
+        mut child,
+        mut stdin,
+        receive,
+        reader,
+    } = live(&env);
     write!(
         stdin,
         "{{\"app\":\"douyin\",\"id\":\"one\"}}\n{{\"app\":\"dou"
