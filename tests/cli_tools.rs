@@ -519,8 +519,16 @@ fn real_output_validates_against_the_schemas() {
             for r in doc["reports"].as_array().unwrap() {
                 assert_valid(&report, r, "a report of the document");
             }
-            for detail in ["full", "compact"] {
-                for text in check(&["--format", "jsonl", "--detail", detail]).lines() {
+            for (detail, min) in [("full", "low"), ("compact", "low"), ("compact", "high")] {
+                let args = [
+                    "--format",
+                    "jsonl",
+                    "--detail",
+                    detail,
+                    "--min-severity",
+                    min,
+                ];
+                for text in check(&args).lines() {
                     let value: Value = serde_json::from_str(text).unwrap();
                     assert_valid(&line, &value, &format!("{input:?} {detail} line"));
                     // Each kind of line is what it looks like, and only that.

@@ -322,6 +322,11 @@ pub struct CompactReport<'a> {
     pub findings: Vec<CompactFinding<'a>>,
     /// Ids of the settings whose value is not known.
     pub unassessed: &'a [&'a str],
+    /// How many findings `--min-severity` left out of `findings`; present only when some
+    /// were (a full report has it in its summary).
+    #[serde(skip_serializing_if = "is_zero")]
+    #[schemars(range(min = 1))]
+    pub left_out: usize,
 }
 
 /// A finding in brief.
@@ -370,6 +375,7 @@ pub fn write_compact_line(
         score_confirmed: report.score_confirmed,
         findings: report.findings.iter().map(compact_finding).collect(),
         unassessed: &report.unassessed,
+        left_out: report.summary.left_out,
     };
     serde_json::to_writer(&mut *out, &compact).expect("reports serialise");
     out.push(b'\n');
@@ -780,7 +786,7 @@ impl LineCache {
             }
             .expect("findings serialise");
         }
-        Self::write_after_findings(out, checked);
+        Self::write_after_findings(out, checked, detail);
     }
 
     /// The scores (and the summary, in full) up to the findings' opening bracket.
@@ -798,9 +804,14 @@ impl LineCache {
     }
 
     /// From the findings' closing bracket to the end of the line.
-    fn write_after_findings(out: &mut Vec<u8>, checked: &Checked<'_>) {
+    fn write_after_findings(out: &mut Vec<u8>, checked: &Checked<'_>, detail: Detail) {
         out.extend_from_slice(b"],\"unassessed\":");
         serde_json::to_writer(&mut *out, &checked.report.unassessed).expect("ids serialise");
+        let left_out = checked.report.summary.left_out;
+        if detail == Detail::Compact && left_out > 0 {
+            out.extend_from_slice(b",\"left_out\":");
+            push_decimal(out, left_out);
+        }
         out.extend_from_slice(b"}\n");
     }
 
@@ -826,7 +837,7 @@ impl LineCache {
             })
             .collect::<Option<Box<[FindingKey]>>>()?;
         let mut suffix = Vec::new();
-        Self::write_after_findings(&mut suffix, checked);
+        Self::write_after_findings(&mut suffix, checked, detail);
         Some(RestParts {
             prefix: prefix.into(),
             findings,

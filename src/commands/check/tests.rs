@@ -421,7 +421,7 @@ fn fast_paths_agree_with_project_waivers_and_a_minimum_severity() {
         let text = String::from_utf8(fast_out).expect("UTF-8");
         // Both took effect: a project waiver, and findings left out.
         if detail == "compact" {
-            assert!(text.contains("\"waived\":true"));
+            assert!(text.contains("\"waived\":true") && text.contains("\"left_out\":"));
         } else {
             assert!(text.contains("public by design") && text.contains("\"left_out\":"));
         }
