@@ -15,9 +15,18 @@ use std::time::Duration;
 
 /// Run the filter on `input` with extra `args`.
 fn filter(env: &Env, input: &str, args: &[&str]) -> Output {
+    let args: Vec<&str> = ["--format", "jsonl"]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    from_stdin(env, input, &args)
+}
+
+/// Run `check --states-jsonl -` with `args` on `input`.
+fn from_stdin(env: &Env, input: &str, args: &[&str]) -> Output {
     let mut child = env
         .std_cmd()
-        .args(["check", "--states-jsonl", "-", "--format", "jsonl"])
+        .args(["check", "--states-jsonl", "-"])
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -372,25 +381,7 @@ fn a_key_that_strict_parsers_refuse_is_refused() {
 fn gitlab_fingerprints_follow_the_record_key_not_the_line() {
     let env = Env::new();
     let fingerprints = |input: &str| -> Vec<String> {
-        let out = env
-            .std_cmd()
-            .args([
-                "check",
-                "--states-jsonl",
-                "-",
-                "--format",
-                "gitlab",
-                "--fail-on",
-                "never",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                child.stdin.take().unwrap().write_all(input.as_bytes())?;
-                child.wait_with_output()
-            })
-            .unwrap();
+        let out = from_stdin(&env, input, &["--format", "gitlab", "--fail-on", "never"]);
         let issues: Value = serde_json::from_slice(&out.stdout).unwrap();
         let mut prints: Vec<String> = issues
             .as_array()
