@@ -288,8 +288,11 @@ fn not_checked(
     let total = errors.len() + unlisted;
     let mut out = String::from(if after_reports { "\n" } else { "" });
     let heading = match lang {
-        Lang::En => format!("Not checked ({total}): these states could not be read or bound"),
-        Lang::Zh => format!("未能检查（{total} 项）：以下账户状态无法读取或与设置对应"),
+        Lang::En => format!(
+            "Not checked ({total}): these states could not be read or do not fit their app's \
+             profile"
+        ),
+        Lang::Zh => format!("未能检查（{total} 项）：以下账户状态无法读取，或与应用档案不符"),
     };
     match format {
         Format::Markdown => {
