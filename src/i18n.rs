@@ -53,7 +53,7 @@ messages! {
     Demo => "DEMO - nothing is saved - R resets", "演示模式 - 不保存 - R 重置";
     DashboardHint => "w walk through  m map  d fix  c change  r rulings  L 中文  ? help  q back", "w 逐项引导  m 地图  d 修复  c 切换  r 裁判  L English  ? 帮助  q 返回";
     ExposureMap => "Exposure map: who can see what", "暴露地图：谁能看到什么";
-    MapLegend => "X exposed now and after the recommendations   x exposed now, gone after them   ? unknown   . nothing", "X 当前暴露且按建议修改后仍暴露   x 当前暴露、修改后消除   ? 未知   . 无";
+    MapLegend => "Now -> after the recommendations:  X exposed, stays   K exposed, kept by you (waived)   x exposed, goes   ? the value is unknown   . nothing", "当前 → 按建议修改后：  X 暴露，仍然暴露   K 暴露，你选择保留   x 暴露，将会消除   ? 取值未知   . 无";
     DataColumn => "Data", "数据";
     Walkthrough => "Walk-through", "逐项引导";
     WalkHint => "d I changed it   k keep it   s skip   b back   q stop", "d 我已修改   k 保留   s 跳过   b 上一步   q 停止";

@@ -183,7 +183,7 @@ fn walk_through_wechat_read_saves_progress_that_check_accepts() {
     }
     s.send("d");
     // Only private reading had a switch; the rest were noted, not "fixed".
-    s.wait_for("Score: 0 (before) -> 8 (after)");
+    s.wait_for("Score: 0 (before) → 8 (after)");
     s.send("e");
     s.wait_for("Checklist written to");
     let checklist = home

@@ -105,6 +105,26 @@ impl Entry {
     }
 }
 
+/// How far the detail text on screen can scroll, as last drawn: so PageDown stops at its
+/// end and moves a page at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScrollRoom {
+    /// The largest offset that still fills the view (0 when everything fits).
+    pub max: u16,
+    /// Lines the view shows at once.
+    pub page: u16,
+}
+
+impl Default for ScrollRoom {
+    /// Before anything is drawn (and in tests that draw nothing), nothing limits scrolling.
+    fn default() -> Self {
+        ScrollRoom {
+            max: u16::MAX,
+            page: 6,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Walk {
     /// Setting indices, most severe first, fixed when the walk starts.
@@ -136,6 +156,8 @@ pub struct App<'a> {
     /// How far the detail text (dashboard detail, walk step, rulings detail) is scrolled;
     /// back to the top whenever what it shows changes.
     pub detail_scroll: u16,
+    /// How far it can scroll, as last drawn.
+    pub scroll_room: ScrollRoom,
     /// A line for the status bar, and whether it reports a problem.
     pub status: Option<(String, bool)>,
     pub today: Date,
@@ -170,6 +192,7 @@ impl<'a> App<'a> {
             rulings_row: 0,
             rulings_return: Screen::Picker,
             detail_scroll: 0,
+            scroll_room: ScrollRoom::default(),
             status: None,
             today,
             order: Vec::new(),
@@ -258,12 +281,22 @@ impl<'a> App<'a> {
             _ => {}
         }
         match action {
+            // A page less one line, so the last line read stays in view; never past the
+            // end, so PageUp comes straight back.
             Action::ScrollDown => {
-                self.detail_scroll = self.detail_scroll.saturating_add(5);
+                let step = self.scroll_room.page.saturating_sub(1).max(1);
+                self.detail_scroll = self
+                    .detail_scroll
+                    .saturating_add(step)
+                    .min(self.scroll_room.max);
                 return Effect::None;
             }
             Action::ScrollUp => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(5);
+                let step = self.scroll_room.page.saturating_sub(1).max(1);
+                self.detail_scroll = self
+                    .detail_scroll
+                    .min(self.scroll_room.max)
+                    .saturating_sub(step);
                 return Effect::None;
             }
             _ => {}

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod keys;
 pub mod terminal;
+pub mod text;
 pub mod theme;
 pub mod ui;
 
@@ -169,6 +170,7 @@ fn event_loop(guard: &mut TerminalGuard, app: &mut App<'_>, theme: &Theme) -> an
                 .terminal
                 .draw(|frame| hits = ui::render(app, theme, frame))
                 .context("drawing the screen")?;
+            app.scroll_room = hits.scroll.unwrap_or(app::ScrollRoom { max: 0, page: 1 });
             dirty = false;
             // Lets the pseudo-terminal tests check that a panic restores the terminal;
             // debug builds only.

@@ -1,7 +1,9 @@
 //! One app: score, counts, the settings grouped by what they expose, the detail of the
 //! selected one with its ruling card, and the exposure map.
 
-use super::{Hits, block, colon, field, grounds, now_and_recommended, title_line};
+use super::{
+    Hits, block, colon, field, grounds, now_and_recommended, one_line, scrolled_text, title_line,
+};
 use crate::audit::explain::parens;
 use crate::audit::{Finding, Report, finding_summary};
 use crate::i18n::Msg;
@@ -11,21 +13,33 @@ use crate::vocab::{Audience, DataCategory};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Gauge, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Gauge, Paragraph, Row, Table};
 use std::collections::BTreeSet;
 
 pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
     let report = app.report();
-    let [header, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
+    // What the score means and rests on, wrapped: one line on a wide screen, two on 80
+    // columns.
+    let explained = crate::tui::text::wrap(
+        &Line::styled(score_explained(&report, app.lang), theme.dim),
+        usize::from(area.width),
+    );
+    let [header, explanation, body] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(explained.len().min(2) as u16),
+        Constraint::Min(1),
+    ])
+    .areas(area);
     render_header(app, &report, theme, frame, header);
+    frame.render_widget(Paragraph::new(explained), explanation);
     if app.show_map {
         render_map(app, &report, theme, frame, body);
         return Hits::default();
     }
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(body);
-    let hits = render_list(app, &report, theme, frame, list);
-    render_detail(app, &report, theme, frame, detail);
+    let mut hits = render_list(app, &report, theme, frame, list);
+    hits.scroll = Some(render_detail(app, &report, theme, frame, detail));
     hits
 }
 
@@ -50,7 +64,7 @@ pub fn render_header(
         profile.app.version.get(lang),
         parens(&profile.app.id, lang)
     );
-    frame.render_widget(Paragraph::new(title_line(app, text, theme)), title);
+    one_line(frame, title, title_line(app, text, theme));
     frame.render_widget(
         Gauge::default()
             .gauge_style(theme.gauge)
@@ -82,7 +96,7 @@ pub fn render_header(
         format!("{} {}", Msg::Unconfirmed.text(lang), s.unconfirmed),
         theme.dim,
     ));
-    frame.render_widget(Paragraph::new(Line::from(spans)), counts);
+    one_line(frame, counts, Line::from(spans));
 }
 
 fn finding_for<'r>(report: &'r Report<'_>, setting: usize) -> Option<&'r Finding<'r>> {
@@ -143,11 +157,22 @@ fn render_list(
     let offset = selected_line.saturating_sub(height.saturating_sub(1));
     let shown: Vec<_> = lines.into_iter().skip(offset).take(height).collect();
     let rows = shown.iter().map(|(_, r)| *r).collect();
+    // A name too long for the list ends with "…"; the detail pane shows it whole.
+    let width = usize::from(inner.width);
     frame.render_widget(
-        Paragraph::new(shown.into_iter().map(|(l, _)| l).collect::<Vec<_>>()),
+        Paragraph::new(
+            shown
+                .into_iter()
+                .map(|(l, _)| crate::tui::text::truncate(l, width))
+                .collect::<Vec<_>>(),
+        ),
         inner,
     );
-    Hits { list: inner, rows }
+    Hits {
+        list: inner,
+        rows,
+        scroll: None,
+    }
 }
 
 fn render_detail(
@@ -156,7 +181,7 @@ fn render_detail(
     theme: &Theme,
     frame: &mut Frame<'_>,
     area: Rect,
-) {
+) -> crate::tui::app::ScrollRoom {
     let lang = app.lang;
     let profile = app.profile();
     let index = app.selected_setting();
@@ -192,20 +217,26 @@ fn render_detail(
         None => {}
     }
     lines.extend(grounds(app, index, finding_for(report, index), theme));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .scroll((app.detail_scroll, 0))
-            .block(block(Msg::Details.text(lang), theme.title)),
+    scrolled_text(
+        frame,
         area,
-    );
+        block(Msg::Details.text(lang), theme.title),
+        &lines,
+        app.detail_scroll,
+        lang,
+        theme,
+    )
 }
 
 /// What each cell of the exposure map shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cell3 {
-    /// Exposed now, and still after the recommendations (waived or chosen).
+    /// Exposed now, and still after the recommendations (the recommended option sends
+    /// it too, or the setting raises no finding).
     Stays,
+    /// Exposed now, and kept after the recommendations only because you waived the
+    /// finding.
+    Kept,
     /// Exposed now; the recommendations remove it.
     Goes,
     /// Some setting that could send it has an unknown value.
@@ -220,6 +251,7 @@ pub fn exposure_map(app: &App<'_>, report: &Report<'_>) -> Vec<(DataCategory, Ve
     let selection = &app.entries[app.current].selection;
     let mut now = BTreeSet::new();
     let mut after = BTreeSet::new();
+    let mut kept = BTreeSet::new();
     let mut unknown = BTreeSet::new();
     let mut categories = BTreeSet::new();
     for (index, setting) in profile.settings.iter().enumerate() {
@@ -234,13 +266,17 @@ pub fn exposure_map(app: &App<'_>, report: &Report<'_>) -> Vec<(DataCategory, Ve
         };
         let flows = &setting.options[current].flows;
         now.extend(flows.iter().map(|f| (f.data, f.to)));
-        let fixed = finding_for(report, index).is_some_and(|f| !f.waived());
-        let remaining = if fixed {
-            &setting.recommended_option().flows
-        } else {
-            flows
-        };
-        after.extend(remaining.iter().map(|f| (f.data, f.to)));
+        match finding_for(report, index) {
+            Some(f) if f.waived() => kept.extend(flows.iter().map(|f| (f.data, f.to))),
+            Some(_) => after.extend(
+                setting
+                    .recommended_option()
+                    .flows
+                    .iter()
+                    .map(|f| (f.data, f.to)),
+            ),
+            None => after.extend(flows.iter().map(|f| (f.data, f.to))),
+        }
     }
     categories
         .into_iter()
@@ -249,9 +285,14 @@ pub fn exposure_map(app: &App<'_>, report: &Report<'_>) -> Vec<(DataCategory, Ve
                 .iter()
                 .map(|&to| {
                     let key = (data, to);
-                    match (now.contains(&key), after.contains(&key)) {
-                        (true, true) => Cell3::Stays,
-                        (true, false) => Cell3::Goes,
+                    match (
+                        now.contains(&key),
+                        after.contains(&key),
+                        kept.contains(&key),
+                    ) {
+                        (true, true, _) => Cell3::Stays,
+                        (true, false, true) => Cell3::Kept,
+                        (true, false, false) => Cell3::Goes,
                         _ if unknown.contains(&key) => Cell3::Unknown,
                         _ => Cell3::Nothing,
                     }
@@ -283,6 +324,7 @@ fn render_map(
             std::iter::once(Cell::from(data.name(lang))).chain(cells.iter().map(|cell| {
                 let (mark, style) = match cell {
                     Cell3::Stays => ("X", theme.critical),
+                    Cell3::Kept => ("K", theme.waived),
                     Cell3::Goes => ("x", theme.medium),
                     Cell3::Unknown => ("?", theme.dim),
                     Cell3::Nothing => (".", theme.dim),
@@ -302,20 +344,22 @@ fn render_map(
         .unwrap_or(8) as u16;
     let widths = std::iter::once(Constraint::Length(data_width))
         .chain(audiences.iter().map(|_| Constraint::Fill(1)));
-    let [table_area, legend] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(area);
+    let legend_lines = crate::tui::text::wrap(
+        &Line::styled(Msg::MapLegend.text(lang), theme.dim),
+        usize::from(area.width),
+    );
+    let [table_area, legend] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(legend_lines.len() as u16),
+    ])
+    .areas(area);
     frame.render_widget(
         Table::new(rows, widths)
             .header(header)
             .block(block(Msg::ExposureMap.text(lang), theme.title)),
         table_area,
     );
-    frame.render_widget(
-        Paragraph::new(Msg::MapLegend.text(lang))
-            .wrap(Wrap { trim: true })
-            .style(theme.dim),
-        legend,
-    );
+    frame.render_widget(Paragraph::new(legend_lines), legend);
 }
 
 /// "Score 0/100 (11/100 on confirmed facts only)": the second number whenever the first
@@ -327,6 +371,18 @@ fn score_label(report: &Report<'_>, lang: crate::text::Lang) -> String {
         report.score,
         confirmed_score(report, lang)
     )
+}
+
+/// What the score means and what it rests on, in a sentence.
+pub fn score_explained(report: &Report<'_>, lang: crate::text::Lang) -> String {
+    let unconfirmed = report.summary.unconfirmed;
+    match (lang, unconfirmed) {
+        (crate::text::Lang::En, 0) => "100 means nothing is shared beyond the recommendations; each finding lowers it by its severity, kept ones too. All rest on confirmed facts.".to_owned(),
+        (crate::text::Lang::En, 1) => "100 means nothing is shared beyond the recommendations; each finding lowers it by its severity, kept ones too. 1 rests on facts not yet confirmed.".to_owned(),
+        (crate::text::Lang::En, n) => format!("100 means nothing is shared beyond the recommendations; each finding lowers it by its severity, kept ones too. {n} rest on facts not yet confirmed."),
+        (crate::text::Lang::Zh, 0) => "100 分表示没有超出建议的共享；每项发现按严重程度扣分，保留的也扣。全部依据已证实的事实。".to_owned(),
+        (crate::text::Lang::Zh, n) => format!("100 分表示没有超出建议的共享；每项发现按严重程度扣分，保留的也扣。其中 {n} 项依据尚未证实的事实。"),
+    }
 }
 
 /// " (confirmed facts only: 88/100)", or nothing when the two scores agree.

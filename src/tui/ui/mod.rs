@@ -6,7 +6,8 @@ mod picker;
 mod rulings;
 mod walk;
 
-use super::app::{App, Overlay, Screen};
+use super::app::{App, Overlay, Screen, ScrollRoom};
+use super::text;
 use super::theme::Theme;
 use crate::audit::explain::{
     basis_sentence, certainty_sentence, citations_by_layer, cited_article, evidence_sentence,
@@ -21,18 +22,21 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// The smallest terminal the layouts fit in.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
-/// Where the clickable list was drawn, so a mouse click can be mapped back to a row.
+/// What the runner needs to know of the screen drawn: where the clickable list was (so
+/// a mouse click can be mapped back to a row) and how far the detail text can scroll.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Hits {
     pub list: Rect,
     /// For each screen line of the list, the list row it shows (None for headings).
     pub rows: Vec<Option<usize>>,
+    /// The scrollable text on screen, if any.
+    pub scroll: Option<ScrollRoom>,
 }
 
 impl Hits {
@@ -56,18 +60,18 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>) -> Hits {
         too_small(app, theme, frame, area);
         return Hits::default();
     }
-    // A long status (a file problem with its path) gets a second line rather than being cut.
-    let status_lines = match &app.status {
-        Some((text, _))
-            if unicode_width::UnicodeWidthStr::width(text.as_str()) > usize::from(area.width) =>
-        {
-            2
+    // A long status (a file problem with its path) gets more lines rather than being cut.
+    let status_lines: Vec<Line<'static>> = match &app.status {
+        Some((said, problem)) => {
+            let style = if *problem { theme.problem } else { theme.ok };
+            text::wrap(&Line::styled(said.as_str(), style), usize::from(area.width))
         }
-        _ => 1,
+        None => Vec::new(),
     };
+    let status_height = status_lines.len().clamp(1, 3) as u16;
     let [body, status, hint] = Layout::vertical([
         Constraint::Min(1),
-        Constraint::Length(status_lines),
+        Constraint::Length(status_height),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -78,13 +82,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>) -> Hits {
         Screen::Summary => walk::render_summary(app, theme, frame, body),
         Screen::Rulings => rulings::render(app, theme, frame, body),
     };
-    if let Some((text, problem)) = &app.status {
-        let style = if *problem { theme.problem } else { theme.ok };
-        frame.render_widget(
-            Paragraph::new(Line::styled(text.as_str(), style)).wrap(Wrap { trim: true }),
-            status,
-        );
-    }
+    frame.render_widget(Paragraph::new(status_lines), status);
     let hint_text = match app.screen {
         Screen::Picker => Msg::FilterHint,
         Screen::Dashboard => Msg::DashboardHint,
@@ -101,9 +99,10 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>) -> Hits {
         Screen::Summary => Msg::SummaryHint,
         Screen::Rulings => Msg::RulingsHint,
     };
-    frame.render_widget(
-        Paragraph::new(Line::styled(hint_text.text(app.lang), theme.dim)),
+    one_line(
+        frame,
         hint,
+        Line::styled(hint_text.text(app.lang), theme.dim),
     );
     match &app.overlay {
         Some(Overlay::Help) => help(app, theme, frame, area),
@@ -113,11 +112,70 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>) -> Hits {
         }
         None => {}
     }
+    // Whatever was drawn over half of a wide character, the screen diff must not skip.
+    text::mend_wide_characters(frame.buffer_mut());
     hits
 }
 
+/// `lines` in a bordered block, wrapped to its width and scrolled down by `scroll` lines
+/// (no further than the last line). When not everything fits, the bottom border says
+/// which lines are shown and whether there is more above or below.
+pub fn scrolled_text(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    block: Block<'_>,
+    lines: &[Line<'_>],
+    scroll: u16,
+    lang: Lang,
+    theme: &Theme,
+) -> ScrollRoom {
+    let inner = block.inner(area);
+    let wrapped = text::wrap_all(lines, usize::from(inner.width));
+    let total = wrapped.len();
+    let page = usize::from(inner.height);
+    let max = total.saturating_sub(page);
+    let offset = usize::from(scroll).min(max);
+    let block = if total > page && page > 0 {
+        let first = offset + 1;
+        let last = (offset + page).min(total);
+        let arrows = match (offset > 0, offset < max) {
+            (true, true) => " ↑↓",
+            (true, false) => " ↑",
+            (false, true) => " ↓",
+            (false, false) => "",
+        };
+        let position = match lang {
+            Lang::En => format!(" lines {first}-{last} of {total}{arrows} "),
+            Lang::Zh => format!(" 第 {first}-{last} 行，共 {total} 行{arrows} "),
+        };
+        block.title_bottom(Line::styled(position, theme.dim).right_aligned())
+    } else {
+        block
+    };
+    let shown: Vec<Line<'static>> = wrapped.into_iter().skip(offset).take(page).collect();
+    frame.render_widget(Paragraph::new(shown).block(block), area);
+    ScrollRoom {
+        max: u16::try_from(max).unwrap_or(u16::MAX),
+        page: u16::try_from(page).unwrap_or(u16::MAX),
+    }
+}
+
+/// `lines` wrapped to the width of `area` (no border), as many as fit.
+pub fn wrapped_text(frame: &mut Frame<'_>, area: Rect, lines: &[Line<'_>]) {
+    let wrapped = text::wrap_all(lines, usize::from(area.width));
+    frame.render_widget(Paragraph::new(wrapped), area);
+}
+
+/// One line cut to the width of `area`, ending with "…" when it does not fit.
+pub fn one_line(frame: &mut Frame<'_>, area: Rect, line: Line<'_>) {
+    frame.render_widget(
+        Paragraph::new(text::truncate(line, usize::from(area.width))),
+        area,
+    );
+}
+
 fn too_small(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let text = vec![
+    let lines = vec![
         Line::styled(Msg::TooSmall.text(app.lang), theme.problem),
         Line::raw(format!(
             "{}x{} < {MIN_WIDTH}x{MIN_HEIGHT}",
@@ -125,7 +183,7 @@ fn too_small(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         )),
         Line::raw("q"),
     ];
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    wrapped_text(frame, area, &lines);
 }
 
 fn help(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
@@ -146,30 +204,48 @@ fn help(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             Line::styled(Msg::HelpClose.text(app.lang), theme.dim),
         ])
         .collect();
-    let popup = centered(area, 64, lines.len() as u16 + 2);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Msg::HelpTitle.text(app.lang)),
-        ),
-        popup,
+    popup(
+        frame,
+        area,
+        64,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(Msg::HelpTitle.text(app.lang)),
+        &lines,
     );
 }
 
 fn prompt(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect, msg: Msg, text: &str) {
-    let popup = centered(area, 64, 5);
-    frame.render_widget(Clear, popup);
     let lines = vec![
         Line::styled(msg.text(app.lang), theme.title),
         Line::raw(format!("> {text}_")),
     ];
+    popup(
+        frame,
+        area,
+        64,
+        Block::default().borders(Borders::ALL),
+        &lines,
+    );
+}
+
+/// A bordered popup at most `width` wide, centred in `area`, as tall as its wrapped text
+/// needs (the end of the text shown when the screen is too short, so what is being typed
+/// stays in view). It clears what it covers; a wide character its edge cuts in half is
+/// blanked when the frame is mended.
+pub fn popup(frame: &mut Frame<'_>, area: Rect, width: u16, block: Block<'_>, lines: &[Line<'_>]) {
+    let width = width.min(area.width);
+    let inner_width = usize::from(width.saturating_sub(2));
+    let wrapped = text::wrap_all(lines, inner_width);
+    let height = (wrapped.len() + 2).min(usize::from(area.height)) as u16;
+    let skip = wrapped
+        .len()
+        .saturating_sub(usize::from(height.saturating_sub(2)));
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL)),
-        popup,
+        Paragraph::new(wrapped.into_iter().skip(skip).collect::<Vec<_>>()).block(block),
+        rect,
     );
 }
 

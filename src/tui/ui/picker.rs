@@ -30,7 +30,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         title.spans.push(Span::raw("  "));
         title.spans.push(Span::raw(filter));
     }
-    frame.render_widget(Paragraph::new(title), filter_area);
+    super::one_line(frame, filter_area, title);
 
     let rows = app.filtered();
     let inner = block("", theme.title).inner(list_area);
@@ -88,12 +88,16 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
                 theme.problem,
             ));
         }
-        lines.push(Line::from(spans));
+        lines.push(crate::tui::text::truncate(
+            Line::from(spans),
+            usize::from(inner.width),
+        ));
         hit_rows.push(Some(row));
     }
     frame.render_widget(Paragraph::new(lines), inner);
     Hits {
         list: inner,
         rows: hit_rows,
+        scroll: None,
     }
 }

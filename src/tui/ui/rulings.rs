@@ -1,6 +1,6 @@
 //! The rulings browser: every ruling and article, and which settings cite it.
 
-use super::{Hits, block, field};
+use super::{Hits, block, field, scrolled_text};
 use crate::audit::explain::{related_articles, ruling_articles, standing_words};
 use crate::i18n::Msg;
 use crate::tui::app::App;
@@ -8,7 +8,7 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
     let lang = app.lang;
@@ -36,9 +36,12 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
             rows.push(Some(row));
             let selected = row == app.rulings_row;
             let style = if selected { theme.selected } else { theme.text };
-            Line::styled(
-                format!("{}{title}", if selected { "> " } else { "  " }),
-                style,
+            crate::tui::text::truncate(
+                Line::styled(
+                    format!("{}{title}", if selected { "> " } else { "  " }),
+                    style,
+                ),
+                usize::from(inner.width),
             )
         })
         .collect();
@@ -124,12 +127,18 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         )));
         text.extend(citing.into_iter().map(|c| Line::raw(format!("- {c}"))));
     }
-    frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: true })
-            .scroll((app.detail_scroll, 0))
-            .block(block(Msg::Details.text(lang), theme.title)),
+    let scroll = scrolled_text(
+        frame,
         detail,
+        block(Msg::Details.text(lang), theme.title),
+        &text,
+        app.detail_scroll,
+        lang,
+        theme,
     );
-    Hits { list: inner, rows }
+    Hits {
+        list: inner,
+        rows,
+        scroll: Some(scroll),
+    }
 }

@@ -1,6 +1,9 @@
 //! The guided walk-through, one finding per screen, and the summary at its end.
 
-use super::{Hits, block, colon, flows_text, grounds, now_and_recommended, title_line};
+use super::{
+    Hits, block, colon, field, flows_text, grounds, now_and_recommended, one_line, scrolled_text,
+    title_line,
+};
 use crate::audit::explain::{certainty_badge, how_to_change, parens};
 use crate::audit::finding_summary;
 use crate::i18n::Msg;
@@ -10,12 +13,22 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Gauge, Paragraph, Wrap};
+use ratatui::widgets::Gauge;
 
 fn step_of(lang: Lang, n: usize, m: usize) -> String {
     match lang {
         Lang::En => format!("step {n} of {m}"),
         Lang::Zh => format!("第 {n} 步，共 {m} 步"),
+    }
+}
+
+/// "until 2027-01-01", or that a waiver has no end.
+fn until(expires: Option<crate::date::Date>, lang: Lang) -> String {
+    match (expires, lang) {
+        (Some(date), Lang::En) => format!("until {date}"),
+        (Some(date), Lang::Zh) => format!("有效期至 {date}"),
+        (None, Lang::En) => "no expiry".to_owned(),
+        (None, Lang::Zh) => "未设期限".to_owned(),
     }
 }
 
@@ -39,7 +52,7 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
         colon(lang),
         step_of(lang, walk.pos + 1, walk.steps.len())
     );
-    frame.render_widget(Paragraph::new(title_line(app, text, theme)), title);
+    one_line(frame, title, title_line(app, text, theme));
     frame.render_widget(
         Gauge::default()
             .gauge_style(theme.gauge)
@@ -72,14 +85,19 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
         lines.push(Line::raw(finding_summary(profile, f, lang)));
     }
     lines.extend(grounds(app, index, finding, theme));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .scroll((app.detail_scroll, 0))
-            .block(block(Msg::Walkthrough.text(lang), theme.title)),
+    let scroll = scrolled_text(
+        frame,
         body,
+        block(Msg::Walkthrough.text(lang), theme.title),
+        &lines,
+        app.detail_scroll,
+        lang,
+        theme,
     );
-    Hits::default()
+    Hits {
+        scroll: Some(scroll),
+        ..Hits::default()
+    }
 }
 
 pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
@@ -101,16 +119,18 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
             theme.title,
         ),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled(format!("{}: ", Msg::Score.text(lang)), theme.title),
-            Span::raw(format!(
-                "{before} ({}) -> {} ({}){}",
-                Msg::Before.text(lang),
+        field(
+            Msg::Score.text(lang),
+            format!(
+                "{before}{} → {}{}{}",
+                parens(Msg::Before.text(lang), lang),
                 report.score,
-                Msg::After.text(lang),
+                parens(Msg::After.text(lang), lang),
                 super::dashboard::confirmed_score(&report, lang)
-            )),
-        ]),
+            ),
+            theme,
+        ),
+        Line::styled(super::dashboard::score_explained(&report, lang), theme.dim),
         Line::raw(""),
         Line::styled(Msg::StillExposed.text(lang), theme.title),
     ];
@@ -126,7 +146,7 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
                 theme.severity(f.severity),
             ),
             Span::raw(setting.label.get(lang)),
-            Span::styled(format!("  ({})", flows_text(f.exposes(), lang)), theme.dim),
+            Span::styled(parens(&flows_text(f.exposes(), lang), lang), theme.dim),
         ]));
     }
     let kept: Vec<_> = report.findings.iter().filter(|f| f.waived()).collect();
@@ -134,18 +154,30 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
         lines.push(Line::raw(""));
         lines.push(Line::styled(Msg::MarkWaived.text(lang), theme.title));
         for f in kept {
-            let reason = f.waiver.as_ref().map_or("", |w| w.reason.as_str());
+            let Some(waiver) = &f.waiver else { continue };
             lines.push(Line::styled(
-                format!("{}: {reason}", profile.settings[f.index].label.get(lang)),
+                format!(
+                    "{}{}{}{}",
+                    profile.settings[f.index].label.get(lang),
+                    colon(lang),
+                    waiver.reason,
+                    parens(&until(waiver.expires, lang), lang)
+                ),
                 theme.waived,
             ));
         }
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block(Msg::Summary.text(lang), theme.title)),
+    let scroll = scrolled_text(
+        frame,
         area,
+        block(Msg::Summary.text(lang), theme.title),
+        &lines,
+        app.detail_scroll,
+        lang,
+        theme,
     );
-    Hits::default()
+    Hits {
+        scroll: Some(scroll),
+        ..Hits::default()
+    }
 }
