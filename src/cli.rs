@@ -9,6 +9,7 @@ use std::path::PathBuf;
 const EXAMPLES: &str = "\
 Examples:
   privaudit                                         the interactive auditor
+  privaudit --lang zh --demo                        the same in Chinese, as a demo
   privaudit open wechat-read --demo                 demonstrate WeChat Read's settings
   privaudit check wechat-read                       audit WeChat Read's defaults
   privaudit check douyin --state my-douyin.toml     audit your own Douyin settings
@@ -43,11 +44,27 @@ Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 bad usage or b
 who receives which data) together with an account state (what you have set; without one, the \
 app's defaults). It flags settings that expose data more broadly than needed, weighs exposure by \
 default most, and ties every finding to the court rulings and articles of law behind it.",
-    after_help = EXAMPLES
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no command, `privaudit --demo --lang zh` opens the auditor as `open` would.
+    #[command(flatten)]
+    pub open: TopOpenArgs,
+}
+
+/// The auditor's flags that need no app, accepted without a command too.
+#[derive(Debug, Args)]
+pub struct TopOpenArgs {
+    /// Demo mode (with no command): start from the defaults, never write anything
+    #[arg(long)]
+    pub demo: bool,
+    /// Language of the auditor (with no command); default: the config file, then the
+    /// system locale
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Subcommand)]

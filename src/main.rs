@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = privaudit::cli::Cli::parse();
-    privaudit::commands::run(cli.command).into()
+    privaudit::commands::run(cli).into()
 }
 
 /// Before `main`, the Rust runtime reopens a closed stdin, stdout or stderr on /dev/null,

@@ -323,6 +323,8 @@ fn the_interactive_auditor_refuses_a_pipe_and_points_to_check() {
         &[][..],
         &["open", "wechat-read"][..],
         &["open", "--demo"][..],
+        // The auditor's own flags work without the `open` command too.
+        &["--lang", "zh", "--demo"][..],
     ] {
         let r = run(env.cmd().args(args));
         assert_eq!(r.code, 2, "{args:?}");
@@ -335,6 +337,10 @@ fn the_interactive_auditor_refuses_a_pipe_and_points_to_check() {
     }
     // --state only makes sense with an app to open.
     assert_eq!(run(env.cmd().args(["open", "--state", "x.toml"])).code, 2);
+    // The auditor's flags are not another command's.
+    let r = run(env.cmd().args(["--lang", "zh", "check", "wechat-read"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
 }
 
 #[test]

@@ -38,8 +38,8 @@ impl From<Outcome> for ExitCode {
     }
 }
 
-pub fn run(command: Option<Command>) -> Outcome {
-    match command {
+pub fn run(cli: crate::cli::Cli) -> Outcome {
+    match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Explain(args)) => explain::run(&args),
@@ -54,7 +54,11 @@ pub fn run(command: Option<Command>) -> Outcome {
             demo: args.demo,
             lang: args.lang,
         }),
-        None => crate::tui::run(&crate::tui::Options::default()),
+        None => crate::tui::run(&crate::tui::Options {
+            demo: cli.open.demo,
+            lang: cli.open.lang,
+            ..crate::tui::Options::default()
+        }),
     }
 }
 
