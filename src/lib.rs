@@ -15,6 +15,7 @@ pub mod date;
 pub mod diag;
 pub mod evidence;
 pub mod i18n;
+pub mod outcome;
 pub mod profile;
 pub mod project;
 pub mod registry;

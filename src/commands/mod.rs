@@ -11,32 +11,10 @@ pub(crate) mod sink;
 mod validate;
 
 use crate::cli::Command;
-use crate::diag::Diagnostic;
 use crate::diag::print_error;
+pub use crate::outcome::{Outcome, fail_with};
 use std::io::{BufWriter, StdoutLock, Write};
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Exit codes are stable API for scripts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// 0: nothing at or above the threshold.
-    Pass,
-    /// 1: a finding at or above the threshold (or, for `validate`, a problem found).
-    Fail,
-    /// 2: bad usage or bad input.
-    BadInput,
-}
-
-impl From<Outcome> for ExitCode {
-    fn from(outcome: Outcome) -> ExitCode {
-        ExitCode::from(match outcome {
-            Outcome::Pass => 0,
-            Outcome::Fail => 1,
-            Outcome::BadInput => 2,
-        })
-    }
-}
 
 pub fn run(cli: crate::cli::Cli) -> Outcome {
     match cli.command {
@@ -60,23 +38,6 @@ pub fn run(cli: crate::cli::Cli) -> Outcome {
             ..crate::tui::Options::default()
         }),
     }
-}
-
-/// Print a file problem (the first of several, with a count of the rest) and return the
-/// bad-input outcome.
-pub fn fail_with(problems: &[Diagnostic]) -> Outcome {
-    if let Some(first) = problems.first() {
-        let more = match problems.len() {
-            1 => String::new(),
-            n => format!(
-                " (and {} more; run `privaudit validate {}` to see all)",
-                n - 1,
-                crate::text::sanitize(&first.file)
-            ),
-        };
-        print_error(format_args!("{first}{more}"));
-    }
-    Outcome::BadInput
 }
 
 /// Standard output for a command. A reader that went away (`privaudit ... | head`) ends

@@ -9,11 +9,11 @@ pub mod theme;
 pub mod ui;
 
 use crate::catalog::{self, Catalog};
-use crate::commands::{Outcome, fail_with};
 use crate::config;
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::i18n::Msg;
+use crate::outcome::{Outcome, fail_with};
 use crate::profile::Profile;
 use crate::registry;
 use crate::report::{Checked, Style, markdown};
