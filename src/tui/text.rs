@@ -56,9 +56,10 @@ fn unstable_width(c: char) -> bool {
     )
 }
 
-/// Display width of `text` in terminal cells.
+/// Display width of `text` in terminal cells, as [`for_terminal`] will show it (a joined
+/// emoji counts as its members). Anything that lines text up in columns measures with this.
 pub fn width(text: &str) -> usize {
-    text.width()
+    for_terminal(text).width()
 }
 
 /// `line` in at most `max` cells: whole as it is if it fits, else cut at a character
