@@ -43,6 +43,7 @@ const FRAME_END: &[u8] = b"\x1b[?25l";
 mod key {
     pub const DOWN: &str = "\x1b[B";
     pub const HOME: &str = "\x1b[H";
+    pub const END: &str = "\x1b[F";
     pub const PAGE_DOWN: &str = "\x1b[6~";
     pub const ENTER: &str = "\r";
     pub const ESC: &str = "\x1b";
@@ -509,9 +510,17 @@ fn stale_flaws(incremental: &Shot, redrawn: &Shot) -> Vec<Flaw> {
 /// Cells outside `popup` that changed when it opened. One exception: a wide character cut
 /// by the popup's left or right edge may turn blank (its half outside the popup cannot be
 /// drawn on its own).
+///
+/// The status and key lines below every box are not compared: a popup may name its own
+/// keys there, and no popup covers them.
 fn popup_flaws(before: &Shot, after: &Shot, popup: Rect) -> Vec<Flaw> {
     let mut flaws = Vec::new();
-    for row in 0..before.rows {
+    let rows = find_boxes(before)
+        .iter()
+        .map(|b| b.bottom + 1)
+        .max()
+        .unwrap_or(before.rows);
+    for row in 0..rows {
         for col in 0..before.cols + MARGIN {
             if popup.contains(row, col) {
                 continue;
@@ -538,6 +547,50 @@ fn popup_flaws(before: &Shot, after: &Shot, popup: Rect) -> Vec<Flaw> {
         }
     }
     flaws
+}
+
+/// The family emoji (U+1F468 U+200D U+1F469 U+200D U+1F467 U+200D U+1F466) of the
+/// hostile profile: wherever its first member is shown, the other three follow in reading
+/// order (on the same row or, if it was wrapped, on the rows after) before the next family
+/// starts. How it is shown is left open: one wide cell, four emoji, joiners kept or
+/// dropped. Returns how many families were seen, and the flaws.
+fn family_flaws(shot: &Shot) -> (usize, Vec<Flaw>) {
+    const MEMBERS: [char; 4] = ['👨', '👩', '👧', '👦'];
+    let mut flaws = Vec::new();
+    let mut families = 0;
+    // The row where the family being read started, and how many members were seen.
+    let mut open: Option<(u16, usize)> = None;
+    let lost = |start: u16, seen: usize, flaws: &mut Vec<Flaw>| {
+        flaws.push(Flaw {
+            row: start,
+            col: 0,
+            what: format!(
+                "the family emoji lost a member: only {} of 👨👩👧👦 follow each other from \
+                 here; the row reads {:?}",
+                MEMBERS[..seen].iter().collect::<String>(),
+                shot.row_text(start).trim_end()
+            ),
+        })
+    };
+    for row in 0..shot.rows {
+        for c in shot.row_text(row).chars() {
+            if c == MEMBERS[0] {
+                families += 1;
+                if let Some((start, seen)) = open {
+                    lost(start, seen, &mut flaws);
+                }
+                open = Some((row, 1));
+            } else if let Some((start, seen)) = open
+                && c == MEMBERS[seen]
+            {
+                open = (seen + 1 < MEMBERS.len()).then_some((start, seen + 1));
+            }
+        }
+    }
+    if let Some((start, seen)) = open {
+        lost(start, seen, &mut flaws);
+    }
+    (families, flaws)
 }
 
 fn fail_with(what: &str, flaws: &[Flaw], screens: &[&Shot]) -> ! {
@@ -743,8 +796,9 @@ impl Lang {
 /// One app to tour.
 #[derive(Clone, Copy)]
 struct Target {
-    /// Its row in the picker (built-in profiles first, then the user's).
-    picker_row: usize,
+    /// Its row in the picker (built-in profiles first); None: the last row (the one user
+    /// profile).
+    picker_row: Option<usize>,
     /// The hostile profile: installed as a user profile, and its family emoji checked.
     hostile: bool,
     /// Visit every row of the rulings browser (it shows the same for every app but for
@@ -753,27 +807,27 @@ struct Target {
 }
 
 const WECHAT_READ: Target = Target {
-    picker_row: 0,
+    picker_row: Some(0),
     hostile: false,
     every_ruling: true,
 };
 const DOUYIN: Target = Target {
-    picker_row: 1,
+    picker_row: Some(1),
     hostile: false,
     every_ruling: false,
 };
 const DUOSHAN: Target = Target {
-    picker_row: 2,
+    picker_row: Some(2),
     hostile: false,
     every_ruling: false,
 };
 const WECHAT: Target = Target {
-    picker_row: 3,
+    picker_row: Some(3),
     hostile: false,
     every_ruling: false,
 };
 const HOSTILE: Target = Target {
-    picker_row: 4,
+    picker_row: None,
     hostile: true,
     every_ruling: true,
 };
@@ -785,7 +839,8 @@ struct Report {
     place: String,
     check: &'static str,
     flaws: Vec<Flaw>,
-    screens: Vec<Shot>,
+    /// The screens to show, each with what it is.
+    screens: Vec<(&'static str, Shot)>,
 }
 
 struct Tour {
@@ -839,13 +894,19 @@ impl Tour {
         }
     }
 
-    fn record(&mut self, place: &str, check: &'static str, flaws: Vec<Flaw>, screens: &[&Shot]) {
+    fn record(
+        &mut self,
+        place: &str,
+        check: &'static str,
+        flaws: Vec<Flaw>,
+        screens: &[(&'static str, &Shot)],
+    ) {
         if !flaws.is_empty() {
             self.reports.push(Report {
                 place: format!("{} {place}", self.context),
                 check,
                 flaws,
-                screens: screens.iter().map(|s| (*s).clone()).collect(),
+                screens: screens.iter().map(|(l, s)| (*l, (*s).clone())).collect(),
             });
         }
     }
@@ -854,11 +915,24 @@ impl Tour {
     /// redraw (stale cells). Returns the redrawn screen. `above`: an open popup.
     fn look_with(&mut self, place: &str, above: &[Rect]) -> Shot {
         let shot = self.s.shot();
-        self.record(place, "borders", border_flaws(&shot, above), &[&shot]);
+        self.record(
+            place,
+            "borders",
+            border_flaws(&shot, above),
+            &[("the screen", &shot)],
+        );
         self.family(place, &shot);
         let again = self.s.redrawn();
         let stale = stale_flaws(&shot, &again);
-        self.record(place, "stale", stale, &[&shot, &again]);
+        self.record(
+            place,
+            "stale",
+            stale,
+            &[
+                ("as drawn step by step", &shot),
+                ("after a full redraw", &again),
+            ],
+        );
         again
     }
 
@@ -871,29 +945,10 @@ impl Tour {
         self.look(place)
     }
 
-    /// The family emoji (U+1F468 U+200D U+1F469 U+200D U+1F467 U+200D U+1F466) of the
-    /// hostile profile: a row that shows its first member shows all four, in order.
     fn family(&mut self, place: &str, shot: &Shot) {
-        const FAMILY: &str = "👨👩👧👦";
-        let mut flaws = Vec::new();
-        for row in 0..shot.rows {
-            let text: String = shot.row_text(row).replace(['\u{200d}', ' '], "");
-            if !text.contains('👨') {
-                continue;
-            }
-            self.family_checked += 1;
-            if text.matches('👨').count() != text.matches(FAMILY).count() {
-                flaws.push(Flaw {
-                    row,
-                    col: 0,
-                    what: format!(
-                        "the family emoji lost a member: the row reads {:?}",
-                        shot.row_text(row).trim_end()
-                    ),
-                });
-            }
-        }
-        self.record(place, "family emoji", flaws, &[shot]);
+        let (seen, flaws) = family_flaws(shot);
+        self.family_checked += seen;
+        self.record(place, "family emoji", flaws, &[("the screen", shot)]);
     }
 
     /// Open a popup with `keys` from the screen `before` (already checked): it must change
@@ -919,40 +974,60 @@ impl Tour {
                         col: 0,
                         what: format!("no popup box appeared after {keys:?}"),
                     }],
-                    &[before, &after],
+                    &[("before", before), ("after", &after)],
                 );
             }
             return None;
         };
         let outside = popup_flaws(before, &after, popup);
-        self.record(place, "popup", outside, &[before, &after]);
+        self.record(
+            place,
+            "popup",
+            outside,
+            &[("before the popup", before), ("with the popup", &after)],
+        );
         self.look_with(place, &[popup]);
         Some(popup)
     }
 
-    /// Close a popup with `keys`: the screen must be the one it covered.
-    fn close_popup(&mut self, keys: &str, place: &str, covered: &Shot) {
+    /// Close `popup` with `keys`: where it was (and the column on each side of it, where
+    /// it may have cut a wide character), the screen must be the one it covered.
+    fn close_popup(&mut self, keys: &str, place: &str, popup: Rect, covered: &Shot) {
         self.s.press(keys);
         let after = self.s.shot();
+        let area = Rect {
+            left: popup.left.saturating_sub(1),
+            right: (popup.right + 1).min(after.cols - 1),
+            ..popup
+        };
         let flaws = stale_flaws(&after, covered)
             .into_iter()
+            .filter(|f| area.contains(f.row, f.col))
             .map(|f| Flaw {
                 what: format!(
-                    "after closing the popup {}",
+                    "where the popup was, {}",
                     f.what
                         .replace("a full redraw", "the screen before it opened")
                 ),
                 ..f
             })
             .collect();
-        self.record(place, "popup closed", flaws, &[&after, covered]);
+        self.record(
+            place,
+            "popup closed",
+            flaws,
+            &[
+                ("after closing the popup", &after),
+                ("before it opened", covered),
+            ],
+        );
     }
 
     /// Help over the screen `before`, then closed.
     fn help(&mut self, place: &str, before: &Shot) {
         let place = format!("{place} + help");
-        if self.open_popup(key::HELP, &place, before, true).is_some() {
-            self.close_popup(key::ESC, &place, before);
+        if let Some(popup) = self.open_popup(key::HELP, &place, before, true) {
+            self.close_popup(key::ESC, &place, popup, before);
         }
     }
 
@@ -972,8 +1047,13 @@ impl Tour {
         // The picker.
         let shot = self.look("picker");
         self.help("picker", &shot);
-        for _ in 0..target.picker_row {
-            self.s.press(key::DOWN);
+        match target.picker_row {
+            Some(row) => {
+                for _ in 0..row {
+                    self.s.press(key::DOWN);
+                }
+            }
+            None => self.s.press(key::END),
         }
         self.look("picker, app selected");
         self.s.press(key::ENTER);
@@ -1036,35 +1116,24 @@ impl Tour {
                 &place,
                 "popup",
                 popup_flaws(&shot, &typed, popup),
-                &[&shot, &typed],
+                &[("before the popup", &shot), ("with the popup", &typed)],
             );
             self.look_with(&place, &[popup]);
-            // The expiry prompt, then the waiver kept without one.
+            // The expiry prompt (if the dialog asks for it apart), then the waiver kept
+            // without one.
             self.s.press(key::ENTER);
             let expiry = self.s.shot();
             let place = "walk step 1 + expiry prompt";
-            match find_popup(&shot, &expiry) {
-                Some(popup) => {
-                    self.record(
-                        place,
-                        "popup",
-                        popup_flaws(&shot, &expiry, popup),
-                        &[&shot, &expiry],
-                    );
-                    self.look_with(place, &[popup]);
-                }
-                None => self.record(
+            if let Some(popup) = find_popup(&shot, &expiry) {
+                self.record(
                     place,
                     "popup",
-                    vec![Flaw {
-                        row: 0,
-                        col: 0,
-                        what: "no expiry prompt after the reason".to_owned(),
-                    }],
-                    &[&shot, &expiry],
-                ),
+                    popup_flaws(&shot, &expiry, popup),
+                    &[("before the popup", &shot), ("with the popup", &expiry)],
+                );
+                self.look_with(place, &[popup]);
+                self.s.press(key::ENTER);
             }
-            self.s.press(key::ENTER);
         } else {
             self.s.press(key::SKIP);
         }
@@ -1103,7 +1172,7 @@ impl Tour {
         let shot = self.look("dashboard before the chooser");
         let place = "dashboard + chooser";
         match self.open_popup(key::CHOOSER, place, &shot, false) {
-            Some(_) => self.close_popup(key::ESC, place, &shot),
+            Some(popup) => self.close_popup(key::ESC, place, popup, &shot),
             None => self.notes.push(format!(
                 "{}: no chooser popup after {:?}; its checks were skipped",
                 self.context,
@@ -1172,7 +1241,8 @@ fn tour_all(name: &str, target: Target) {
     // The screens of the first few, to see the flaws in place.
     for r in reports.iter().take(4) {
         let _ = writeln!(message, "\n== {} [{}]", r.place, r.check);
-        for s in &r.screens {
+        for (label, s) in &r.screens {
+            let _ = writeln!(message, "-- {label}:");
             message.push_str(&s.dump());
         }
     }
@@ -1339,4 +1409,20 @@ fn the_stale_check_names_each_cell_that_differs() {
     assert_eq!(flaws.len(), 1, "{flaws:#?}");
     assert_eq!((flaws[0].row, flaws[0].col), (0, 4));
     assert!(stale_flaws(&a, &a).is_empty());
+}
+
+#[test]
+fn the_family_check_wants_all_four_members_in_reading_order() {
+    let whole = Shot::of_bytes(
+        3,
+        30,
+        "家庭👨\u{200d}👩\u{200d}👧\u{200d}👦共享 👨👩\r\n👧👦".as_bytes(),
+    );
+    let (families, flaws) = family_flaws(&whole);
+    assert_eq!(families, 2);
+    assert!(flaws.is_empty(), "{flaws:#?}");
+    let lost = Shot::of_bytes(3, 30, "家庭👨\u{200d}👩\u{200d}👧\u{200d}共享".as_bytes());
+    let (_, flaws) = family_flaws(&lost);
+    assert_eq!(flaws.len(), 1, "{flaws:#?}");
+    assert!(flaws[0].what.contains("only 👨👩👧 of"), "{flaws:#?}");
 }
