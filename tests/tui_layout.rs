@@ -553,8 +553,9 @@ fn popup_flaws(before: &Shot, after: &Shot, popup: Rect) -> Vec<Flaw> {
 /// hostile profile: wherever its first member is shown, the other three follow in reading
 /// order (on the same row or, if it was wrapped, on the rows after) before the next family
 /// starts. How it is shown is left open: one wide cell, four emoji, joiners kept or
-/// dropped. Returns how many families were seen, and the flaws.
-fn family_flaws(shot: &Shot) -> (usize, Vec<Flaw>) {
+/// dropped. Rows an open popup crosses are not read: the popup may hide members there.
+/// Returns how many families were seen, and the flaws.
+fn family_flaws(shot: &Shot, above: &[Rect]) -> (usize, Vec<Flaw>) {
     const MEMBERS: [char; 4] = ['👨', '👩', '👧', '👦'];
     let mut flaws = Vec::new();
     let mut families = 0;
@@ -573,6 +574,10 @@ fn family_flaws(shot: &Shot) -> (usize, Vec<Flaw>) {
         })
     };
     for row in 0..shot.rows {
+        if above.iter().any(|r| (r.top..=r.bottom).contains(&row)) {
+            open = None;
+            continue;
+        }
         for c in shot.row_text(row).chars() {
             if c == MEMBERS[0] {
                 families += 1;
@@ -921,7 +926,7 @@ impl Tour {
             border_flaws(&shot, above),
             &[("the screen", &shot)],
         );
-        self.family(place, &shot);
+        self.family(place, &shot, above);
         let again = self.s.redrawn();
         let stale = stale_flaws(&shot, &again);
         self.record(
@@ -945,8 +950,8 @@ impl Tour {
         self.look(place)
     }
 
-    fn family(&mut self, place: &str, shot: &Shot) {
-        let (seen, flaws) = family_flaws(shot);
+    fn family(&mut self, place: &str, shot: &Shot, above: &[Rect]) {
+        let (seen, flaws) = family_flaws(shot, above);
         self.family_checked += seen;
         self.record(place, "family emoji", flaws, &[("the screen", shot)]);
     }
@@ -1418,11 +1423,11 @@ fn the_family_check_wants_all_four_members_in_reading_order() {
         30,
         "家庭👨\u{200d}👩\u{200d}👧\u{200d}👦共享 👨👩\r\n👧👦".as_bytes(),
     );
-    let (families, flaws) = family_flaws(&whole);
+    let (families, flaws) = family_flaws(&whole, &[]);
     assert_eq!(families, 2);
     assert!(flaws.is_empty(), "{flaws:#?}");
     let lost = Shot::of_bytes(3, 30, "家庭👨\u{200d}👩\u{200d}👧\u{200d}共享".as_bytes());
-    let (_, flaws) = family_flaws(&lost);
+    let (_, flaws) = family_flaws(&lost, &[]);
     assert_eq!(flaws.len(), 1, "{flaws:#?}");
     assert!(flaws[0].what.contains("only 👨👩👧 of"), "{flaws:#?}");
 }

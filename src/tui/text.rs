@@ -30,19 +30,16 @@ pub const ELLIPSIS: &str = "…";
 /// - variation selectors are removed, so an emoji is shown in its default presentation,
 ///   whose width both sides agree on;
 /// - tabs become a space.
+///
+/// Text that did not come through a file (a message with a path in it) is made safe here
+/// the same way as profile text: a control or non-character becomes a visible escape
+/// (`^[`, `<U+FFFE>`); newlines and line separators stay line breaks.
 pub fn for_terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(unstable_width) {
+    let safe = crate::text::sanitize_multiline(text);
+    if safe == text && !text.chars().any(unstable_width) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(
-        text.chars()
-            .filter_map(|c| match c {
-                '\t' => Some(' '),
-                c if unstable_width(c) => None,
-                c => Some(c),
-            })
-            .collect(),
-    )
+    Cow::Owned(safe.chars().filter(|&c| !unstable_width(c)).collect())
 }
 
 fn unstable_width(c: char) -> bool {
@@ -360,6 +357,8 @@ mod tests {
     fn joined_emoji_keep_every_member_and_combining_marks_stay_on_their_letter() {
         let family = "👨\u{200d}👩\u{200d}👧\u{200d}👦";
         assert_eq!(for_terminal(family), "👨👩👧👦");
+        // What was typed rather than read from a file is made safe here too.
+        assert_eq!(for_terminal("a\u{1b}b\u{fffe}\tc"), "a^[b<U+FFFE> c");
         let lines = wrapped(&format!("{family}{family}"), 4);
         assert_eq!(lines, ["👨👩", "👧👦", "👨👩", "👧👦"]);
         let accented = "e\u{301}".repeat(5);
