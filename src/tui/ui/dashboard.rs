@@ -25,6 +25,15 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(body);
     let hits = render_list(app, &report, theme, frame, list);
+    if app.selected().is_none() {
+        // The search (`/`) matches no setting.
+        frame.render_widget(
+            Paragraph::new(Msg::NoSettingMatch.text(app.lang))
+                .block(block(Msg::Details.text(app.lang), theme.title)),
+            detail,
+        );
+        return hits;
+    }
     render_detail(app, &report, theme, frame, detail);
     hits
 }

@@ -8,7 +8,7 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
@@ -32,6 +32,34 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     }
     frame.render_widget(Paragraph::new(title), filter_area);
 
+    // User profiles that could not be read: each problem in full, wrapped, below the list
+    // (at most half the screen; the status line says how many).
+    let list_area = if app.broken.is_empty() {
+        list_area
+    } else {
+        let text: Vec<Line<'_>> = app
+            .broken
+            .iter()
+            .map(|problem| Line::styled(format!("- {problem}"), theme.problem))
+            .collect();
+        let inner_width = usize::from(list_area.width.saturating_sub(2)).max(1);
+        let needed: usize = text
+            .iter()
+            .map(|l| l.width().div_ceil(inner_width).max(1))
+            .sum::<usize>()
+            + 2;
+        let height = (needed as u16).min(list_area.height / 2);
+        let [list, broken] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(height)]).areas(list_area);
+        frame.render_widget(Clear, broken);
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(block(Msg::BrokenProfiles.text(lang), theme.problem)),
+            broken,
+        );
+        list
+    };
     let rows = app.filtered();
     let inner = block("", theme.title).inner(list_area);
     frame.render_widget(block(Msg::PickerTitle.text(lang), theme.title), list_area);
@@ -82,6 +110,13 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
                 if open > 0 { theme.problem } else { theme.ok },
             ),
         ];
+        if !profile.builtin {
+            // A profile of the user's own (from the config directory or the command line).
+            spans.push(Span::styled(
+                format!("  [{}]", Msg::UserProfileMark.text(lang)),
+                theme.title,
+            ));
+        }
         if entry.load_error.is_some() {
             spans.push(Span::styled(
                 format!("  ({})", Msg::Unreadable.text(lang)),
