@@ -218,3 +218,43 @@ fn too_small_shows_a_notice() {
         }
     }
 }
+
+#[test]
+fn picker_marks_user_profiles_and_lists_broken_ones_in_full() {
+    use privaudit::tui::app::Entry;
+    for (lang, id) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
+        let mut profiles =
+            privaudit::registry::builtin_profiles(privaudit::catalog::builtin()).unwrap();
+        let mut mine = profiles[1].clone();
+        mine.builtin = false;
+        mine.app.id = "mine".into();
+        profiles.push(mine);
+        let profiles = Box::leak(profiles.into_boxed_slice());
+        let entries = profiles.iter().map(Entry::defaults).collect();
+        let mut app = App::new(
+            privaudit::catalog::builtin(),
+            profiles,
+            entries,
+            lang,
+            false,
+            privaudit::date::Date::new(2026, 11, 23).unwrap(),
+        );
+        app.broken = vec![
+            format!(
+                "/home/u/.config/privaudit/profiles/broken.toml:3:9: {}",
+                "unknown field `defualt`, expected one of `id`, `label`, `options`, `default`, `path`, `rulings`, `laws`, `evidence`, `note`, `caveat`, `switch`, `instead`"
+            ),
+            "/home/u/.config/privaudit/profiles/b2.toml:1:5: unclosed table, expected `]`".into(),
+        ];
+        let terminal = draw(&app, 80, 24);
+        let text = format!("{:?}", terminal.backend());
+        assert!(
+            text.contains("`instead`"),
+            "the whole problem is shown: {text}"
+        );
+        insta::assert_snapshot!(
+            format!("picker_user_profiles_{id}_80x24"),
+            terminal.backend()
+        );
+    }
+}
