@@ -24,7 +24,6 @@ macro_rules! messages {
 messages! {
     PickerTitle => "Pick an app", "选择应用";
     Filter => "Filter", "筛选";
-    FilterHint => "/ filter  Enter open  r rulings  L 中文  ? help  q quit", "/ 筛选  Enter 打开  r 裁判  L English  ? 帮助  q 退出";
     Exposed => "exposed", "项暴露";
     Unreadable => "state unreadable", "状态文件无法读取";
     NoMatch => "No app matches the filter.", "没有符合筛选条件的应用。";
@@ -51,23 +50,18 @@ messages! {
     SharesNothing => "shares nothing", "不共享任何信息";
     DefaultMark => "app default", "应用默认";
     Demo => "DEMO - nothing is saved - R resets", "演示模式 - 不保存 - R 重置";
-    DashboardHint => "w walk through  m map  d fix  c change  r rulings  L 中文  ? help  q back", "w 逐项引导  m 地图  d 修复  c 切换  r 裁判  L English  ? 帮助  q 返回";
     ExposureMap => "Exposure map: who can see what", "暴露地图：谁能看到什么";
     MapLegend => "Now -> after the recommendations:  X exposed, stays   K exposed, kept by you (waived)   x exposed, goes   ? the value is unknown   . nothing", "当前 → 按建议修改后：  X 暴露，仍然暴露   K 暴露，你选择保留   x 暴露，将会消除   ? 取值未知   . 无";
     DataColumn => "Data", "数据";
     Walkthrough => "Walk-through", "逐项引导";
-    WalkHint => "d I changed it   k keep it   s skip   b back   q stop", "d 我已修改   k 保留   s 跳过   b 上一步   q 停止";
-    WalkHintNoSwitch => "d noted (nothing changes)   k keep it   s skip   b back   q stop", "d 知道了（不作更改）   k 保留   s 跳过   b 上一步   q 停止";
     NotedNoSwitch => "Noted: this version has no switch for it, so your state is unchanged", "已记下：该版本没有这个开关，账户状态保持不变";
     WhatIsExposed => "What is exposed", "暴露了什么";
     HowToChange => "Where to change it", "在哪里修改";
     Summary => "Summary", "总结";
     StillExposed => "Still exposed", "仍然暴露";
     NothingExposed => "Nothing is exposed beyond the recommendations.", "没有超出建议范围的信息暴露。";
-    SummaryHint => "e export a Markdown checklist   Enter back to the app   q back", "e 导出 Markdown 清单   Enter 返回应用   q 返回";
     Rulings => "Rulings and articles", "裁判与法条";
     CitedBy => "Cited by", "引用此项的设置";
-    RulingsHint => "Up/Down choose   L 中文   q back", "上/下 选择   L English   q 返回";
     HelpTitle => "Keys", "按键";
     HelpClose => "Press any key to close", "按任意键关闭";
     TooSmall => "Terminal too small", "终端窗口太小";
@@ -85,9 +79,49 @@ messages! {
     StepsDone => "All steps done", "全部步骤已完成";
     Before => "before", "之前";
     After => "after", "之后";
-    ProfileSkipped => "A user profile could not be read and is left out", "有一个用户档案无法读取，已略过";
     NotAssessed => "Not assessed: the default is not known. Press c to say what yours is set to.", "未评估：默认值未知。按 c 注明你的设置。";
     AtRecommendation => "At the recommendation: nothing beyond what is needed is shared.", "已符合建议：没有超出必要范围的共享。";
+    // Added for issue 8 by the keys/state work (kept together, at the end).
+    NoSwitchDashboard => "This version has no switch for it, so it cannot be set to the recommendation; w shows what to do instead", "该版本没有这个开关，无法设为建议的取值；按 w 查看可以怎么做";
+    NoSwitchWalk => "This version has no switch for it: n noted, s skip, x keep it", "该版本没有这个开关：按 n 表示知道了，按 s 跳过，按 x 保留";
+    AlreadyRecommended => "Already at the recommendation: nothing changed", "已是建议的取值，未作更改";
+    Changed => "Changed", "已更改";
+    Undid => "Undid", "已撤销";
+    NothingToUndo => "Nothing to undo for this app", "此应用没有可撤销的更改";
+    NotSet => "not set (the app's default)", "未设置（沿用应用默认）";
+    NotSetChoice => "not set (the app's default)", "不设置（沿用应用默认）";
+    ChooserCurrent => "now", "当前";
+    ResetAllDone => "Every app reset to its defaults", "所有应用已重置为默认设置";
+    DemoBadge => "DEMO", "演示";
+    Search => "Search", "搜索";
+    MemoryIgnored => "The remembered interface state could not be read, so it is ignored and will be rewritten", "记住的界面状态无法读取，已忽略，之后会重新写入";
+    UserProfileMark => "yours", "自定义";
+    BrokenProfiles => "Profiles that could not be read (left out)", "无法读取的应用档案（已略过）";
+    ProfilesReloaded => "Profiles read again from disk", "已从磁盘重新读取应用档案";
+    NoSettingMatch => "No setting matches the search (Esc clears it).", "没有符合搜索条件的设置项（按 Esc 清除搜索）。";
+}
+
+/// In the status line when user profiles were left out.
+pub fn broken_profiles_note(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => {
+            "1 user profile could not be read and is left out: see the list below".to_owned()
+        }
+        (Lang::En, n) => {
+            format!("{n} user profiles could not be read and are left out: see the list below")
+        }
+        (Lang::Zh, n) => format!("有 {n} 个用户档案无法读取，已略过，详见下方列表"),
+    }
+}
+
+/// Starting a walk when every open finding was skipped: "3 skipped steps are left: W
+/// starts over with them".
+pub fn only_skipped_left(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "Only 1 skipped step is left: W starts over with it".to_owned(),
+        (Lang::En, n) => format!("Only {n} skipped steps are left: W starts over with them"),
+        (Lang::Zh, n) => format!("只剩 {n} 个跳过的步骤：按 W 从头开始，包括这些步骤"),
+    }
 }
 
 /// After a save: how many settings another auditor had saved meanwhile were kept.

@@ -4,10 +4,18 @@ mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use privaudit::date::Date;
+use privaudit::profile::Switch;
 use privaudit::state::Selection;
 use privaudit::text::Lang;
 use privaudit::tui::app::{Action, App, Effect, Overlay, Screen};
-use privaudit::tui::keys::action_for_key;
+use privaudit::tui::keys::{self, Context, action_for_key, bindings};
+use privaudit::tui::memory::{Memory, UiLang};
+use privaudit::tui::ui::footer;
+use unicode_width::UnicodeWidthStr;
+
+fn help(app: &App<'_>) -> Vec<(String, &'static str)> {
+    keys::help_rows(app)
+}
 
 fn app(demo: bool) -> App<'static> {
     common::tui_app(Lang::En, demo)
@@ -23,6 +31,28 @@ fn press(app: &mut App<'_>, keys: &str) -> Vec<Effect> {
         }
     }
     effects
+}
+
+/// Put the dashboard cursor on the setting with this id.
+fn select(app: &mut App<'_>, id: &str) -> usize {
+    let row = app
+        .order
+        .iter()
+        .position(|&s| app.profile().settings[s].id == id)
+        .unwrap();
+    app.update(Action::Select(row));
+    app.selected_setting()
+}
+
+fn ctrl(app: &mut App<'_>, c: char) -> Option<Action> {
+    action_for_key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn status(app: &App<'_>) -> String {
+    app.status
+        .as_ref()
+        .map(|(t, _)| t.clone())
+        .unwrap_or_default()
 }
 
 fn key(app: &mut App<'_>, code: KeyCode) -> Effect {
@@ -41,7 +71,7 @@ fn walking_through_wechat_read_changes_what_has_a_switch_and_notes_the_rest() {
     assert_eq!(app.screen, Screen::Walk);
     assert_eq!(app.walk.steps.len(), 5);
     // 3.3.0 had no switch for the friend import (asked once at login), the automatic
-    // follows, the reading shown to friends or the leaderboard: `d` notes them and changes
+    // follows, the reading shown to friends or the leaderboard: `n` notes them and changes
     // nothing. Private reading has a switch: `d` changes it, and the change is saved.
     let steps: Vec<&str> = app
         .walk
@@ -59,7 +89,11 @@ fn walking_through_wechat_read_changes_what_has_a_switch_and_notes_the_rest() {
             "reading-time-leaderboard"
         ]
     );
-    let effects = press(&mut app, "ddddd");
+    // `d` by habit on a step without a switch changes nothing and stays on the step.
+    assert_eq!(press(&mut app, "d"), [Effect::None]);
+    assert_eq!(app.walk.pos, 0);
+    assert!(app.status.as_ref().unwrap().1, "and says why");
+    let effects = press(&mut app, "nnndn");
     assert_eq!(
         effects,
         [
@@ -97,7 +131,7 @@ fn keep_asks_for_a_reason_and_an_optional_expiry() {
     press(&mut app, "j");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.profile().app.id, "douyin");
-    press(&mut app, "wk");
+    press(&mut app, "wx");
     assert_eq!(
         app.overlay,
         Some(Overlay::Reason {
@@ -169,7 +203,8 @@ fn demo_mode_writes_nothing_and_resets() {
 fn reset_is_only_for_demos() {
     let mut app = app(false);
     key(&mut app, KeyCode::Enter);
-    press(&mut app, "d");
+    select(&mut app, "private-reading");
+    assert_eq!(press(&mut app, "d"), [Effect::Save]);
     let before = app.entries[0].selection.clone();
     press(&mut app, "R");
     assert_eq!(app.entries[0].selection, before);
@@ -231,20 +266,16 @@ fn language_switch_and_help_overlay() {
 }
 
 #[test]
-fn changing_a_setting_cycles_its_options_and_fixing_takes_the_recommendation() {
+fn choosing_a_value_states_it_and_fixing_takes_the_recommendation() {
     let mut app = app(false);
     press(&mut app, "j");
     key(&mut app, KeyCode::Enter);
-    // Douyin: settings with no known default start unassessed; c sets the first option.
+    // Douyin: settings with no known default start unassessed; the chooser states one.
     let unknown = app.report().unassessed.len();
     assert_eq!(unknown, 3);
-    let row = app
-        .order
-        .iter()
-        .position(|&s| app.profile().settings[s].id == "local-feed")
-        .unwrap();
-    app.update(Action::Select(row));
-    assert_eq!(press(&mut app, "c"), [Effect::Save]);
+    select(&mut app, "local-feed");
+    assert_eq!(press(&mut app, "cj"), [Effect::None, Effect::None]);
+    assert_eq!(key(&mut app, KeyCode::Enter), Effect::Save);
     assert_eq!(app.report().unassessed.len(), 2);
     let f = app
         .report()
@@ -280,4 +311,467 @@ fn page_keys_scroll_the_details_and_a_new_selection_starts_at_the_top() {
         app.detail_scroll, 0,
         "another setting's details start at the top"
     );
+}
+
+#[test]
+fn the_chooser_lists_every_option_marks_the_current_one_and_esc_changes_nothing() {
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    let setting = select(&mut app, "private-reading");
+    let options = app.profile().settings[setting].options.len();
+    press(&mut app, "c");
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Chooser { setting, row: 0 }),
+        "nothing chosen yet: the cursor on \"not set\""
+    );
+    let rows = privaudit::tui::ui::chooser_rows(&app, setting);
+    assert_eq!(rows.len(), options + 1);
+    assert!(rows[0].0 && rows[0].1.starts_with("not set (the app's default)"));
+    assert!(rows[1..].iter().all(|(current, _)| !current));
+    // Every option with what it sends.
+    for (row, option) in rows[1..]
+        .iter()
+        .zip(&app.profile().settings[setting].options)
+    {
+        assert!(row.1.starts_with(option.label.en.as_str()), "{}", row.1);
+    }
+    press(&mut app, "G");
+    assert_eq!(key(&mut app, KeyCode::Esc), Effect::None);
+    assert_eq!(app.overlay, None);
+    assert_eq!(
+        app.entries[0].selection.chosen[setting], None,
+        "Esc cancels"
+    );
+    // Pick the last option; the chooser opens on it next time, marked current.
+    press(&mut app, "cG");
+    assert_eq!(key(&mut app, KeyCode::Enter), Effect::Save);
+    assert_eq!(app.entries[0].selection.chosen[setting], Some(options - 1));
+    press(&mut app, "c");
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Chooser {
+            setting,
+            row: options
+        })
+    );
+    assert!(privaudit::tui::ui::chooser_rows(&app, setting)[options].0);
+    // "not set" gives the setting back to the app's default.
+    press(&mut app, "g");
+    assert_eq!(key(&mut app, KeyCode::Enter), Effect::Save);
+    assert_eq!(app.entries[0].selection.chosen[setting], None);
+    // Picking what is already set changes nothing and saves nothing.
+    press(&mut app, "c");
+    assert_eq!(key(&mut app, KeyCode::Enter), Effect::None);
+}
+
+#[test]
+fn undo_takes_back_changes_one_by_one_and_says_what_it_undid() {
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    let setting = select(&mut app, "private-reading");
+    let start = app.entries[0].selection.clone();
+    let s = app.profile().settings[setting].clone();
+    let (label, rec) = (&s.label, &s.options[s.recommended].label);
+    assert_eq!(press(&mut app, "d"), [Effect::Save]);
+    assert_eq!(
+        status(&app),
+        format!(
+            "Changed: {}: not set (the app's default) -> {}",
+            label.en, rec.en
+        ),
+        "d says what it changed"
+    );
+    press(&mut app, "cg");
+    assert_eq!(key(&mut app, KeyCode::Enter), Effect::Save);
+    assert_eq!(press(&mut app, "u"), [Effect::Save], "an undo is saved");
+    assert_eq!(
+        status(&app),
+        format!(
+            "Undid: {}: not set (the app's default) -> {}",
+            label.en, rec.en
+        )
+    );
+    assert_eq!(
+        app.entries[0].selection.chosen[setting],
+        Some(s.recommended)
+    );
+    assert_eq!(press(&mut app, "u"), [Effect::Save]);
+    assert_eq!(
+        app.entries[0].selection, start,
+        "two undos, two changes back"
+    );
+    assert_eq!(press(&mut app, "u"), [Effect::None]);
+    assert_eq!(status(&app), "Nothing to undo for this app");
+    // In Chinese, in Chinese words and punctuation.
+    press(&mut app, "dL");
+    press(&mut app, "u");
+    assert_eq!(
+        status(&app),
+        format!("已撤销：{}：{} → 未设置（沿用应用默认）", label.zh, rec.zh)
+    );
+}
+
+#[test]
+fn undo_takes_back_a_kept_exposure_and_returns_to_its_step() {
+    let mut app = app(false);
+    press(&mut app, "j");
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "wx");
+    press(&mut app, "ok");
+    key(&mut app, KeyCode::Enter);
+    let setting = app.walk.steps[0];
+    assert_eq!(key(&mut app, KeyCode::Enter), Effect::Save);
+    assert_eq!(app.walk.pos, 1);
+    assert!(app.entries[1].selection.waivers[setting].is_some());
+    assert_eq!(press(&mut app, "u"), [Effect::Save]);
+    assert!(app.entries[1].selection.waivers[setting].is_none());
+    assert_eq!(app.walk.pos, 0, "back on the step whose change was undone");
+    assert!(status(&app).starts_with("Undid: "), "{}", status(&app));
+    assert!(status(&app).contains("(kept) ->"), "{}", status(&app));
+}
+
+#[test]
+fn no_screen_offers_i_changed_it_for_a_setting_without_a_switch() {
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    // The dashboard opens on a setting this version has no switch for.
+    let setting = app.selected_setting();
+    assert_ne!(app.profile().settings[setting].switch, Switch::InApp);
+    let footer = footer::text(&app, 200);
+    assert!(!footer.contains("d recommended"), "{footer}");
+    assert!(
+        help(&app)
+            .iter()
+            .all(|(k, _)| !k.split('/').any(|k| k == "d"))
+    );
+    // `d` by habit: nothing changes, no walk is moved or shown, and it says why.
+    assert_eq!(press(&mut app, "d"), [Effect::None]);
+    assert_eq!(app.screen, Screen::Dashboard);
+    assert_eq!(app.walk.steps.len(), 0);
+    assert!(status(&app).contains("no switch"));
+    // In the walk-through: "noted" and "skip", not "I changed it"; the step says what to
+    // do instead.
+    press(&mut app, "w");
+    for lang in [Lang::En, Lang::Zh] {
+        app.lang = lang;
+        let footer = footer::text(&app, 200);
+        assert!(
+            !footer.contains("I changed it") && !footer.contains("我已修改"),
+            "{footer}"
+        );
+        assert!(
+            footer.contains("n noted") || footer.contains("n 知道了"),
+            "{footer}"
+        );
+        assert!(
+            footer.contains("s skip") || footer.contains("s 跳过"),
+            "{footer}"
+        );
+        assert!(
+            help(&app)
+                .iter()
+                .all(|(_, what)| !what.contains("I changed it") && !what.contains("我已修改"))
+        );
+    }
+    app.lang = Lang::En;
+    let step = app.profile().settings[app.walk.steps[0]].clone();
+    let how = privaudit::audit::explain::how_to_change(app.profile(), &step, Lang::En);
+    assert!(how.contains(step.instead.as_ref().unwrap().en.as_str()));
+    // On a step with a switch, "I changed it" is offered and "noted" is not.
+    press(&mut app, "nnn");
+    assert_eq!(
+        app.profile().settings[app.walk.steps[app.walk.pos]].switch,
+        Switch::InApp
+    );
+    let footer = footer::text(&app, 200);
+    assert!(
+        footer.contains("d I changed it") && !footer.contains("noted"),
+        "{footer}"
+    );
+    assert_eq!(press(&mut app, "n"), [], "n means nothing here");
+    assert_eq!(app.walk.pos, 3);
+}
+
+#[test]
+fn keep_and_move_never_share_a_key_between_dashboard_and_walk() {
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    for c in ['k', 'j'] {
+        let a = action_for_key(&app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        assert!(matches!(a, Some(Action::Up | Action::Down)));
+    }
+    assert_eq!(
+        action_for_key(&app, KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE)),
+        None
+    );
+    press(&mut app, "w");
+    for c in ['k', 'j', 'K'] {
+        let a = action_for_key(&app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        assert_ne!(a, Some(Action::Keep), "{c}");
+    }
+    // No key is bound twice in a table (for any one state of the app), on any screen.
+    for context in Context::ALL {
+        let mut seen = Vec::new();
+        for binding in bindings(&app, context) {
+            for (k, _) in binding.keys {
+                assert!(!seen.contains(k), "{k:?} twice in {context:?}");
+                seen.push(*k);
+            }
+        }
+    }
+}
+
+#[test]
+fn footer_and_help_come_from_the_key_table_and_fit() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = app(false);
+        app.lang = lang;
+        let help_word = if lang == Lang::En {
+            "? help"
+        } else {
+            "? 帮助"
+        };
+        let check = |app: &App<'_>| {
+            let text = footer::text(app, 80);
+            assert!(text.width() <= 80, "{text}");
+            if !keys::context(app).typing() && app.overlay.is_none() {
+                assert!(text.ends_with(help_word), "{text}");
+            }
+            // Every key the footer offers does what its table row says.
+            for binding in bindings(app, keys::context(app)) {
+                if binding.hint.is_some() && binding.help.is_none() {
+                    panic!("a footer entry without help: {binding:?}");
+                }
+            }
+        };
+        check(&app);
+        key(&mut app, KeyCode::Enter);
+        check(&app);
+        press(&mut app, "w");
+        check(&app);
+        press(&mut app, "q");
+        check(&app);
+        press(&mut app, "q");
+        press(&mut app, "r");
+        check(&app);
+        press(&mut app, "/");
+        check(&app);
+    }
+    // The help lists the screen's own keys: the walk's keep is not on the dashboard's.
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "?");
+    let dashboard = help(&app);
+    assert!(dashboard.iter().any(|(k, _)| k == "c"));
+    assert!(dashboard.iter().all(|(k, _)| k != "x"));
+    press(&mut app, " w?");
+    let walk = help(&app);
+    assert!(walk.iter().any(|(k, w)| k == "x" && w.contains("reason")));
+    assert!(walk.iter().all(|(k, _)| k != "c"));
+}
+
+#[test]
+fn ctrl_l_redraws_and_ctrl_r_reloads() {
+    let mut app = app(false);
+    let redraw = ctrl(&mut app, 'l').unwrap();
+    assert_eq!(app.update(redraw), Effect::Redraw);
+    let reload = ctrl(&mut app, 'r').unwrap();
+    assert_eq!(app.update(reload), Effect::Reload);
+    key(&mut app, KeyCode::Enter);
+    let reload = ctrl(&mut app, 'r').unwrap();
+    assert_eq!(app.update(reload), Effect::Reload);
+}
+
+#[test]
+fn demo_mode_is_marked_everywhere_offers_no_export_and_returns_no_save() {
+    let mut app = app(true);
+    let mut effects = Vec::new();
+    let footer_marked = |app: &App<'_>| {
+        let text = footer::text(app, 80);
+        assert!(text.starts_with(" DEMO "), "{text}");
+        assert!(!text.contains("export"), "{text}");
+    };
+    footer_marked(&app);
+    effects.push(key(&mut app, KeyCode::Enter));
+    footer_marked(&app);
+    assert!(help(&app).iter().all(|(k, _)| k != "e"));
+    effects.extend(press(&mut app, "cj"));
+    effects.push(key(&mut app, KeyCode::Enter));
+    effects.extend(press(&mut app, "uwsdxok"));
+    footer_marked(&app);
+    effects.push(key(&mut app, KeyCode::Enter));
+    effects.push(key(&mut app, KeyCode::Enter));
+    effects.extend(press(&mut app, "q"));
+    footer_marked(&app);
+    assert_eq!(app.screen, Screen::Summary);
+    effects.extend(press(&mut app, "e"));
+    assert_eq!(status(&app), "Demo mode: nothing is written", "e says why");
+    effects.extend(press(&mut app, "qr"));
+    footer_marked(&app);
+    assert!(
+        effects.iter().all(|e| *e == Effect::None),
+        "a demo saves and exports nothing: {effects:?}"
+    );
+    assert_ne!(
+        app.entries[0].selection,
+        Selection::defaults(app.auditors[0].profile),
+        "the demo changed things, in memory only"
+    );
+    // R in the picker resets every app, and says so.
+    press(&mut app, "qq");
+    assert_eq!(app.screen, Screen::Picker);
+    press(&mut app, "R");
+    assert_eq!(status(&app), "Every app reset to its defaults");
+    assert!(
+        app.entries
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e.selection == Selection::defaults(app.auditors[i].profile))
+    );
+    assert!(app.memory.skipped.is_empty());
+}
+
+#[test]
+fn skipped_steps_stay_skipped_when_the_walk_resumes_and_w_restarts() {
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "w");
+    let steps = app.walk.steps.clone();
+    assert_eq!(steps.len(), 5);
+    press(&mut app, "sn");
+    assert_eq!(app.walk.pos, 2);
+    // Leave, and come back: the same step, the same walk.
+    press(&mut app, "qq");
+    assert_eq!(app.screen, Screen::Dashboard);
+    press(&mut app, "w");
+    assert_eq!((app.screen, app.walk.pos), (Screen::Walk, 2));
+    let ids = |app: &App<'_>, steps: &[usize]| -> Vec<String> {
+        steps
+            .iter()
+            .map(|&i| app.profile().settings[i].id.clone())
+            .collect()
+    };
+    let skipped: Vec<String> = app.memory.skipped["wechat-read"].iter().cloned().collect();
+    let mut expected = ids(&app, &steps[..2]);
+    expected.sort();
+    assert_eq!(skipped, expected, "skipped and noted steps are remembered");
+    // Finish the walk; a new one leaves the skipped ones out.
+    press(&mut app, "sds");
+    assert_eq!(app.screen, Screen::Summary);
+    press(&mut app, "w");
+    assert_eq!(app.screen, Screen::Summary, "only skipped steps are left");
+    assert!(status(&app).contains("W starts over"), "{}", status(&app));
+    // W brings them all back, from the first.
+    press(&mut app, "W");
+    assert_eq!(app.screen, Screen::Walk);
+    assert_eq!(app.walk.pos, 0);
+    assert_eq!(
+        app.walk.steps.len(),
+        4,
+        "the fixed one is gone, the skipped ones are back"
+    );
+    assert!(!app.memory.skipped.contains_key("wechat-read"));
+}
+
+#[test]
+fn the_auditor_remembers_the_language_and_the_last_app() {
+    let mut app = app(false);
+    press(&mut app, "jj");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.memory.last_app.as_deref(), Some("duoshan"));
+    press(&mut app, "L");
+    assert_eq!(app.memory.lang, Some(UiLang::Zh));
+    // The file: written atomically, read back the same.
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("ui.toml");
+    app.memory
+        .skipped
+        .entry("douyin".into())
+        .or_default()
+        .insert("local-feed".into());
+    app.memory.save(&path).unwrap();
+    let (back, problem) = Memory::load(&path);
+    assert_eq!(problem, None);
+    assert_eq!(back, app.memory);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("last-app = \"duoshan\""), "{text}");
+    // Nothing there: nothing remembered, no problem.
+    assert_eq!(
+        Memory::load(&dir.path().join("none.toml")),
+        (Memory::default(), None)
+    );
+    // A broken file is ignored, with its file, line and column.
+    for broken in [
+        "lang = \"fr\"\n",
+        "last-app = [\n",
+        "\u{0}\u{1}binary",
+        "skipped = 3\n",
+    ] {
+        std::fs::write(&path, broken).unwrap();
+        let (memory, problem) = Memory::load(&path);
+        assert_eq!(memory, Memory::default());
+        let problem = problem.expect("a problem");
+        assert!(problem.contains("ui.toml"), "{problem}");
+    }
+}
+
+#[test]
+fn search_narrows_the_dashboard_and_the_rulings_as_you_type() {
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    let all = app.order.len();
+    press(&mut app, "/priv");
+    assert!(app.typing(), "letters are text while searching");
+    assert_eq!(app.order.len(), 1);
+    assert_eq!(
+        app.profile().settings[app.selected_setting()].id,
+        "private-reading"
+    );
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.typing());
+    assert_eq!(app.order.len(), 1, "Enter keeps the search");
+    assert!(footer::text(&app, 100).contains("Search: priv"));
+    press(&mut app, "d");
+    assert!(
+        app.report()
+            .findings
+            .iter()
+            .all(|f| f.setting != "private-reading")
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.order.len(), all, "Esc clears it");
+    assert_eq!(app.screen, Screen::Dashboard);
+    // In Chinese, and by id; no match leaves nothing selected (and d does nothing).
+    press(&mut app, "/");
+    app.update(Action::Input('私'));
+    app.update(Action::Input('密'));
+    assert_eq!(app.order.len(), 1);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.order.len(), all);
+    press(&mut app, "/zzz");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.selected(), None);
+    let before = app.entries[0].selection.clone();
+    press(&mut app, "dc");
+    assert_eq!(app.overlay, None, "no chooser for no setting");
+    assert_eq!(app.entries[0].selection, before);
+    press(&mut app, "q");
+    // The rulings browser: rulings by title or case number, articles by citation.
+    press(&mut app, "r");
+    let every = app.rulings_visible().len();
+    press(&mut app, "/");
+    for c in "Huang".chars() {
+        app.update(Action::Input(c));
+    }
+    let found = app.rulings_visible();
+    assert!(!found.is_empty() && found.len() < every);
+    for &i in &found {
+        assert!(app.catalog.rulings[i].title.get(Lang::En).contains("Huang"));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.ruling_item(), Some(found[0]));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.rulings_visible().len(), every);
+    assert_eq!(app.screen, Screen::Rulings);
 }

@@ -1113,9 +1113,26 @@ impl Tour {
                 (false, Lang::En) => "shared family device",
             };
             for c in reason.chars() {
-                self.s.press(&c.to_string());
+                if matches!(c, '\u{2028}' | '\u{fffe}') {
+                    // Refused by the prompt (they would not read back as typed): no frame.
+                    self.s.writer.write_all(c.to_string().as_bytes()).unwrap();
+                    self.s.writer.flush().unwrap();
+                } else {
+                    self.s.press(&c.to_string());
+                }
             }
             let typed = self.s.shot();
+            if target.hostile {
+                let shown = (typed.rows / 2 - 2..typed.rows / 2 + 3)
+                    .map(|r| typed.row_text(r))
+                    .collect::<String>();
+                assert!(
+                    shown.contains("共用设备x_"),
+                    "a line separator or non-character typed into the prompt is refused, \
+                     the rest kept:\n{}",
+                    typed.dump()
+                );
+            }
             let place = format!("{place}, reason typed");
             self.record(
                 &place,

@@ -176,12 +176,13 @@ fn walk_through_wechat_read_saves_progress_that_check_accepts() {
     s.wait_for("step 1 of 5");
     // 3.3.0 asked for the friend list once, at login: the step says so and what to do.
     s.wait_for("This was asked once, on the login authorisation page");
-    s.wait_for("d noted (nothing changes)");
-    for step in 2..=5 {
-        s.send("d");
+    s.wait_for("n noted");
+    // Steps 1-3 and 5 have no switch ("noted"); step 4, private reading, has one.
+    for (step, key) in (2..=5).zip(["n", "n", "n", "d"]) {
+        s.send(key);
         s.wait_for(&format!("step {step} of 5"));
     }
-    s.send("d");
+    s.send("n");
     // Only private reading had a switch; the rest were noted, not "fixed".
     s.wait_for("Score: 0 (before) → 8 (after)");
     s.send("e");
@@ -236,7 +237,7 @@ fn demo_mode_writes_nothing() {
     let home = tempfile::tempdir().unwrap();
     let mut s = Session::start(command(home.path(), &["open", "wechat-read", "--demo"]));
     s.wait_for("DEMO");
-    s.send("wdd");
+    s.send("wnn");
     s.wait_for("step 3 of 5");
     s.send("q");
     s.wait_for("Summary");
@@ -369,7 +370,7 @@ fn an_unreadable_state_is_reported_and_left_untouched() {
     let mut s = Session::start(command(home.path(), &["open", "wechat-read"]));
     s.wait_for("could not be read");
     s.wait_for("has no option `maybe`");
-    s.send("wdd");
+    s.send("wnn");
     s.wait_for("step 3 of 5");
     // Walk -> summary -> dashboard -> picker (which marks the state unreadable) -> quit.
     s.send("qqq");
@@ -403,7 +404,9 @@ fn a_broken_user_profile_is_named_and_left_out() {
     std::fs::create_dir_all(&profiles).unwrap();
     std::fs::write(profiles.join("broken.toml"), "[app\n").unwrap();
     let mut s = Session::start(command(home.path(), &[]));
-    s.wait_for("A user profile could not be read and is left out");
+    s.wait_for("1 user profile could not be read and is left out");
+    // The whole problem, in the list of profiles that could not be read.
+    s.wait_for("Profiles that could not be read");
     s.wait_for("broken.toml:1:");
     s.wait_for("WeChat / 微信");
     s.send("q");
@@ -432,16 +435,19 @@ fn two_auditors_on_one_state_keep_both_changes() {
     a.wait_for("Score");
     b.wait_for("Score");
     // A changes the first setting; B, which opened before A saved, the second.
-    a.send("c");
+    // (`c` opens the chooser, `j` moves to the next value, Enter picks it.) The status
+    // line says what changed first, so the note on the other window's change may wrap:
+    // wait for its end.
+    a.send("cj\r");
     a.wait_for("Saved");
     b.send("j");
-    b.send("c");
-    b.wait_for("kept 1 setting changed in another privaudit window");
+    b.send("cj\r");
+    b.wait_for("setting changed in another privaudit window");
     let saved = std::fs::read_to_string(douyin_state(home.path())).unwrap();
     assert_eq!(setting_lines(&saved).len(), 2, "{saved}");
     // A saves again (its first setting once more): B's change stays too.
-    a.send("c");
-    a.wait_for("kept 1 setting changed in another privaudit window");
+    a.send("cj\r");
+    a.wait_for("setting changed in another privaudit window");
     let saved = std::fs::read_to_string(douyin_state(home.path())).unwrap();
     assert_eq!(setting_lines(&saved).len(), 2, "{saved}");
     a.send("qq");
@@ -525,7 +531,7 @@ fn a_full_or_read_only_data_directory_is_told_and_keeps_the_old_state() {
     ] {
         let mut s = auditor_on_a_broken_disk(prepare);
         s.wait_for("Score");
-        s.send("c");
+        s.send("cj\r");
         s.wait_for("Could not save");
         s.wait_for(error);
         s.send("qq");

@@ -96,7 +96,7 @@ fn exposure_map() {
 fn walk_step() {
     snapshot_screen("walk_step", |app| {
         app.open(0);
-        actions(app, &[Action::Walk, Action::Fix]);
+        actions(app, &[Action::Walk, Action::Noted]);
     });
 }
 
@@ -124,8 +124,8 @@ fn summary() {
             app,
             &[
                 Action::Walk,
-                Action::Fix,
-                Action::Fix,
+                Action::Noted,
+                Action::Noted,
                 Action::Skip,
                 Action::Back,
             ],
@@ -149,11 +149,57 @@ fn help() {
 }
 
 #[test]
+fn help_walk() {
+    snapshot_screen("help_walk", |app| {
+        app.open(0);
+        actions(app, &[Action::Walk, Action::Help]);
+    });
+}
+
+#[test]
+fn chooser() {
+    snapshot_screen("chooser", |app| {
+        app.open(0);
+        let row = app
+            .order
+            .iter()
+            .position(|&s| app.profile().settings[s].id == "private-reading")
+            .unwrap();
+        actions(
+            app,
+            &[Action::Select(row), Action::Fix, Action::Choose, Action::Up],
+        );
+    });
+}
+
+#[test]
+fn dashboard_search() {
+    snapshot_screen("dashboard_search", |app| {
+        app.open(1);
+        actions(
+            app,
+            &[Action::StartFilter, Action::Input('l'), Action::Input('o')],
+        );
+    });
+}
+
+#[test]
 fn demo_marker() {
     let mut app = app(Lang::En);
     app.demo = true;
     app.open(0);
     insta::assert_snapshot!("demo_dashboard_en_80x24", draw(&app, 80, 24).backend());
+    // The summary, the rulings browser and every popup carry it too.
+    app.lang = Lang::Zh;
+    app.update(Action::Walk);
+    app.update(Action::Keep);
+    insta::assert_snapshot!("demo_keep_prompt_zh_80x24", draw(&app, 80, 24).backend());
+    app.update(Action::Back);
+    app.update(Action::Back);
+    insta::assert_snapshot!("demo_summary_zh_80x24", draw(&app, 80, 24).backend());
+    app.update(Action::Back);
+    app.update(Action::Rulings);
+    insta::assert_snapshot!("demo_rulings_zh_80x24", draw(&app, 80, 24).backend());
 }
 
 #[test]
@@ -170,5 +216,45 @@ fn too_small_shows_a_notice() {
             app.open(1);
             draw(&app, width, height);
         }
+    }
+}
+
+#[test]
+fn picker_marks_user_profiles_and_lists_broken_ones_in_full() {
+    use privaudit::tui::app::Entry;
+    for (lang, id) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
+        let mut profiles =
+            privaudit::registry::builtin_profiles(privaudit::catalog::builtin()).unwrap();
+        let mut mine = profiles[1].clone();
+        mine.builtin = false;
+        mine.app.id = "mine".into();
+        profiles.push(mine);
+        let profiles = Box::leak(profiles.into_boxed_slice());
+        let entries = profiles.iter().map(Entry::defaults).collect();
+        let mut app = App::new(
+            privaudit::catalog::builtin(),
+            profiles,
+            entries,
+            lang,
+            false,
+            privaudit::date::Date::new(2026, 11, 23).unwrap(),
+        );
+        app.broken = vec![
+            format!(
+                "/home/u/.config/privaudit/profiles/broken.toml:3:9: {}",
+                "unknown field `defualt`, expected one of `id`, `label`, `options`, `default`, `path`, `rulings`, `laws`, `evidence`, `note`, `caveat`, `switch`, `instead`"
+            ),
+            "/home/u/.config/privaudit/profiles/b2.toml:1:5: unclosed table, expected `]`".into(),
+        ];
+        let terminal = draw(&app, 80, 24);
+        let text = format!("{:?}", terminal.backend());
+        assert!(
+            text.contains("`instead`"),
+            "the whole problem is shown: {text}"
+        );
+        insta::assert_snapshot!(
+            format!("picker_user_profiles_{id}_80x24"),
+            terminal.backend()
+        );
     }
 }

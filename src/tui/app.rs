@@ -33,6 +33,12 @@ pub enum Overlay {
         reason: String,
         text: String,
     },
+    /// Choosing the value of setting `setting`: row 0 is "not set (the app's default)",
+    /// row `n` the setting's option `n - 1`.
+    Chooser {
+        setting: usize,
+        row: usize,
+    },
 }
 
 /// What a key, click or signal asks for.
@@ -45,27 +51,42 @@ pub enum Action {
     /// Scroll the detail text (PageDown / PageUp).
     ScrollDown,
     ScrollUp,
+    /// The start and the end of the detail text (Home / End where no list moves).
+    ScrollTop,
+    ScrollBottom,
     Open,
     Back,
     Quit,
     Help,
     ToggleLang,
+    /// Start typing into the screen's filter (picker) or search (dashboard, rulings).
     StartFilter,
     Input(char),
     Backspace,
+    /// Walk through the findings, resuming where the last walk was left.
     Walk,
+    /// Walk through from the first finding again, skipped ones included.
+    WalkRestart,
     ToggleMap,
     Rulings,
     Fix,
+    /// A step that cannot be taken in the app: seen, nothing recorded, next step.
+    Noted,
     Keep,
     Skip,
     StepBack,
     Export,
     Reset,
-    Cycle,
+    /// Open the chooser for the selected setting.
+    Choose,
+    Undo,
     /// A click on row N of the list on screen.
     Select(usize),
     Suspend,
+    /// Draw the whole screen again (Ctrl-L).
+    Redraw,
+    /// Read the profiles from disk again.
+    Reload,
 }
 
 /// Work for the runner: the parts of an action that touch the world.
@@ -78,6 +99,10 @@ pub enum Effect {
     Export,
     Suspend,
     Quit,
+    /// Clear the terminal and draw everything again.
+    Redraw,
+    /// Read the profiles again and carry on with them.
+    Reload,
 }
 
 /// One app as the auditor holds it: its account state and where that is kept.
@@ -131,6 +156,19 @@ pub struct Walk {
     pub steps: Vec<usize>,
     pub pos: usize,
     pub score_before: u8,
+    /// The app the walk is of; `None` before the first walk.
+    pub app: Option<usize>,
+}
+
+/// What one setting holds: its chosen option and its waiver.
+pub type Value = (Option<usize>, Option<Waiver>);
+
+/// One change to a setting, for undo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub setting: usize,
+    pub before: Value,
+    pub after: Value,
 }
 
 pub struct App<'a> {
@@ -151,8 +189,14 @@ pub struct App<'a> {
     pub setting_row: usize,
     pub show_map: bool,
     pub walk: Walk,
+    /// Row in the (searched) rulings list.
     pub rulings_row: usize,
     rulings_return: Screen,
+    /// The dashboard's search (its settings) and the rulings browser's (rulings and
+    /// articles); `searching` while typing into either.
+    pub search: String,
+    pub rulings_search: String,
+    pub searching: bool,
     /// How far the detail text (dashboard detail, walk step, rulings detail) is scrolled;
     /// back to the top whenever what it shows changes.
     pub detail_scroll: u16,
@@ -160,9 +204,18 @@ pub struct App<'a> {
     pub scroll_room: ScrollRoom,
     /// A line for the status bar, and whether it reports a problem.
     pub status: Option<(String, bool)>,
+    /// Whether the status was set by the action being handled (a save adds to it).
+    pub said: bool,
     pub today: Date,
-    /// Settings of the open app's profile in display order, grouped by what they expose.
+    /// Settings of the open app's profile in display order, grouped by what they expose
+    /// (only those matching the dashboard's search).
     pub order: Vec<usize>,
+    /// Changes to each app's selection, latest last: what `u` takes back.
+    pub undo: Vec<Vec<Change>>,
+    /// What the auditor remembers between sessions: last app, language, skipped steps.
+    pub memory: super::memory::Memory,
+    /// User profiles that could not be read, each problem in full.
+    pub broken: Vec<String>,
 }
 
 impl<'a> App<'a> {
@@ -177,6 +230,7 @@ impl<'a> App<'a> {
         App {
             catalog,
             auditors: profiles.iter().map(|p| Auditor::new(p, catalog)).collect(),
+            undo: vec![Vec::new(); entries.len()],
             entries,
             screen: Screen::Picker,
             overlay: None,
@@ -191,11 +245,17 @@ impl<'a> App<'a> {
             walk: Walk::default(),
             rulings_row: 0,
             rulings_return: Screen::Picker,
+            search: String::new(),
+            rulings_search: String::new(),
+            searching: false,
             detail_scroll: 0,
             scroll_room: ScrollRoom::default(),
             status: None,
+            said: false,
             today,
             order: Vec::new(),
+            memory: Default::default(),
+            broken: Vec::new(),
         }
     }
 
@@ -214,33 +274,77 @@ impl<'a> App<'a> {
 
     /// Profile indices that match the picker's filter (names in both languages, or id).
     pub fn filtered(&self) -> Vec<usize> {
-        let needle = self.filter.to_lowercase();
         self.auditors
             .iter()
             .enumerate()
             .filter(|(_, a)| {
                 let app = &a.profile.app;
-                needle.is_empty()
-                    || app.id.contains(&needle)
-                    || app.name.en.to_lowercase().contains(&needle)
-                    || app.name.zh.contains(&self.filter)
+                matches(&self.filter, &app.name.en, &app.name.zh, &app.id)
             })
             .map(|(i, _)| i)
             .collect()
     }
 
-    /// The setting index under the dashboard cursor.
+    /// Whether printable keys are text for a filter or search line now.
+    pub fn typing(&self) -> bool {
+        match self.screen {
+            Screen::Picker => self.filtering,
+            Screen::Dashboard | Screen::Rulings => self.searching,
+            _ => false,
+        }
+    }
+
+    /// The setting index under the dashboard cursor (the first setting when the search
+    /// matches none: see [`App::selected`]).
     pub fn selected_setting(&self) -> usize {
-        self.order.get(self.setting_row).copied().unwrap_or(0)
+        self.selected().unwrap_or(0)
+    }
+
+    /// The setting under the dashboard cursor, if the search leaves any.
+    pub fn selected(&self) -> Option<usize> {
+        self.order.get(self.setting_row).copied()
+    }
+
+    /// The rulings browser's items (rulings, then articles) that match its search.
+    pub fn rulings_visible(&self) -> Vec<usize> {
+        let catalog = self.catalog;
+        let needle = &self.rulings_search;
+        let rulings = catalog.rulings.iter().map(|r| {
+            matches(needle, r.title.get(Lang::En), r.title.get(Lang::Zh), &r.id)
+                || matches(
+                    needle,
+                    &r.case_number_text(Lang::En),
+                    &r.case_number_text(Lang::Zh),
+                    "",
+                )
+        });
+        let laws = catalog
+            .laws
+            .iter()
+            .map(|l| matches(needle, &l.citation(Lang::En), &l.citation(Lang::Zh), &l.id));
+        rulings
+            .chain(laws)
+            .enumerate()
+            .filter(|(_, hit)| *hit)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The item (index into rulings then articles) under the rulings cursor.
+    pub fn ruling_item(&self) -> Option<usize> {
+        self.rulings_visible().get(self.rulings_row).copied()
     }
 
     /// Open app `index` on its dashboard.
     pub fn open(&mut self, index: usize) {
         self.current = index;
+        self.search.clear();
+        self.searching = false;
         self.order = display_order(self.profile());
         self.setting_row = 0;
         self.show_map = false;
         self.screen = Screen::Dashboard;
+        self.memory.last_app = Some(self.profile().app.id.clone());
         self.status = self.entries[index]
             .load_error
             .as_ref()
@@ -248,22 +352,32 @@ impl<'a> App<'a> {
     }
 
     fn say(&mut self, msg: Msg) {
-        self.status = Some((msg.text(self.lang).to_owned(), false));
+        self.tell(msg.text(self.lang).to_owned(), false);
     }
 
     fn warn(&mut self, msg: Msg) {
-        self.status = Some((msg.text(self.lang).to_owned(), true));
+        self.tell(msg.text(self.lang).to_owned(), true);
+    }
+
+    fn tell(&mut self, text: String, problem: bool) {
+        self.status = Some((text, problem));
+        self.said = true;
     }
 
     /// Apply an action; the returned effect is for the runner.
     pub fn update(&mut self, action: Action) -> Effect {
+        self.said = false;
         match action {
             Action::Quit => return Effect::Quit,
             Action::Suspend => return Effect::Suspend,
+            Action::Redraw => return Effect::Redraw,
             _ => {}
         }
         if let Some(overlay) = self.overlay.clone() {
             return self.update_overlay(overlay, action);
+        }
+        if self.typing() {
+            return self.update_typing(action);
         }
         match action {
             Action::Help => {
@@ -275,9 +389,12 @@ impl<'a> App<'a> {
                     Lang::En => Lang::Zh,
                     Lang::Zh => Lang::En,
                 };
+                self.memory.lang = Some(self.lang.into());
                 self.status = None;
                 return Effect::None;
             }
+            Action::Reload => return Effect::Reload,
+            Action::Undo => return self.undo(),
             _ => {}
         }
         match action {
@@ -299,6 +416,14 @@ impl<'a> App<'a> {
                     .saturating_sub(step);
                 return Effect::None;
             }
+            Action::ScrollTop => {
+                self.detail_scroll = 0;
+                return Effect::None;
+            }
+            Action::ScrollBottom => {
+                self.detail_scroll = self.scroll_room.max;
+                return Effect::None;
+            }
             _ => {}
         }
         // Anything else may change what the detail text shows: start it from the top.
@@ -312,10 +437,101 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Typing into the picker's filter or a search: the list narrows as you type; Enter
+    /// keeps the filter and goes back to moving; Esc clears it.
+    fn update_typing(&mut self, action: Action) -> Effect {
+        self.detail_scroll = 0;
+        let screen = self.screen;
+        let text = match screen {
+            Screen::Picker => &mut self.filter,
+            Screen::Dashboard => &mut self.search,
+            _ => &mut self.rulings_search,
+        };
+        match action {
+            Action::Input(c) => text.push(c),
+            Action::Backspace => {
+                text.pop();
+            }
+            Action::Back => text.clear(),
+            Action::Open => {}
+            action @ (Action::Up | Action::Down) => {
+                match screen {
+                    Screen::Picker => {
+                        self.picker_row = moved(self.picker_row, self.filtered().len(), action)
+                    }
+                    Screen::Dashboard => {
+                        self.setting_row = moved(self.setting_row, self.order.len(), action)
+                    }
+                    _ => {
+                        let rows = self.rulings_visible().len();
+                        self.rulings_row = moved(self.rulings_row, rows, action)
+                    }
+                }
+                return Effect::None;
+            }
+            _ => return Effect::None,
+        }
+        if matches!(action, Action::Open | Action::Back) {
+            self.filtering = false;
+            self.searching = false;
+        }
+        if action == Action::Open && screen == Screen::Picker {
+            // Enter in the picker's filter opens the app under the cursor, as before.
+            if let Some(&index) = self.filtered().get(self.picker_row) {
+                self.open(index);
+            }
+            return Effect::None;
+        }
+        self.refilter(screen);
+        Effect::None
+    }
+
+    /// After the filter of `screen` changed: the list it narrows, from its first row.
+    fn refilter(&mut self, screen: Screen) {
+        match screen {
+            Screen::Picker => self.picker_row = 0,
+            Screen::Dashboard => {
+                let keep = self.selected();
+                let profile = self.profile();
+                let search = &self.search;
+                self.order = display_order(profile)
+                    .into_iter()
+                    .filter(|&i| {
+                        let s = &profile.settings[i];
+                        matches(search, &s.label.en, &s.label.zh, &s.id)
+                    })
+                    .collect();
+                // The setting that was selected stays selected while it still matches.
+                self.setting_row = keep
+                    .and_then(|k| self.order.iter().position(|&i| i == k))
+                    .unwrap_or(0);
+            }
+            _ => self.rulings_row = 0,
+        }
+    }
+
     fn update_overlay(&mut self, overlay: Overlay, action: Action) -> Effect {
         match overlay {
             Overlay::Help => {
                 self.overlay = None;
+                Effect::None
+            }
+            Overlay::Chooser { setting, row } => {
+                let rows = self.profile().settings[setting].options.len() + 1;
+                match action {
+                    Action::Back => self.overlay = None,
+                    Action::Open => {
+                        self.overlay = None;
+                        let waiver = self.entries[self.current].selection.waivers[setting].clone();
+                        return self.change(setting, (row.checked_sub(1), waiver));
+                    }
+                    action => {
+                        self.overlay = Some(Overlay::Chooser {
+                            setting,
+                            row: moved(row, rows, action),
+                        })
+                    }
+                }
                 Effect::None
             }
             Overlay::Reason { mut text } => match action {
@@ -377,14 +593,17 @@ impl<'a> App<'a> {
                     self.overlay = None;
                     let setting = self.walk.steps[self.walk.pos];
                     let id = self.profile().settings[setting].id.clone();
-                    self.entries[self.current].selection.waivers[setting] = Some(Waiver {
+                    let chosen = self.entries[self.current].selection.chosen[setting];
+                    let waiver = Waiver {
                         setting: id,
                         reason: sanitize(&reason),
                         expires,
                         pos: Default::default(),
-                    });
+                    };
+                    self.unskip(setting);
+                    let effect = self.change(setting, (chosen, Some(waiver)));
                     self.advance_walk();
-                    Effect::Save
+                    effect
                 }
                 _ => Effect::None,
             },
@@ -395,66 +614,69 @@ impl<'a> App<'a> {
         let rows = self.filtered().len();
         match action {
             Action::StartFilter => self.filtering = true,
-            Action::Input(c) if self.filtering => {
-                self.filter.push(c);
-                self.picker_row = 0;
-            }
-            Action::Backspace if self.filtering => {
-                self.filter.pop();
-                self.picker_row = 0;
-            }
-            Action::Back if self.filtering || !self.filter.is_empty() => {
-                self.filtering = false;
+            Action::Back if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.picker_row = 0;
             }
             Action::Back => return Effect::Quit,
             Action::Open => {
-                self.filtering = false;
                 if let Some(&index) = self.filtered().get(self.picker_row) {
                     self.open(index);
                 }
             }
             Action::Rulings => self.show_rulings(),
+            Action::Reset => self.reset_all(),
             action => self.picker_row = moved(self.picker_row, rows, action),
         }
         Effect::None
     }
 
     fn update_dashboard(&mut self, action: Action) -> Effect {
-        let setting = self.selected_setting();
         match action {
+            Action::StartFilter => {
+                self.searching = true;
+                self.show_map = false;
+                return Effect::None;
+            }
+            Action::Back if !self.search.is_empty() => {
+                self.search.clear();
+                self.refilter(Screen::Dashboard);
+                return Effect::None;
+            }
             Action::Back => {
                 self.screen = Screen::Picker;
                 self.status = None;
+                return Effect::None;
             }
-            Action::Walk => self.start_walk(),
+            Action::Walk => self.resume_walk(),
+            Action::WalkRestart => self.restart_walk(),
             Action::ToggleMap => self.show_map = !self.show_map,
             Action::Rulings => self.show_rulings(),
-            // A step with no switch in this version cannot be "changed": noting it moves on
-            // and leaves the state (and the score) as they are.
+            Action::Reset => self.reset(),
+            Action::Export => return self.export(),
+            _ => {}
+        }
+        let Some(setting) = self.selected() else {
+            return Effect::None;
+        };
+        match action {
+            // A setting with no switch in this version cannot be set to the
+            // recommendation: say so, change nothing.
             Action::Fix if self.profile().settings[setting].switch != Switch::InApp => {
-                self.say(Msg::NotedNoSwitch);
-                self.advance_walk();
+                self.warn(Msg::NoSwitchDashboard);
             }
             Action::Fix => {
                 let recommended = self.profile().settings[setting].recommended;
-                let entry = &mut self.entries[self.current];
-                entry.selection.chosen[setting] = Some(recommended);
-                entry.selection.waivers[setting] = None;
-                return Effect::Save;
+                if self.value(setting) == (Some(recommended), None) {
+                    self.say(Msg::AlreadyRecommended);
+                    return Effect::None;
+                }
+                return self.change(setting, (Some(recommended), None));
             }
-            Action::Cycle => {
-                let options = self.profile().settings[setting].options.len();
-                let entry = &mut self.entries[self.current];
-                let now = entry
-                    .selection
-                    .current(self.auditors[self.current].profile, setting);
-                entry.selection.chosen[setting] = Some(now.map_or(0, |i| (i + 1) % options));
-                return Effect::Save;
+            Action::Choose => {
+                let row = self.entries[self.current].selection.chosen[setting].map_or(0, |i| i + 1);
+                self.overlay = Some(Overlay::Chooser { setting, row });
             }
-            Action::Reset => self.reset(),
-            Action::Export => return self.export(),
             action => self.setting_row = moved(self.setting_row, self.order.len(), action),
         }
         Effect::None
@@ -465,27 +687,35 @@ impl<'a> App<'a> {
             self.screen = Screen::Summary;
             return Effect::None;
         };
+        let switch = self.profile().settings[setting].switch == Switch::InApp;
         match action {
-            // A step with no switch in this version cannot be "changed": noting it moves on
-            // and leaves the state (and the score) as they are.
-            Action::Fix if self.profile().settings[setting].switch != Switch::InApp => {
-                self.say(Msg::NotedNoSwitch);
+            // A step with no switch in this version cannot be "changed": `n` notes it (and
+            // records nothing), `d` by habit says so.
+            Action::Fix if !switch => self.warn(Msg::NoSwitchWalk),
+            Action::Noted if !switch => {
+                self.skip(setting);
                 self.advance_walk();
+                // After the "all done" of the last step, if any.
+                if self.screen == Screen::Walk {
+                    self.say(Msg::NotedNoSwitch);
+                }
             }
             Action::Fix => {
                 let recommended = self.profile().settings[setting].recommended;
-                let entry = &mut self.entries[self.current];
-                entry.selection.chosen[setting] = Some(recommended);
-                entry.selection.waivers[setting] = None;
+                self.unskip(setting);
+                let effect = self.change(setting, (Some(recommended), None));
                 self.advance_walk();
-                return Effect::Save;
+                return effect;
             }
             Action::Keep => {
                 self.overlay = Some(Overlay::Reason {
                     text: String::new(),
                 })
             }
-            Action::Skip => self.advance_walk(),
+            Action::Skip => {
+                self.skip(setting);
+                self.advance_walk();
+            }
             Action::StepBack | Action::Backspace => self.walk.pos = self.walk.pos.saturating_sub(1),
             Action::Back => self.screen = Screen::Summary,
             Action::Reset => self.reset(),
@@ -498,7 +728,8 @@ impl<'a> App<'a> {
         match action {
             Action::Export => return self.export(),
             Action::Open | Action::Back => self.screen = Screen::Dashboard,
-            Action::Walk => self.start_walk(),
+            Action::Walk => self.resume_walk(),
+            Action::WalkRestart => self.restart_walk(),
             Action::Reset => self.reset(),
             _ => {}
         }
@@ -506,8 +737,13 @@ impl<'a> App<'a> {
     }
 
     fn update_rulings(&mut self, action: Action) -> Effect {
-        let rows = self.catalog.rulings.len() + self.catalog.laws.len();
+        let rows = self.rulings_visible().len();
         match action {
+            Action::StartFilter => self.searching = true,
+            Action::Back if !self.rulings_search.is_empty() => {
+                self.rulings_search.clear();
+                self.rulings_row = 0;
+            }
             Action::Back => self.screen = self.rulings_return,
             action => self.rulings_row = moved(self.rulings_row, rows, action),
         }
@@ -519,26 +755,174 @@ impl<'a> App<'a> {
         self.screen = Screen::Rulings;
     }
 
-    /// The unwaived findings, most severe first, one step each.
-    fn start_walk(&mut self) {
+    /// What setting `setting` of the open app holds now.
+    pub fn value(&self, setting: usize) -> Value {
+        let selection = &self.entries[self.current].selection;
+        (
+            selection.chosen[setting],
+            selection.waivers[setting].clone(),
+        )
+    }
+
+    /// Set a setting of the open app, remember how to take it back, and say what changed.
+    fn change(&mut self, setting: usize, after: Value) -> Effect {
+        let before = self.value(setting);
+        if before == after {
+            return Effect::None;
+        }
+        let text = self.change_words(Msg::Changed, setting, &before, &after);
+        self.set(setting, after.clone());
+        self.undo[self.current].push(Change {
+            setting,
+            before,
+            after,
+        });
+        self.tell(text, false);
+        self.save_effect()
+    }
+
+    /// A change is saved at once; a demo saves nothing.
+    fn save_effect(&self) -> Effect {
+        if self.demo {
+            Effect::None
+        } else {
+            Effect::Save
+        }
+    }
+
+    fn set(&mut self, setting: usize, (chosen, waiver): Value) {
+        let selection = &mut self.entries[self.current].selection;
+        selection.chosen[setting] = chosen;
+        selection.waivers[setting] = waiver;
+    }
+
+    /// Take back the open app's last change; said in the status line, and saved like any
+    /// other change.
+    fn undo(&mut self) -> Effect {
+        if self.screen == Screen::Picker || self.screen == Screen::Rulings {
+            return Effect::None;
+        }
+        let Some(change) = self.undo[self.current].pop() else {
+            self.say(Msg::NothingToUndo);
+            return Effect::None;
+        };
+        let now = self.value(change.setting);
+        let text = self.change_words(Msg::Undid, change.setting, &now, &change.before);
+        self.set(change.setting, change.before);
+        // In a walk, back to the step that was undone.
+        if matches!(self.screen, Screen::Walk | Screen::Summary)
+            && self.walk.app == Some(self.current)
+            && let Some(pos) = self.walk.steps.iter().position(|&s| s == change.setting)
+        {
+            self.walk.pos = pos;
+            self.screen = Screen::Walk;
+        }
+        self.tell(text, false);
+        self.save_effect()
+    }
+
+    /// "Changed: Private reading: not set (the app's default) -> on".
+    fn change_words(&self, what: Msg, setting: usize, from: &Value, to: &Value) -> String {
+        let lang = self.lang;
+        let label = self.profile().settings[setting].label.get(lang);
+        let (from, to) = (
+            self.value_words(setting, from),
+            self.value_words(setting, to),
+        );
+        match lang {
+            Lang::En => format!("{}: {label}: {from} -> {to}", what.text(lang)),
+            Lang::Zh => format!("{}：{label}：{from} → {to}", what.text(lang)),
+        }
+    }
+
+    /// A setting's value in words: the option, or "not set", and "kept" with a waiver.
+    pub fn value_words(&self, setting: usize, (chosen, waiver): &Value) -> String {
+        let lang = self.lang;
+        let mut words = match chosen {
+            Some(i) => self.profile().settings[setting].options[*i]
+                .label
+                .get(lang)
+                .to_owned(),
+            None => Msg::NotSet.text(lang).to_owned(),
+        };
+        if waiver.is_some() {
+            words.push_str(match lang {
+                Lang::En => " (kept)",
+                Lang::Zh => "（保留）",
+            });
+        }
+        words
+    }
+
+    /// `w`: back to the step the walk of this app was left at; a walk that ended (or of
+    /// another app) starts again from the open findings, leaving out the skipped ones.
+    fn resume_walk(&mut self) {
+        if self.walk.app == Some(self.current) && self.walk.pos < self.walk.steps.len() {
+            self.screen = Screen::Walk;
+            return;
+        }
+        self.start_walk(false);
+    }
+
+    /// `W`: the skipped steps come back; the walk starts from the first finding.
+    fn restart_walk(&mut self) {
+        let id = self.profile().app.id.clone();
+        self.memory.skipped.remove(&id);
+        self.start_walk(true);
+    }
+
+    /// The unwaived findings, most severe first, one step each, without the steps skipped
+    /// (until [`Action::WalkRestart`]).
+    fn start_walk(&mut self, fresh: bool) {
         let report = self.report();
-        let steps: Vec<usize> = report
-            .findings
+        let skipped = self.memory.skipped.get(&self.profile().app.id);
+        let is_skipped =
+            |f: &crate::audit::Finding<'_>| skipped.is_some_and(|s| s.contains(f.setting));
+        let open: Vec<_> = report.findings.iter().filter(|f| !f.waived()).collect();
+        let steps: Vec<usize> = open
             .iter()
-            .filter(|f| !f.waived())
+            .filter(|f| !is_skipped(f))
             .map(|f| f.index)
             .collect();
-        let score_before = report.score;
+        let left_out = open.len() - steps.len();
+        // The score before counts from the first walk of this app in this session.
+        let score_before = if !fresh && self.walk.app == Some(self.current) {
+            self.walk.score_before
+        } else {
+            report.score
+        };
         self.walk = Walk {
             steps,
             pos: 0,
             score_before,
+            app: Some(self.current),
         };
-        if self.walk.steps.is_empty() {
-            self.say(Msg::NothingExposed);
+        if !self.walk.steps.is_empty() {
+            self.screen = Screen::Walk;
+        } else if left_out > 0 {
+            let text = crate::i18n::only_skipped_left(left_out, self.lang);
+            self.tell(text, false);
             self.screen = Screen::Summary;
         } else {
-            self.screen = Screen::Walk;
+            self.say(Msg::NothingExposed);
+            self.screen = Screen::Summary;
+        }
+    }
+
+    fn skip(&mut self, setting: usize) {
+        let app = self.profile().app.id.clone();
+        let id = self.profile().settings[setting].id.clone();
+        self.memory.skipped.entry(app).or_default().insert(id);
+    }
+
+    fn unskip(&mut self, setting: usize) {
+        let app = &self.profile().app.id;
+        let id = &self.profile().settings[setting].id;
+        if let Some(skipped) = self.memory.skipped.get_mut(app) {
+            skipped.remove(id);
+            if skipped.is_empty() {
+                self.memory.skipped.remove(app);
+            }
         }
     }
 
@@ -555,11 +939,30 @@ impl<'a> App<'a> {
         if !self.demo {
             return;
         }
-        let profile = self.profile();
-        self.entries[self.current].selection = Selection::defaults(profile);
-        self.walk = Walk::default();
+        self.reset_app(self.current);
         self.screen = Screen::Dashboard;
         self.say(Msg::ResetDone);
+    }
+
+    /// Demo mode only, from the picker: every app back to its defaults.
+    fn reset_all(&mut self) {
+        if !self.demo {
+            return;
+        }
+        for index in 0..self.entries.len() {
+            self.reset_app(index);
+        }
+        self.say(Msg::ResetAllDone);
+    }
+
+    fn reset_app(&mut self, index: usize) {
+        let profile = self.auditors[index].profile;
+        self.entries[index].selection = Selection::defaults(profile);
+        self.undo[index].clear();
+        self.memory.skipped.remove(&profile.app.id);
+        if self.walk.app == Some(index) {
+            self.walk = Walk::default();
+        }
     }
 
     fn export(&mut self) -> Effect {
@@ -570,6 +973,16 @@ impl<'a> App<'a> {
             Effect::Export
         }
     }
+}
+
+/// Whether a filter matches an item: empty matches all; else the English words (any
+/// case), the Chinese words or the id contain it.
+pub fn matches(needle: &str, en: &str, zh: &str, id: &str) -> bool {
+    let lower = needle.to_lowercase();
+    needle.is_empty()
+        || en.to_lowercase().contains(&lower)
+        || zh.contains(needle)
+        || id.to_lowercase().contains(&lower)
 }
 
 /// Move a cursor in a list of `rows`.

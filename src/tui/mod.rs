@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod keys;
+pub mod memory;
 pub mod terminal;
 pub mod text;
 pub mod theme;
@@ -22,6 +23,7 @@ use crate::text::Lang;
 use anyhow::Context;
 use app::{Action, App, Effect, Entry};
 use crossterm::event::{Event, KeyEventKind};
+use memory::Memory;
 use std::path::PathBuf;
 use terminal::TerminalGuard;
 use theme::Theme;
@@ -51,38 +53,41 @@ pub fn run(options: &Options) -> Outcome {
         Err(problem) => return fail_with(&[problem]),
     };
     let catalog = catalog::builtin();
-    let (profiles, open, skipped) = match load_profiles(options, catalog) {
+    let mut found = match load_profiles(options, catalog) {
         Ok(found) => found,
         Err(problems) => return fail_with(&problems),
     };
+    // A demo starts clean and leaves nothing behind: it neither reads nor writes what the
+    // interface remembers.
+    let memory_path = if options.demo {
+        None
+    } else {
+        memory::default_path()
+    };
+    let (memory, memory_problem) = memory_path
+        .as_deref()
+        .map_or((Memory::default(), None), Memory::load);
+    // The language: `--lang`, else the one last chosen with `L`, else the config file's,
+    // else the system locale.
     let lang = options
         .lang
+        .or(memory.lang.map(Into::into))
         .or(config.lang.map(Into::into))
         .unwrap_or_else(config::system_lang);
-    let entries = profiles
-        .iter()
-        .enumerate()
-        .map(|(i, p)| load_entry(p, options, open == Some(i)))
-        .collect();
-    let mut app = App::new(
-        catalog,
-        &profiles,
-        entries,
+    let mut carry = Carry {
         lang,
-        options.demo,
-        Date::today(),
-    );
-    if let Some(index) = open {
-        app.open(index);
-    }
-    if let Some(problem) = skipped.first() {
-        // A broken user profile should not lock a person out of the others: say which file
-        // and where, and carry on without it.
-        app.status = Some((
-            format!("{}: {problem}", Msg::ProfileSkipped.text(lang)),
-            true,
-        ));
-    }
+        status: memory_problem.map(|p| {
+            (
+                format!("{}{}{p}", Msg::MemoryIgnored.text(lang), ui::colon(lang)),
+                true,
+            )
+        }),
+        saved_memory: memory.clone(),
+        memory,
+        open_id: None,
+        demo_states: Vec::new(),
+        reloaded: false,
+    };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::pick(config.theme, no_color);
     let mut guard = match TerminalGuard::enter(config.mouse) {
@@ -92,14 +97,155 @@ pub fn run(options: &Options) -> Outcome {
             return Outcome::BadInput;
         }
     };
-    match event_loop(&mut guard, &mut app, &theme) {
-        Ok(()) => Outcome::Pass,
-        Err(e) => {
-            drop(guard);
-            crate::diag::print_error(format_args!("{e:#}"));
-            Outcome::BadInput
+    loop {
+        let (profiles, open, skipped) = &found;
+        let mut app = build_app(catalog, profiles, *open, skipped, options, &mut carry);
+        let result = event_loop(
+            &mut guard,
+            &mut app,
+            &theme,
+            memory_path.as_deref(),
+            &mut carry,
+        );
+        match result {
+            Ok(Exit::Quit) => return Outcome::Pass,
+            Ok(Exit::Reload) => {
+                carry.take_from(&app);
+                drop(app);
+                match load_profiles(options, catalog) {
+                    Ok(again) => found = again,
+                    // The profile named on the command line broke meanwhile: keep the
+                    // profiles as they were and say why.
+                    Err(problems) => {
+                        let text = problems
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        carry.status = Some((text, true));
+                        carry.reloaded = false;
+                    }
+                }
+            }
+            Err(e) => {
+                drop(guard);
+                crate::diag::print_error(format_args!("{e:#}"));
+                return Outcome::BadInput;
+            }
         }
     }
+}
+
+/// What outlives one set of profiles: a reload builds the app again from these.
+struct Carry {
+    lang: Lang,
+    status: Option<(String, bool)>,
+    memory: Memory,
+    /// What was last written to (or read from) the memory file.
+    saved_memory: Memory,
+    /// The app that was open (on its dashboard), by id.
+    open_id: Option<String>,
+    /// In a demo nothing is saved, so the selections themselves are carried over a
+    /// reload (by app id; a state that no longer fits its profile starts over).
+    demo_states: Vec<crate::state::AccountState>,
+    reloaded: bool,
+}
+
+impl Carry {
+    fn take_from(&mut self, app: &App<'_>) {
+        self.lang = app.lang;
+        self.memory = app.memory.clone();
+        self.open_id = matches!(
+            app.screen,
+            app::Screen::Dashboard | app::Screen::Walk | app::Screen::Summary
+        )
+        .then(|| app.profile().app.id.clone());
+        self.demo_states = if app.demo {
+            app.auditors
+                .iter()
+                .zip(&app.entries)
+                .map(|(a, e)| e.selection.to_state(a.profile))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.status = None;
+        self.reloaded = true;
+    }
+}
+
+/// The app over one set of profiles, in the state carried over.
+fn build_app<'a>(
+    catalog: &'a Catalog,
+    profiles: &'a [Profile],
+    open: Option<usize>,
+    skipped: &[Diagnostic],
+    options: &Options,
+    carry: &mut Carry,
+) -> App<'a> {
+    let entries = profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let carried = carry.demo_states.iter().find(|s| s.app == p.app.id);
+            match carried.map(|state| state.bind(p)) {
+                Some(Ok(selection)) => Entry {
+                    selection,
+                    ..Entry::defaults(p)
+                },
+                _ => load_entry(p, options, open == Some(i)),
+            }
+        })
+        .collect();
+    let mut app = App::new(
+        catalog,
+        profiles,
+        entries,
+        carry.lang,
+        options.demo,
+        Date::today(),
+    );
+    app.memory = carry.memory.clone();
+    app.broken = skipped.iter().map(ToString::to_string).collect();
+    let by_id = |id: &str| profiles.iter().position(|p| p.app.id == id);
+    let reopen = carry.open_id.as_deref().and_then(by_id);
+    let last = app.memory.last_app.as_deref().and_then(by_id);
+    // The picker starts on the app last used.
+    if let Some(index) = reopen.or(last) {
+        app.picker_row = index;
+    }
+    match (carry.reloaded, reopen, open) {
+        (true, Some(index), _) => app.open(index),
+        (false, _, Some(index)) => app.open(index),
+        _ => {}
+    }
+    let lang = carry.lang;
+    let mut notes: Vec<(String, bool)> = Vec::new();
+    if carry.reloaded {
+        notes.push((Msg::ProfilesReloaded.text(lang).to_owned(), false));
+    }
+    if !skipped.is_empty() {
+        // A broken user profile should not lock a person out of the others: the picker
+        // lists each problem in full; carry on without them.
+        notes.push((crate::i18n::broken_profiles_note(skipped.len(), lang), true));
+    }
+    notes.extend(carry.status.take());
+    notes.extend(app.status.take());
+    if !notes.is_empty() {
+        let problem = notes.iter().any(|(_, p)| *p);
+        let sep = match lang {
+            Lang::En => "; ",
+            Lang::Zh => "；",
+        };
+        let text = notes
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect::<Vec<_>>()
+            .join(sep);
+        app.status = Some((text, problem));
+    }
+    carry.reloaded = false;
+    app
 }
 
 /// Every available profile, plus a profile file named on the command line; which one to
@@ -159,9 +305,21 @@ fn load_entry(profile: &Profile, options: &Options, opened: bool) -> Entry {
     }
 }
 
+/// Why the event loop ended.
+enum Exit {
+    Quit,
+    Reload,
+}
+
 /// Draw, wait for an event, act; redraw only when something changed. Blocking on the next
 /// event means an idle auditor uses no CPU.
-fn event_loop(guard: &mut TerminalGuard, app: &mut App<'_>, theme: &Theme) -> anyhow::Result<()> {
+fn event_loop(
+    guard: &mut TerminalGuard,
+    app: &mut App<'_>,
+    theme: &Theme,
+    memory_path: Option<&std::path::Path>,
+    carry: &mut Carry,
+) -> anyhow::Result<Exit> {
     let mut hits = ui::Hits::default();
     let mut dirty = true;
     loop {
@@ -192,13 +350,45 @@ fn event_loop(guard: &mut TerminalGuard, app: &mut App<'_>, theme: &Theme) -> an
         dirty = true;
         match app.update(action) {
             Effect::None => {}
-            Effect::Quit => return Ok(()),
+            Effect::Quit => {
+                remember(app, memory_path, carry);
+                return Ok(Exit::Quit);
+            }
             Effect::Suspend => guard.suspend().context("suspending and resuming")?,
             Effect::Save => save(app),
             Effect::Export => export(app),
+            Effect::Redraw => guard.terminal.clear().context("clearing the screen")?,
+            Effect::Reload => {
+                remember(app, memory_path, carry);
+                return Ok(Exit::Reload);
+            }
         }
+        remember(app, memory_path, carry);
         if action == Action::Quit {
-            return Ok(());
+            return Ok(Exit::Quit);
+        }
+    }
+}
+
+/// Write what the interface remembers when it changed (never in a demo: no path).
+fn remember(app: &mut App<'_>, path: Option<&std::path::Path>, carry: &mut Carry) {
+    let Some(path) = path else { return };
+    if app.memory == carry.saved_memory {
+        return;
+    }
+    match app.memory.save(path) {
+        Ok(()) => carry.saved_memory = app.memory.clone(),
+        Err(e) => {
+            // Said once; the next change tries again.
+            carry.saved_memory = app.memory.clone();
+            app.status = Some((
+                format!(
+                    "{}: {}: {e}",
+                    Msg::SaveFailed.text(app.lang),
+                    path.display()
+                ),
+                true,
+            ));
         }
     }
 }
@@ -216,9 +406,25 @@ pub fn save(app: &mut App<'_>) {
     let lang = app.lang;
     let profile = app.profile();
     let result = store::save_merged(profile, &entry.saved, &entry.selection, &path);
+    // What the action itself said (what changed, what was undone) comes first.
+    let said = match (&app.status, app.said) {
+        (Some((text, false)), true) => format!(
+            "{text}{}",
+            match lang {
+                Lang::En => "; ",
+                Lang::Zh => "；",
+            }
+        ),
+        _ => String::new(),
+    };
     app.status = Some(match result {
         Ok(saved) => {
-            let mut text = format!("{}: {}", Msg::Saved.text(lang), path.display());
+            let mut text = format!(
+                "{said}{}{}{}",
+                Msg::Saved.text(lang),
+                ui::colon(lang),
+                path.display()
+            );
             if saved.merged > 0 {
                 text.push_str(&crate::i18n::merged_note(saved.merged, lang));
             }

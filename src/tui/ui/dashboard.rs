@@ -39,6 +39,19 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(body);
     let mut hits = render_list(app, &report, theme, frame, list);
+    if app.selected().is_none() {
+        // The search (`/`) matches no setting.
+        hits.scroll = Some(scrolled_text(
+            frame,
+            detail,
+            block(Msg::Details.text(app.lang), theme.title),
+            &[Line::raw(Msg::NoSettingMatch.text(app.lang))],
+            0,
+            app.lang,
+            theme,
+        ));
+        return hits;
+    }
     hits.scroll = Some(render_detail(app, &report, theme, frame, detail));
     hits
 }

@@ -1,7 +1,11 @@
 //! Drawing: pure functions of the [`App`] onto a ratatui frame. Nothing here decides what
 //! is risky; every verdict shown comes from the engine's report.
 
+mod chooser;
 mod dashboard;
+pub mod footer;
+
+pub use chooser::rows as chooser_rows;
 mod picker;
 mod rulings;
 mod walk;
@@ -16,7 +20,7 @@ use crate::audit::explain::{
 use crate::audit::{Finding, standing};
 use crate::catalog::{Catalog, Ruling};
 use crate::i18n::Msg;
-use crate::profile::{Flow, Link, Switch};
+use crate::profile::{Flow, Link};
 use crate::text::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -83,32 +87,15 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>) -> Hits {
         Screen::Rulings => rulings::render(app, theme, frame, body),
     };
     frame.render_widget(Paragraph::new(status_lines), status);
-    let hint_text = match app.screen {
-        Screen::Picker => Msg::FilterHint,
-        Screen::Dashboard => Msg::DashboardHint,
-        Screen::Walk
-            if app
-                .walk
-                .steps
-                .get(app.walk.pos)
-                .is_some_and(|&i| app.profile().settings[i].switch != Switch::InApp) =>
-        {
-            Msg::WalkHintNoSwitch
-        }
-        Screen::Walk => Msg::WalkHint,
-        Screen::Summary => Msg::SummaryHint,
-        Screen::Rulings => Msg::RulingsHint,
-    };
-    one_line(
-        frame,
-        hint,
-        Line::styled(hint_text.text(app.lang), theme.dim),
-    );
+    footer::render(app, theme, frame, hint);
     match &app.overlay {
         Some(Overlay::Help) => help(app, theme, frame, area),
         Some(Overlay::Reason { text }) => prompt(app, theme, frame, area, Msg::ReasonPrompt, text),
         Some(Overlay::Expiry { text, .. }) => {
             prompt(app, theme, frame, area, Msg::ExpiryPrompt, text)
+        }
+        Some(Overlay::Chooser { setting, row }) => {
+            chooser::render(app, theme, frame, area, *setting, *row)
         }
         None => {}
     }
@@ -187,15 +174,18 @@ fn too_small(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn help(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let lines: Vec<Line<'_>> = super::keys::HELP
+    let rows = super::keys::help_rows(app);
+    let key_width = rows
         .iter()
-        .map(|(keys, en, zh)| {
-            let what = match app.lang {
-                Lang::En => *en,
-                Lang::Zh => *zh,
-            };
+        .map(|(k, _)| unicode_width::UnicodeWidthStr::width(k.as_str()))
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let lines: Vec<Line<'_>> = rows
+        .into_iter()
+        .map(|(keys, what)| {
             Line::from(vec![
-                Span::styled(format!("{keys:<14}"), theme.title),
+                Span::styled(format!("{keys:<key_width$}"), theme.title),
                 Span::raw(what),
             ])
         })
@@ -207,10 +197,12 @@ fn help(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     popup(
         frame,
         area,
-        64,
-        Block::default()
-            .borders(Borders::ALL)
-            .title(Msg::HelpTitle.text(app.lang)),
+        area.width.saturating_sub(4).min(90),
+        Block::default().borders(Borders::ALL).title(popup_title(
+            app,
+            Msg::HelpTitle.text(app.lang),
+            theme,
+        )),
         &lines,
     );
 }
@@ -224,7 +216,9 @@ fn prompt(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect, msg: 
         frame,
         area,
         64,
-        Block::default().borders(Borders::ALL),
+        Block::default()
+            .borders(Borders::ALL)
+            .title(popup_title(app, "", theme)),
         &lines,
     );
 }
@@ -247,6 +241,18 @@ pub fn popup(frame: &mut Frame<'_>, area: Rect, width: u16, block: Block<'_>, li
         Paragraph::new(wrapped.into_iter().skip(skip).collect::<Vec<_>>()).block(block),
         rect,
     );
+}
+
+/// A popup's title, with the DEMO badge in demo mode (a popup may cover the footer's).
+fn popup_title<'t>(app: &App<'_>, text: &'t str, theme: &Theme) -> Line<'t> {
+    let mut spans = vec![Span::raw(text)];
+    if app.demo {
+        spans.push(Span::styled(
+            format!(" {} ", Msg::DemoBadge.text(app.lang)),
+            theme.demo,
+        ));
+    }
+    Line::from(spans)
 }
 
 /// A rectangle of at most `width` x `height`, centred in `area`.

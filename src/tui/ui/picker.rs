@@ -4,12 +4,12 @@
 use super::{Hits, block, title_line};
 use crate::i18n::Msg;
 use crate::tui::app::App;
+use crate::tui::text::width;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
     let lang = app.lang;
@@ -32,6 +32,32 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     }
     super::one_line(frame, filter_area, title);
 
+    // User profiles that could not be read: each problem in full, wrapped, below the list
+    // (at most half the screen; the status line says how many).
+    let list_area = if app.broken.is_empty() {
+        list_area
+    } else {
+        let text: Vec<Line<'_>> = app
+            .broken
+            .iter()
+            .map(|problem| Line::styled(format!("- {problem}"), theme.problem))
+            .collect();
+        let inner_width = usize::from(list_area.width.saturating_sub(2)).max(1);
+        let needed = crate::tui::text::wrap_all(&text, inner_width).len() + 2;
+        let height = (needed as u16).min(list_area.height / 2);
+        let [list, broken] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(height)]).areas(list_area);
+        super::scrolled_text(
+            frame,
+            broken,
+            block(Msg::BrokenProfiles.text(lang), theme.problem),
+            &text,
+            0,
+            lang,
+            theme,
+        );
+        list
+    };
     let rows = app.filtered();
     let inner = block("", theme.title).inner(list_area);
     frame.render_widget(block(Msg::PickerTitle.text(lang), theme.title), list_area);
@@ -44,15 +70,15 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     let name_width = rows
         .iter()
         .map(|&i| {
-            app.auditors[i].profile.app.name.en.width()
-                + app.auditors[i].profile.app.name.zh.width()
+            width(&app.auditors[i].profile.app.name.en)
+                + width(&app.auditors[i].profile.app.name.zh)
                 + 3
         })
         .max()
         .unwrap_or(0);
     let version_width = rows
         .iter()
-        .map(|&i| app.auditors[i].profile.app.version.get(lang).width())
+        .map(|&i| width(app.auditors[i].profile.app.version.get(lang)))
         .max()
         .unwrap_or(0);
     let mut lines = Vec::new();
@@ -61,7 +87,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         let profile = app.auditors[index].profile;
         let entry = &app.entries[index];
         let name = format!("{} / {}", profile.app.name.en, profile.app.name.zh);
-        let pad = " ".repeat(name_width.saturating_sub(name.width()));
+        let pad = " ".repeat(name_width.saturating_sub(width(&name)));
         let report = app.report_of(index);
         let open = report.findings.iter().filter(|f| !f.waived()).count();
         let selected = row == app.picker_row;
@@ -73,7 +99,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
                 format!(
                     "{}{}  ",
                     profile.app.version.get(lang),
-                    " ".repeat(version_width - profile.app.version.get(lang).width())
+                    " ".repeat(version_width - width(profile.app.version.get(lang)))
                 ),
                 theme.dim,
             ),
@@ -82,6 +108,13 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
                 if open > 0 { theme.problem } else { theme.ok },
             ),
         ];
+        if !profile.builtin {
+            // A profile of the user's own (from the config directory or the command line).
+            spans.push(Span::styled(
+                format!("  [{}]", Msg::UserProfileMark.text(lang)),
+                theme.title,
+            ));
+        }
         if entry.load_error.is_some() {
             spans.push(Span::styled(
                 format!("  ({})", Msg::Unreadable.text(lang)),

@@ -15,12 +15,14 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     let catalog = app.catalog;
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
-    let titles: Vec<String> = catalog
+    let all: Vec<String> = catalog
         .rulings
         .iter()
         .map(|r| r.title.get(lang).to_owned())
         .chain(catalog.laws.iter().map(|l| l.short_citation(lang)))
         .collect();
+    // Only what the search (`/`) finds; rows count in that list.
+    let titles: Vec<&String> = app.rulings_visible().into_iter().map(|i| &all[i]).collect();
     let outer = block(Msg::Rulings.text(lang), theme.title);
     let inner = outer.inner(list);
     frame.render_widget(outer, list);
@@ -47,7 +49,22 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 
-    let row = app.rulings_row;
+    let Some(row) = app.ruling_item() else {
+        let scroll = scrolled_text(
+            frame,
+            detail,
+            block(Msg::Details.text(lang), theme.title),
+            &[Line::raw(Msg::NoMatch.text(lang))],
+            0,
+            lang,
+            theme,
+        );
+        return Hits {
+            list: inner,
+            rows,
+            scroll: Some(scroll),
+        };
+    };
     let mut text: Vec<Line<'_>> = Vec::new();
     let cites: Box<dyn Fn(&crate::profile::Setting) -> bool> =
         if let Some(r) = catalog.rulings.get(row) {
