@@ -49,7 +49,7 @@ messages! {
     MarkUnknown => "unknown", "未知";
     SharesNothing => "shares nothing", "不共享任何信息";
     DefaultMark => "app default", "应用默认";
-    Demo => "DEMO - nothing is saved - R resets", "演示模式 - 不保存 - R 重置";
+    Demo => "DEMO - nothing is saved - R resets", "演示模式｜不保存｜按 R 重置";
     ExposureMap => "Exposure map: who can see what", "暴露地图：谁能看到什么";
     MapLegend => "Now -> after the recommendations:  X exposed, stays   K exposed, kept by you (waived)   x exposed, goes   ? the value is unknown   . nothing", "当前 → 按建议修改后：  X 暴露，仍然暴露   K 暴露，你选择保留   x 暴露，将会消除   ? 取值未知   . 无";
     DataColumn => "Data", "数据";
@@ -66,8 +66,14 @@ messages! {
     HelpClose => "Press any key to close", "按任意键关闭";
     TooSmall => "Terminal too small", "终端窗口太小";
     ReasonPrompt => "Why keep it? Enter confirms, Esc cancels", "为什么保留？Enter 确认，Esc 取消";
-    ExpiryPrompt => "Keep until? YYYY-MM-DD, or Enter for no end date", "保留到何时？格式 YYYY-MM-DD，直接 Enter 表示不设期限";
-    BadDate => "Not a date: use YYYY-MM-DD", "日期格式不对：请用 YYYY-MM-DD";
+    ExpiryPrompt => "Keep until? YYYY-MM-DD, or Enter for no end date", "保留到何时？按“年-月-日”填写，如 2027-06-30；直接按 Enter 表示不设期限";
+    BadDate => "Not a date: use YYYY-MM-DD", "日期格式不对：请按“年-月-日”填写，如 2027-06-30";
+    PastDate => "That date has passed, and a waiver that has ended no longer applies: enter a later date, or nothing for no end date", "这个日期已经过去，到期的保留不再生效：请填写今后的日期，或直接按 Enter 表示不设期限";
+    KeptNow => "Kept", "已保留";
+    HasSwitchWalk => "This one can be changed in the app: d once you have changed it, s to skip, x to keep it", "这一项可以在应用中修改：改好后按 d，或按 s 跳过、按 x 保留";
+    Sends => "Sends", "数据流向";
+    SendsNothing => "nothing", "无";
+    KeepCancelled => "Not kept: nothing changed", "未保留，没有任何更改";
     EmptyReason => "A reason is needed to keep it", "保留需要填写理由";
     Saved => "Saved", "已保存";
     SaveFailed => "Could not save", "保存失败";
@@ -90,7 +96,6 @@ messages! {
     NothingToUndo => "Nothing to undo for this app", "此应用没有可撤销的更改";
     NotSet => "not set (the app's default)", "未设置（沿用应用默认）";
     NotSetChoice => "not set (the app's default)", "不设置（沿用应用默认）";
-    ChooserCurrent => "now", "当前";
     ResetAllDone => "Every app reset to its defaults", "所有应用已重置为默认设置";
     DemoBadge => "DEMO", "演示";
     Search => "Search", "搜索";
@@ -120,7 +125,7 @@ pub fn only_skipped_left(n: usize, lang: Lang) -> String {
     match (lang, n) {
         (Lang::En, 1) => "Only 1 skipped step is left: W starts over with it".to_owned(),
         (Lang::En, n) => format!("Only {n} skipped steps are left: W starts over with them"),
-        (Lang::Zh, n) => format!("只剩 {n} 个跳过的步骤：按 W 从头开始，包括这些步骤"),
+        (Lang::Zh, n) => format!("只剩 {n} 个跳过或已知悉的步骤：按 W 从头开始，包括这些步骤"),
     }
 }
 

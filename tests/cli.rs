@@ -396,7 +396,7 @@ fn explain_a_ruling_gives_court_date_and_case_number() {
         assert!(r.stdout.contains(needle), "{needle} not in {}", r.stdout);
     }
     let r = run(env.cmd().args(["explain", "tencent-v-bytedance-2019"]));
-    assert!(r.stdout.contains("Case number: Not known") && r.stdout.contains("[unverified]"));
+    assert!(r.stdout.contains("Case number: not known") && r.stdout.contains("[unverified]"));
     assert!(r.stdout.contains("Tianjin Binhai New Area People's Court"));
     let r = run(env
         .cmd()

@@ -489,8 +489,11 @@ fn no_screen_offers_i_changed_it_for_a_setting_without_a_switch() {
         footer.contains("d I changed it") && !footer.contains("noted"),
         "{footer}"
     );
-    assert_eq!(press(&mut app, "n"), [], "n means nothing here");
+    // `n` by habit here changes nothing and says which keys do.
+    press(&mut app, "n");
     assert_eq!(app.walk.pos, 3);
+    let (said, problem) = app.status.clone().unwrap();
+    assert!(problem && said.contains("can be changed"), "{said}");
 }
 
 #[test]

@@ -184,7 +184,7 @@ fn walk_through_wechat_read_saves_progress_that_check_accepts() {
     }
     s.send("n");
     // Only private reading had a switch; the rest were noted, not "fixed".
-    s.wait_for("Score: 0 (before) → 8 (after)");
+    s.wait_for("Score: 0 (before) → 8 (after; confirmed facts only: 11/100)");
     s.send("e");
     s.wait_for("Checklist written to");
     let checklist = home

@@ -77,7 +77,7 @@ pub fn finding_summary(profile: &Profile, finding: &Finding, lang: Lang) -> Stri
             "{label}: \"{current}\" is {how}; {flows}. This version offers no way to choose \"{recommended}\": see what to do instead."
         ),
         (Lang::Zh, false) => format!(
-            "“{label}”：当前为“{current}”（{how}），{flows}。该版本无法改为“{recommended}”，可采取的做法见“位置”一项。"
+            "“{label}”：当前为“{current}”（{how}），{flows}。该版本无法改为“{recommended}”，可采取的其他做法另有说明。"
         ),
     };
     if finding
@@ -327,6 +327,14 @@ pub fn ruling_head(ruling: &Ruling, lang: Lang) -> String {
     ]
     .join(w(lang, ", ", "，"));
     format!("{}{}", ruling.title.get(lang), parens(&inside, lang))
+}
+
+/// The colon between a label and its value in each language.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ": ",
+        Lang::Zh => "：",
+    }
 }
 
 /// " (text)" in English, "（text）" in Chinese.

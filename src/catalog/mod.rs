@@ -150,6 +150,8 @@ impl Ruling {
 
     pub fn case_number_text(&self, lang: Lang) -> String {
         match (&self.case_number, &self.case_number_unknown) {
+            // Chinese case numbers put the year in full-width brackets: （2019）京0491民初16142号.
+            (Some(number), _) if lang == Lang::Zh => number.replace('(', "（").replace(')', "）"),
             (Some(number), _) => number.clone(),
             (None, Some(why)) => why.0.get(lang).to_owned(),
             (None, None) => match lang {

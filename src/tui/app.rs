@@ -2,6 +2,7 @@
 //! terminal here, and no files: saving and exporting are returned as [`Effect`]s for the
 //! runner to carry out, so this can be driven and checked in tests without a terminal.
 
+use crate::audit::explain::colon;
 use crate::audit::{Auditor, Report};
 use crate::catalog::Catalog;
 use crate::date::Date;
@@ -54,6 +55,9 @@ pub enum Action {
     /// The start and the end of the detail text (Home / End where no list moves).
     ScrollTop,
     ScrollBottom,
+    /// One line down / up in the detail text (j/k where no list moves).
+    LineDown,
+    LineUp,
     Open,
     Back,
     Quit,
@@ -345,10 +349,11 @@ impl<'a> App<'a> {
         self.show_map = false;
         self.screen = Screen::Dashboard;
         self.memory.last_app = Some(self.profile().app.id.clone());
-        self.status = self.entries[index]
-            .load_error
-            .as_ref()
-            .map(|e| (format!("{}: {e}", Msg::NotSaving.text(self.lang)), true));
+        self.status = None;
+        if let Some(e) = self.entries[index].load_error.clone() {
+            let text = format!("{}{}{e}", Msg::NotSaving.text(self.lang), colon(self.lang));
+            self.tell(text, true);
+        }
     }
 
     fn say(&mut self, msg: Msg) {
@@ -424,17 +429,36 @@ impl<'a> App<'a> {
                 self.detail_scroll = self.scroll_room.max;
                 return Effect::None;
             }
+            // j/k where no list moves (a walk step, the summary): a line at a time.
+            Action::LineDown => {
+                self.detail_scroll = (self.detail_scroll + 1).min(self.scroll_room.max);
+                return Effect::None;
+            }
+            Action::LineUp => {
+                self.detail_scroll = self
+                    .detail_scroll
+                    .min(self.scroll_room.max)
+                    .saturating_sub(1);
+                return Effect::None;
+            }
             _ => {}
         }
         // Anything else may change what the detail text shows: start it from the top.
         self.detail_scroll = 0;
-        match self.screen {
+        let effect = match self.screen {
             Screen::Picker => self.update_picker(action),
             Screen::Dashboard => self.update_dashboard(action),
             Screen::Walk => self.update_walk(action),
             Screen::Summary => self.update_summary(action),
             Screen::Rulings => self.update_rulings(action),
+        };
+        // A status line speaks of the action that set it: moving on (another row, a
+        // skipped step) without a word of its own clears it, so it never describes a
+        // setting no longer on screen.
+        if !self.said {
+            self.status = None;
         }
+        effect
     }
 
     /// Typing into the picker's filter or a search: the list narrows as you type; Enter
@@ -537,6 +561,7 @@ impl<'a> App<'a> {
             Overlay::Reason { mut text } => match action {
                 Action::Back => {
                     self.overlay = None;
+                    self.say(Msg::KeepCancelled);
                     Effect::None
                 }
                 Action::Input(c) => {
@@ -565,6 +590,7 @@ impl<'a> App<'a> {
             Overlay::Expiry { reason, mut text } => match action {
                 Action::Back => {
                     self.overlay = None;
+                    self.say(Msg::KeepCancelled);
                     Effect::None
                 }
                 Action::Input(c) => {
@@ -582,6 +608,13 @@ impl<'a> App<'a> {
                         None
                     } else {
                         match Date::parse(text.trim()) {
+                            // A waiver counts up to and including its last day; one that
+                            // ended already would be saved and then silently not apply.
+                            Some(date) if date < self.today => {
+                                self.warn(Msg::PastDate);
+                                self.overlay = Some(Overlay::Expiry { reason, text });
+                                return Effect::None;
+                            }
                             Some(date) => Some(date),
                             None => {
                                 self.warn(Msg::BadDate);
@@ -700,6 +733,8 @@ impl<'a> App<'a> {
                     self.say(Msg::NotedNoSwitch);
                 }
             }
+            // And `n` by habit on a step that can be changed says what the keys are.
+            Action::Noted => self.warn(Msg::HasSwitchWalk),
             Action::Fix => {
                 let recommended = self.profile().settings[setting].recommended;
                 self.unskip(setting);
@@ -770,7 +805,10 @@ impl<'a> App<'a> {
         if before == after {
             return Effect::None;
         }
-        let text = self.change_words(Msg::Changed, setting, &before, &after);
+        let text = match &after {
+            (chosen, Some(waiver)) if *chosen == before.0 => self.keep_words(setting, waiver),
+            _ => self.change_words(Msg::Changed, setting, &before, &after),
+        };
         self.set(setting, after.clone());
         self.undo[self.current].push(Change {
             setting,
@@ -832,6 +870,30 @@ impl<'a> App<'a> {
         match lang {
             Lang::En => format!("{}: {label}: {from} -> {to}", what.text(lang)),
             Lang::Zh => format!("{}：{label}：{from} → {to}", what.text(lang)),
+        }
+    }
+
+    /// "Kept: Leaderboard (reason: ...; until 2027-06-30)".
+    fn keep_words(&self, setting: usize, waiver: &Waiver) -> String {
+        let lang = self.lang;
+        let label = self.profile().settings[setting].label.get(lang);
+        let until = match (waiver.expires, lang) {
+            (Some(date), Lang::En) => format!("until {date}"),
+            (Some(date), Lang::Zh) => format!("有效期至 {date}"),
+            (None, Lang::En) => "no end date".to_owned(),
+            (None, Lang::Zh) => "未设期限".to_owned(),
+        };
+        match lang {
+            Lang::En => format!(
+                "{}: {label} (reason: {}; {until})",
+                Msg::KeptNow.text(lang),
+                waiver.reason
+            ),
+            Lang::Zh => format!(
+                "{}：{label}（理由：{}；{until}）",
+                Msg::KeptNow.text(lang),
+                waiver.reason
+            ),
         }
     }
 

@@ -264,6 +264,17 @@ const DETAIL_ENDS: Binding = b(
     None,
     ("start / end of the text", "文本开头 / 结尾"),
 );
+/// Where no list moves, the keys that move elsewhere move the text a line at a time.
+const LINES: Binding = b(
+    &[
+        (Key::Down, Action::LineDown),
+        (Key::Up, Action::LineUp),
+        (Key::Char('j'), Action::LineDown),
+        (Key::Char('k'), Action::LineUp),
+    ],
+    None,
+    ("scroll a line", "滚动一行"),
+);
 const RELOAD: Binding = b(
     &[(Key::Ctrl('r'), Action::Reload)],
     None,
@@ -425,6 +436,7 @@ pub const WALK: &[Binding] = &[
         ),
     ),
     hidden(When::NoSwitch, &[(Key::Char('d'), Action::Fix)]),
+    hidden(When::Switch, &[(Key::Char('n'), Action::Noted)]),
     b(
         &[(Key::Char('x'), Action::Keep)],
         Some(("keep it", "保留")),
@@ -452,6 +464,7 @@ pub const WALK: &[Binding] = &[
     UNDO,
     SCROLL,
     DETAIL_ENDS,
+    LINES,
     RESET,
     b(
         &[(Key::Char('q'), Action::Back), (Key::Esc, Action::Back)],
@@ -470,7 +483,7 @@ pub const SUMMARY: &[Binding] = &[
     EXPORT_IN_DEMO,
     b(
         &[(Key::Char('w'), Action::Walk)],
-        None,
+        Some(("walk on", "继续引导")),
         (
             "walk through what is left (skipped steps stay skipped)",
             "继续处理剩下的问题（跳过的步骤仍跳过）",
@@ -480,6 +493,7 @@ pub const SUMMARY: &[Binding] = &[
     UNDO,
     SCROLL,
     DETAIL_ENDS,
+    LINES,
     RESET,
     b(
         &[(Key::Char('q'), Action::Back), (Key::Esc, Action::Back)],

@@ -107,8 +107,8 @@ pub fn truncate(line: Line<'_>, max: usize) -> Line<'static> {
 /// `line` broken into lines of at most `max` cells. Breaks fall where the Unicode
 /// line-breaking algorithm allows them (between Chinese characters, after spaces; never
 /// before closing punctuation such as ，。；、）), except inside a run of Latin letters and
-/// digits or where such a run meets Chinese text ("3.6.1 版", "6600 元", "微信/QQ 第三方"
-/// stay together). A word wider than the line is cut between characters. Spaces at a
+/// digits and from the end of such a run into the Chinese after it ("3.6.1 版",
+/// "6600 元", "微信/QQ 第三方" stay together). A word wider than the line is cut between characters. Spaces at a
 /// break are dropped; each span keeps its style.
 pub fn wrap(line: &Line<'_>, max: usize) -> Vec<Line<'static>> {
     let max = max.max(1);
@@ -222,15 +222,13 @@ fn breaks(text: &str) -> impl Iterator<Item = (usize, BreakOpportunity)> + '_ {
             return true;
         };
         let latin = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-');
-        // Inside a Latin run ("3.6.1", "https://…"), or where one meets Chinese text
-        // directly or across one space.
+        // Inside a Latin run ("3.6.1", "https://…"), and from the end of one into the
+        // Chinese that follows it, directly or across one space ("3.6.1 版", "6600 元",
+        // "QQ 第三方"). Before a number ("于 2019 年") a line may still break, or a date
+        // written with spaces would become one long unbreakable unit.
         let joined = match spaces {
-            0 => {
-                (latin(prev) || wide(prev))
-                    && (latin(next) || wide(next))
-                    && !(wide(prev) && wide(next))
-            }
-            1 => (latin(prev) && wide(next)) || (wide(prev) && latin(next)),
+            0 => latin(prev) && (latin(next) || wide(next)),
+            1 => latin(prev) && wide(next),
             _ => false,
         };
         !joined
@@ -329,6 +327,17 @@ mod tests {
                     "{together:?} was split at width {max}: {lines:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_date_written_with_spaces_still_breaks_before_its_numbers() {
+        let text = "字节跳动表示将申请复议。本案于 2019 年 6 月 24 日首次开庭，另一次一审开庭原定于 2023 年 8 月 16 日";
+        let lines = wrapped(text, 48);
+        // Before the fix, "于 2019 年 6 月 24 日首" was one unit and the first line ended
+        // after "本案", 20 cells short.
+        for l in &lines[..lines.len() - 1] {
+            assert!(width(l) >= 42, "a line ends early: {lines:?}");
         }
     }
 

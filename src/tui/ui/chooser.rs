@@ -61,13 +61,7 @@ pub fn render(
         let cursor = if i == row { "> " } else { "  " };
         let mark = if current { "(*) " } else { "( ) " };
         let style = if i == row { theme.selected } else { theme.text };
-        let mut spans = vec![Span::styled(format!("{cursor}{mark}{text}"), style)];
-        if current {
-            spans.push(Span::styled(
-                format!("  [{}]", Msg::ChooserCurrent.text(lang)),
-                theme.dim,
-            ));
-        }
+        let spans = vec![Span::styled(format!("{cursor}{mark}{text}"), style)];
         lines.push(Line::from(spans));
     }
     let mut title = vec![Span::styled(format!(" {label} "), theme.title)];

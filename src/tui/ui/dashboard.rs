@@ -2,7 +2,7 @@
 //! selected one with its ruling card, and the exposure map.
 
 use super::{
-    Hits, block, colon, field, grounds, now_and_recommended, one_line, scrolled_text, title_line,
+    Hits, block, field, grounds, now_and_recommended, one_line, scrolled_text, title_line,
 };
 use crate::audit::explain::parens;
 use crate::audit::{Finding, Report, finding_summary};
@@ -201,7 +201,14 @@ fn render_detail(
     let setting = &profile.settings[index];
     let selection = &app.entries[app.current].selection;
     let mut lines = vec![Line::styled(setting.label.get(lang), theme.title)];
-    if !setting.path.get(lang).is_empty() {
+    if setting.switch != crate::profile::Switch::InApp {
+        // No switch to point to: what to do instead.
+        lines.push(field(
+            Msg::HowToChange.text(lang),
+            crate::audit::explain::how_to_change(profile, setting, lang),
+            theme,
+        ));
+    } else if !setting.path.get(lang).is_empty() {
         lines.push(field(
             Msg::Where.text(lang),
             setting.path.joined(lang),
@@ -217,12 +224,7 @@ fn render_detail(
                 finding_summary(profile, f, lang),
                 theme.severity(f.severity),
             ));
-            if let Some(w) = &f.waiver {
-                lines.push(Line::styled(
-                    format!("{}{}{}", Msg::MarkWaived.text(lang), colon(lang), w.reason),
-                    theme.waived,
-                ));
-            }
+            lines.extend(super::waiver_line(f, lang, theme));
         }
         None if selection.current(profile, index).is_some() => {
             lines.push(Line::styled(Msg::AtRecommendation.text(lang), theme.ok));
@@ -388,7 +390,8 @@ fn score_label(report: &Report<'_>, lang: crate::text::Lang) -> String {
 
 /// What the score means and what it rests on, in a sentence.
 pub fn score_explained(report: &Report<'_>, lang: crate::text::Lang) -> String {
-    let unconfirmed = report.summary.unconfirmed;
+    // Every finding the score weighs, kept ones too (the summary's count leaves those out).
+    let unconfirmed = report.findings.iter().filter(|f| !f.confirmed()).count();
     match (lang, unconfirmed) {
         (crate::text::Lang::En, 0) => "100 means nothing is shared beyond the recommendations; each finding lowers it by its severity, kept ones too. All rest on confirmed facts.".to_owned(),
         (crate::text::Lang::En, 1) => "100 means nothing is shared beyond the recommendations; each finding lowers it by its severity, kept ones too. 1 rests on facts not yet confirmed.".to_owned(),

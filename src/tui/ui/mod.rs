@@ -162,13 +162,24 @@ pub fn one_line(frame: &mut Frame<'_>, area: Rect, line: Line<'_>) {
 }
 
 fn too_small(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let size = match app.lang {
+        Lang::En => format!(
+            "It needs at least {MIN_WIDTH} columns and {MIN_HEIGHT} rows; it has {} x {}.",
+            area.width, area.height
+        ),
+        Lang::Zh => format!(
+            "至少需要 {MIN_WIDTH} 列、{MIN_HEIGHT} 行，当前为 {} 列、{} 行。",
+            area.width, area.height
+        ),
+    };
+    let quit = match app.lang {
+        Lang::En => "Make the window larger (q still works: back, or quit from the app list).",
+        Lang::Zh => "请放大窗口（q 仍可用：返回，或在应用列表中退出）。",
+    };
     let lines = vec![
         Line::styled(Msg::TooSmall.text(app.lang), theme.problem),
-        Line::raw(format!(
-            "{}x{} < {MIN_WIDTH}x{MIN_HEIGHT}",
-            area.width, area.height
-        )),
-        Line::raw("q"),
+        Line::raw(size),
+        Line::raw(quit),
     ];
     wrapped_text(frame, area, &lines);
 }
@@ -301,29 +312,40 @@ pub fn now_and_recommended(app: &App<'_>, index: usize, theme: &Theme) -> Vec<Li
             };
             lines.push(field(
                 Msg::Now.text(lang),
-                format!(
-                    "{}{default}{}{}",
-                    option.label.get(lang),
-                    colon(lang),
-                    flows_text(&option.flows, lang)
-                ),
+                format!("{}{default}", option.label.get(lang)),
                 theme,
             ));
+            lines.push(sends(&option.flows, lang, theme));
         }
         None => lines.push(Line::styled(Msg::NotAssessed.text(lang), theme.dim)),
     }
     let rec = setting.recommended_option();
     lines.push(field(
         Msg::Recommended.text(lang),
-        format!(
-            "{}{}{}",
-            rec.label.get(lang),
-            colon(lang),
-            flows_text(&rec.flows, lang)
-        ),
+        rec.label.get(lang).to_owned(),
         theme,
     ));
+    lines.push(sends(&rec.flows, lang, theme));
     lines
+}
+
+/// "  Sends: reading history → friends", under an option (rather than a chain of colons
+/// after its label).
+fn sends(flows: &[Flow], lang: Lang, theme: &Theme) -> Line<'static> {
+    let shown = flow_list(flows, lang);
+    let shown = if shown.is_empty() {
+        Msg::SendsNothing.text(lang).to_owned()
+    } else {
+        shown
+    };
+    Line::from(vec![
+        Span::raw("  "),
+        Span::styled(
+            format!("{}{}", Msg::Sends.text(lang), colon(lang)),
+            theme.dim,
+        ),
+        Span::raw(shown),
+    ])
 }
 
 /// Why a setting matters beyond the finding itself: the profile's note and caveat, how
@@ -384,12 +406,52 @@ pub fn grounds<'a>(
     lines
 }
 
-/// The colon between a label and its value in each language.
-pub fn colon(lang: Lang) -> &'static str {
+pub use crate::audit::explain::colon;
+
+/// Between a title's parts: " - " in English, a full-width bar in Chinese (微信读书｜总结).
+pub fn dash(lang: Lang) -> &'static str {
     match lang {
-        Lang::En => ": ",
-        Lang::Zh => "：",
+        Lang::En => " - ",
+        Lang::Zh => "｜",
     }
+}
+
+/// "until 2027-01-01", or that a waiver has no end.
+pub fn until(expires: Option<crate::date::Date>, lang: Lang) -> String {
+    match (expires, lang) {
+        (Some(date), Lang::En) => format!("until {date}"),
+        (Some(date), Lang::Zh) => format!("有效期至 {date}"),
+        (None, Lang::En) => "no end date".to_owned(),
+        (None, Lang::Zh) => "未设期限".to_owned(),
+    }
+}
+
+/// The finding's waiver, if it has one: kept, with the reason and until when; or that it
+/// ended and the finding counts again.
+pub fn waiver_line(f: &Finding<'_>, lang: Lang, theme: &Theme) -> Option<Line<'static>> {
+    let w = f.waiver.as_ref()?;
+    Some(match (f.waiver_expired, w.expires) {
+        (true, Some(date)) => Line::styled(
+            match lang {
+                Lang::En => format!(
+                    "Kept until {date}, which has passed: it counts again. Reason given: {}",
+                    w.reason
+                ),
+                Lang::Zh => format!("保留已于 {date} 到期，重新计入。当时的理由：{}", w.reason),
+            },
+            theme.problem,
+        ),
+        _ => Line::styled(
+            format!(
+                "{}{}{}{}",
+                Msg::MarkWaived.text(lang),
+                colon(lang),
+                w.reason,
+                crate::audit::explain::parens(&until(w.expires, lang), lang)
+            ),
+            theme.waived,
+        ),
+    })
 }
 
 /// "reading history -> friends; activity -> friends", or "shares nothing".

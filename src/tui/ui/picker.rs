@@ -1,7 +1,7 @@
 //! The profile picker: each app in both languages, its version, and how many settings
 //! expose data now.
 
-use super::{Hits, block, title_line};
+use super::{Hits, block, dash, title_line};
 use crate::i18n::Msg;
 use crate::tui::app::App;
 use crate::tui::text::width;
@@ -17,13 +17,18 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let filter = if app.filtering || !app.filter.is_empty() {
         let cursor = if app.filtering { "_" } else { "" };
-        format!("{}: {}{cursor}", Msg::Filter.text(lang), app.filter)
+        format!(
+            "{}{}{}{cursor}",
+            Msg::Filter.text(lang),
+            super::colon(lang),
+            app.filter
+        )
     } else {
         String::new()
     };
     let mut title = title_line(
         app,
-        format!("privaudit - {}", Msg::PickerTitle.text(lang)),
+        format!("privaudit{}{}", dash(lang), Msg::PickerTitle.text(lang)),
         theme,
     );
     if !filter.is_empty() {
@@ -86,7 +91,11 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     for (row, &index) in rows.iter().enumerate().skip(offset).take(height) {
         let profile = app.auditors[index].profile;
         let entry = &app.entries[index];
-        let name = format!("{} / {}", profile.app.name.en, profile.app.name.zh);
+        // The reader's language first.
+        let name = match lang {
+            crate::text::Lang::En => format!("{} / {}", profile.app.name.en, profile.app.name.zh),
+            crate::text::Lang::Zh => format!("{} / {}", profile.app.name.zh, profile.app.name.en),
+        };
         let pad = " ".repeat(name_width.saturating_sub(width(&name)));
         let report = app.report_of(index);
         let open = report.findings.iter().filter(|f| !f.waived()).count();

@@ -69,7 +69,11 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     let cites: Box<dyn Fn(&crate::profile::Setting) -> bool> =
         if let Some(r) = catalog.rulings.get(row) {
             let ev = &r.evidence;
-            let tag = |e: crate::evidence::Evidence| format!(" [{}]", e.name(lang));
+            // How sure each fact is, in brackets after it: " [secondary]", "（多个二手来源）".
+            let tag = |e: crate::evidence::Evidence| match lang {
+                crate::text::Lang::En => format!(" [{}]", e.name(lang)),
+                crate::text::Lang::Zh => format!("（{}）", e.name(lang)),
+            };
             text.push(Line::styled(r.title.get(lang), theme.title));
             text.push(field(
                 Msg::Court.text(lang),

@@ -22,16 +22,6 @@ fn step_of(lang: Lang, n: usize, m: usize) -> String {
     }
 }
 
-/// "until 2027-01-01", or that a waiver has no end.
-fn until(expires: Option<crate::date::Date>, lang: Lang) -> String {
-    match (expires, lang) {
-        (Some(date), Lang::En) => format!("until {date}"),
-        (Some(date), Lang::Zh) => format!("有效期至 {date}"),
-        (None, Lang::En) => "no expiry".to_owned(),
-        (None, Lang::Zh) => "未设期限".to_owned(),
-    }
-}
-
 pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
     let lang = app.lang;
     let profile = app.profile();
@@ -46,8 +36,9 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
     ])
     .areas(area);
     let text = format!(
-        "{} - {}{}{}",
+        "{}{}{}{}{}",
         profile.app.name.get(lang),
+        super::dash(lang),
         Msg::Walkthrough.text(lang),
         colon(lang),
         step_of(lang, walk.pos + 1, walk.steps.len())
@@ -64,6 +55,10 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
     let report = app.report();
     let finding = report.findings.iter().find(|f| f.index == index);
     let mut lines = vec![Line::styled(setting.label.get(lang), theme.title)];
+    if let Some(line) = finding.and_then(|f| super::waiver_line(f, lang, theme)) {
+        // Back on a step already kept (or whose waiver ended): say so.
+        lines.push(line);
+    }
     if let Some(f) = finding {
         let badge = certainty_badge(f, lang)
             .map(|b| parens(b, lang))
@@ -112,8 +107,9 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
     let mut lines = vec![
         Line::styled(
             format!(
-                "{} - {}",
+                "{}{}{}",
                 profile.app.name.get(lang),
+                super::dash(lang),
                 Msg::Summary.text(lang)
             ),
             theme.title,
@@ -122,11 +118,26 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
         field(
             Msg::Score.text(lang),
             format!(
-                "{before}{} → {}{}{}",
+                "{before}{} → {}{}",
                 parens(Msg::Before.text(lang), lang),
                 report.score,
-                parens(Msg::After.text(lang), lang),
-                super::dashboard::confirmed_score(&report, lang)
+                // The confirmed-only figure is of the score after, inside its brackets.
+                parens(
+                    &match report.score == report.score_confirmed {
+                        true => Msg::After.text(lang).to_owned(),
+                        false => format!(
+                            "{}{}{}{}/100",
+                            Msg::After.text(lang),
+                            match lang {
+                                Lang::En => "; ",
+                                Lang::Zh => "；",
+                            },
+                            Msg::ConfirmedOnly.text(lang),
+                            report.score_confirmed
+                        ),
+                    },
+                    lang
+                ),
             ),
             theme,
         ),
@@ -161,7 +172,7 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
                     profile.settings[f.index].label.get(lang),
                     colon(lang),
                     waiver.reason,
-                    parens(&until(waiver.expires, lang), lang)
+                    parens(&super::until(waiver.expires, lang), lang)
                 ),
                 theme.waived,
             ));
