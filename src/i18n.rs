@@ -80,7 +80,7 @@ messages! {
     OverrodeOtherWindow => "; also changed in another privaudit window, your choice here replaced it: ", "；以下设置在另一个 privaudit 窗口中也被更改，已以此处的选择为准：";
     NotSaving => "The saved state could not be read, so it is left untouched and nothing is saved", "已保存的状态文件无法读取，因此保持原样，本次不会保存";
     DemoNoWrite => "Demo mode: nothing is written", "演示模式：不写入任何文件";
-    ExportedTo => "Checklist written to", "清单已写入";
+    ExportedTo => "Checklist written", "清单已写入";
     ResetDone => "Reset to the app's defaults", "已重置为应用默认设置";
     StepsDone => "All steps done", "全部步骤已完成";
     Before => "before", "之前";
@@ -116,6 +116,54 @@ pub fn broken_profiles_note(n: usize, lang: Lang) -> String {
             format!("{n} user profiles could not be read and are left out: see the list below")
         }
         (Lang::Zh, n) => format!("有 {n} 个用户档案无法读取，已略过，详见下方列表"),
+    }
+}
+
+/// A file error in the reader's language: the system's own words in English; in Chinese,
+/// the common cases said in Chinese and any other by its error number, so no English is
+/// left in a Chinese screen.
+pub fn io_error(e: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind as K;
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return "符号链接形成了循环".to_owned();
+    }
+    let words = match e.kind() {
+        K::NotFound => "找不到该文件或目录",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "文件已存在",
+        K::IsADirectory => "这是一个目录，而不是文件",
+        K::NotADirectory => "路径中有一部分不是目录",
+        K::ReadOnlyFilesystem => "文件系统是只读的",
+        K::StorageFull => "磁盘空间已满",
+        K::QuotaExceeded => "超出磁盘配额",
+        K::InvalidFilename => "文件名无效",
+        K::FileTooLarge => "文件太大",
+        K::ResourceBusy => "文件正被占用",
+        K::Interrupted => "操作被中断",
+        _ => {
+            return match e.raw_os_error() {
+                Some(code) => format!("系统错误（错误码 {code}）"),
+                None => "读写文件时出错".to_owned(),
+            };
+        }
+    };
+    words.to_owned()
+}
+
+/// `q` in the picker with changes that could not be saved.
+pub fn unsaved_on_quit(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => {
+            "1 app has changes that could not be saved; q again quits and drops them".to_owned()
+        }
+        (Lang::En, n) => {
+            format!("{n} apps have changes that could not be saved; q again quits and drops them")
+        }
+        (Lang::Zh, n) => format!("有 {n} 个应用的更改未能保存；再按一次 q 将退出并放弃这些更改"),
     }
 }
 

@@ -778,3 +778,114 @@ fn search_narrows_the_dashboard_and_the_rulings_as_you_type() {
     assert_eq!(app.rulings_visible().len(), every);
     assert_eq!(app.screen, Screen::Rulings);
 }
+
+/// Open WeChat Read and start its walk; the first step (a switch) is at `app.walk.pos`.
+fn walking(app: &mut App<'_>) {
+    key(app, KeyCode::Enter);
+    press(app, "w");
+    assert_eq!(app.screen, Screen::Walk);
+}
+
+#[test]
+fn a_keep_date_already_past_is_refused_and_esc_says_nothing_was_kept() {
+    let mut app = app(false);
+    walking(&mut app);
+    let step = app.walk.steps[app.walk.pos];
+    press(&mut app, "xshared");
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "2020-01-01");
+    key(&mut app, KeyCode::Enter);
+    let (said, problem) = app.status.clone().unwrap();
+    assert!(problem && said.contains("passed"), "{said}");
+    assert!(matches!(app.overlay, Some(Overlay::Expiry { .. })));
+    assert!(app.entries[app.current].selection.waivers[step].is_none());
+    // Esc: the keep is dropped, and said so.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, None);
+    assert!(app.status.clone().unwrap().0.contains("Not kept"));
+    // Today itself is the last day a waiver counts: accepted, and said as a keep.
+    press(&mut app, "xshared");
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "2026-11-23");
+    assert_eq!(key(&mut app, KeyCode::Enter), Effect::Save);
+    let said = app.status.clone().unwrap().0;
+    assert!(
+        said.starts_with("Kept: ") && said.contains("reason: shared; until 2026-11-23"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_status_line_is_cleared_by_moving_on() {
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, "d");
+    assert!(app.status.is_some(), "d says what it changed");
+    press(&mut app, "j");
+    assert_eq!(app.status, None, "moving to another row clears it");
+}
+
+#[test]
+fn a_resumed_walk_leaves_out_steps_settled_meanwhile() {
+    let mut app = app(false);
+    walking(&mut app);
+    let steps = app.walk.steps.clone();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Dashboard);
+    // Fix, on the dashboard, the first step that has a switch; then resume.
+    let fixed = *steps
+        .iter()
+        .find(|&&s| app.profile().settings[s].switch == Switch::InApp)
+        .unwrap();
+    let row = app.order.iter().position(|&s| s == fixed).unwrap();
+    app.update(Action::Select(row));
+    press(&mut app, "d");
+    press(&mut app, "w");
+    assert_eq!(app.screen, Screen::Walk);
+    assert!(
+        !app.walk.steps.contains(&fixed),
+        "the fixed setting is not offered again: {:?}",
+        app.walk.steps
+    );
+    assert_eq!(app.walk.steps.len(), steps.len() - 1);
+}
+
+#[test]
+fn quitting_with_changes_that_could_not_be_saved_asks_twice() {
+    let mut app = app(false);
+    // A change whose save failed: the selection differs from what is on disk.
+    app.entries[0].selection.chosen[0] = Some(1);
+    assert_eq!(app.unsaved(), 1);
+    assert_eq!(press(&mut app, "q"), [Effect::None]);
+    let (said, problem) = app.status.clone().unwrap();
+    assert!(problem && said.contains("could not be saved"), "{said}");
+    assert_eq!(press(&mut app, "q"), [Effect::Quit]);
+    // Anything in between asks again.
+    let mut app = app_with_unsaved();
+    press(&mut app, "q");
+    press(&mut app, "j");
+    assert_eq!(press(&mut app, "q"), [Effect::None]);
+    // A demo has nothing to lose.
+    let mut demo = common::tui_app(Lang::En, true);
+    demo.entries[0].selection.chosen[0] = Some(1);
+    assert_eq!(press(&mut demo, "q"), [Effect::Quit]);
+}
+
+fn app_with_unsaved() -> App<'static> {
+    let mut app = app(false);
+    app.entries[0].selection.chosen[0] = Some(1);
+    app
+}
+
+#[test]
+fn j_and_k_scroll_a_walk_step_a_line_at_a_time() {
+    let mut app = app(false);
+    walking(&mut app);
+    app.scroll_room = privaudit::tui::app::ScrollRoom { max: 3, page: 10 };
+    press(&mut app, "jjjjj");
+    assert_eq!(app.detail_scroll, 3, "no further than the end");
+    press(&mut app, "k");
+    assert_eq!(app.detail_scroll, 2);
+    assert_eq!(app.screen, Screen::Walk);
+}

@@ -585,6 +585,9 @@ fn family_flaws(shot: &Shot, above: &[Rect]) -> (usize, Vec<Flaw>) {
                     lost(start, seen, &mut flaws);
                 }
                 open = Some((row, 1));
+            } else if open.is_some() && c == '…' {
+                // Cut short where it does not fit, and said so with "…": not lost.
+                open = None;
             } else if let Some((start, seen)) = open
                 && c == MEMBERS[seen]
             {

@@ -186,7 +186,7 @@ fn walk_through_wechat_read_saves_progress_that_check_accepts() {
     // Only private reading had a switch; the rest were noted, not "fixed".
     s.wait_for("Score: 0 (before) → 8 (after; confirmed facts only: 11/100)");
     s.send("e");
-    s.wait_for("Checklist written to");
+    s.wait_for("Checklist written: ");
     let checklist = home
         .path()
         .join("data/privaudit/exports/wechat-read-checklist.md");

@@ -174,3 +174,88 @@ fn no_wrapped_text_runs_past_its_box_on_any_screen() {
         }
     }
 }
+
+/// Duoshan's profile with `extra` more options on its first setting.
+fn many_options(extra: usize) -> privaudit::profile::Profile {
+    let text = std::fs::read_to_string("profiles/duoshan.toml").unwrap();
+    let marker = "[[settings.options]]\nid = \"off\"";
+    let at = text.find(marker).unwrap();
+    let end = at + text[at..].find("\n\n").unwrap();
+    let mut options = String::new();
+    for i in 0..extra {
+        options.push_str(&format!(
+            "\n\n[[settings.options]]\nid = \"o{i}\"\nlabel = {{ en = \"Option {i}\", zh = \"选项 {i}\" }}\nflows = []"
+        ));
+    }
+    let text = format!("{}{options}{}", &text[..end], &text[end..]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.toml");
+    std::fs::write(&path, text).unwrap();
+    privaudit::registry::load_profile_file(&path, privaudit::catalog::builtin()).unwrap()
+}
+
+#[test]
+fn the_chooser_keeps_its_cursor_in_view_on_a_short_screen() {
+    let profiles = Box::leak(vec![many_options(60)].into_boxed_slice());
+    let entries = profiles
+        .iter()
+        .map(privaudit::tui::app::Entry::defaults)
+        .collect();
+    let today = privaudit::date::Date::new(2026, 11, 23).unwrap();
+    let mut app = App::new(
+        privaudit::catalog::builtin(),
+        profiles,
+        entries,
+        Lang::En,
+        false,
+        today,
+    );
+    app.open(0);
+    let row = app
+        .order
+        .iter()
+        .position(|&s| app.profile().settings[s].options.len() > 60)
+        .unwrap();
+    app.update(Action::Select(row));
+    app.update(Action::Choose);
+    // The cursor starts on "not set", the first row: it is on screen, and so is the top.
+    let screen = draw(&mut app, 80, 24);
+    assert!(
+        screen.iter().any(|r| r.contains("> (*) not set")),
+        "{}",
+        screen.join("\n")
+    );
+    assert!(
+        screen.iter().any(|r| r.contains('↓')),
+        "{}",
+        screen.join("\n")
+    );
+    // Forty rows down, the cursor is still in view, on the option it names.
+    for _ in 0..40 {
+        app.update(Action::Down);
+    }
+    let screen = draw(&mut app, 80, 24);
+    let cursor = screen
+        .iter()
+        .find(|r| r.contains("> ( )"))
+        .unwrap_or_else(|| panic!("no cursor:\n{}", screen.join("\n")));
+    assert!(cursor.contains("Option 37"), "{cursor}");
+    assert!(
+        screen.iter().any(|r| r.contains('↑')),
+        "{}",
+        screen.join("\n")
+    );
+}
+
+#[test]
+fn a_screen_too_small_says_what_it_needs_in_both_languages() {
+    for (lang, needs) in [
+        (Lang::En, "at least 60 columns"),
+        (Lang::Zh, "至少需要 60 列"),
+    ] {
+        let mut app = common::tui_app(lang, false);
+        app.update(Action::Open);
+        let screen = draw(&mut app, 50, 12);
+        assert!(screen.concat().contains(needs), "{}", screen.join("\n"));
+    }
+}

@@ -210,6 +210,8 @@ pub struct App<'a> {
     pub status: Option<(String, bool)>,
     /// Whether the status was set by the action being handled (a save adds to it).
     pub said: bool,
+    /// `q` in the picker warned that changes are not saved; the next `q` quits.
+    pub quit_warned: bool,
     pub today: Date,
     /// Settings of the open app's profile in display order, grouped by what they expose
     /// (only those matching the dashboard's search).
@@ -256,6 +258,7 @@ impl<'a> App<'a> {
             scroll_room: ScrollRoom::default(),
             status: None,
             said: false,
+            quit_warned: false,
             today,
             order: Vec::new(),
             memory: Default::default(),
@@ -356,6 +359,17 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Apps whose changes are not on disk (their last save failed); never in a demo.
+    pub fn unsaved(&self) -> usize {
+        if self.demo {
+            return 0;
+        }
+        self.entries
+            .iter()
+            .filter(|e| e.selection != e.saved && e.load_error.is_none())
+            .count()
+    }
+
     fn say(&mut self, msg: Msg) {
         self.tell(msg.text(self.lang).to_owned(), false);
     }
@@ -372,6 +386,9 @@ impl<'a> App<'a> {
     /// Apply an action; the returned effect is for the runner.
     pub fn update(&mut self, action: Action) -> Effect {
         self.said = false;
+        if action != Action::Back {
+            self.quit_warned = false;
+        }
         match action {
             Action::Quit => return Effect::Quit,
             Action::Suspend => return Effect::Suspend,
@@ -651,7 +668,17 @@ impl<'a> App<'a> {
                 self.filter.clear();
                 self.picker_row = 0;
             }
-            Action::Back => return Effect::Quit,
+            Action::Back => {
+                // Changes whose save failed would be lost: say so once, and quit on a
+                // second q.
+                let unsaved = self.unsaved();
+                if unsaved > 0 && !self.quit_warned {
+                    self.quit_warned = true;
+                    self.tell(crate::i18n::unsaved_on_quit(unsaved, self.lang), true);
+                    return Effect::None;
+                }
+                return Effect::Quit;
+            }
             Action::Open => {
                 if let Some(&index) = self.filtered().get(self.picker_row) {
                     self.open(index);
@@ -920,8 +947,28 @@ impl<'a> App<'a> {
     /// another app) starts again from the open findings, leaving out the skipped ones.
     fn resume_walk(&mut self) {
         if self.walk.app == Some(self.current) && self.walk.pos < self.walk.steps.len() {
-            self.screen = Screen::Walk;
-            return;
+            // Steps still ahead that were settled meanwhile (fixed on the dashboard, kept)
+            // are no longer offered; those already passed keep their numbers.
+            let open: Vec<usize> = self
+                .report()
+                .findings
+                .iter()
+                .filter(|f| !f.waived())
+                .map(|f| f.index)
+                .collect();
+            let pos = self.walk.pos;
+            let mut steps = self.walk.steps[..pos].to_vec();
+            steps.extend(
+                self.walk.steps[pos..]
+                    .iter()
+                    .filter(|s| open.contains(s))
+                    .copied(),
+            );
+            self.walk.steps = steps;
+            if self.walk.pos < self.walk.steps.len() {
+                self.screen = Screen::Walk;
+                return;
+            }
         }
         self.start_walk(false);
     }

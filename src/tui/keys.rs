@@ -326,6 +326,7 @@ const RESTART: Binding = b(
 pub const PICKER: &[Binding] = &[
     MOVE,
     ENDS,
+    SCROLL,
     b(
         &[(Key::Enter, Action::Open)],
         Some(("open", "打开")),

@@ -145,8 +145,9 @@ struct Carry {
     saved_memory: Memory,
     /// The app that was open (on its dashboard), by id.
     open_id: Option<String>,
-    /// In a demo nothing is saved, so the selections themselves are carried over a
-    /// reload (by app id; a state that no longer fits its profile starts over).
+    /// Selections that are not on disk, carried over a reload by app id (a state that no
+    /// longer fits its profile starts over): every app's in a demo, where nothing is
+    /// saved; otherwise those whose last save failed, so a reload does not drop them.
     demo_states: Vec<crate::state::AccountState>,
     reloaded: bool,
 }
@@ -160,15 +161,13 @@ impl Carry {
             app::Screen::Dashboard | app::Screen::Walk | app::Screen::Summary
         )
         .then(|| app.profile().app.id.clone());
-        self.demo_states = if app.demo {
-            app.auditors
-                .iter()
-                .zip(&app.entries)
-                .map(|(a, e)| e.selection.to_state(a.profile))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        self.demo_states = app
+            .auditors
+            .iter()
+            .zip(&app.entries)
+            .filter(|(_, e)| app.demo || e.selection != e.saved)
+            .map(|(a, e)| e.selection.to_state(a.profile))
+            .collect();
         self.status = None;
         self.reloaded = true;
     }
@@ -189,9 +188,14 @@ fn build_app<'a>(
         .map(|(i, p)| {
             let carried = carry.demo_states.iter().find(|s| s.app == p.app.id);
             match carried.map(|state| state.bind(p)) {
-                Some(Ok(selection)) => Entry {
+                Some(Ok(selection)) if options.demo => Entry {
                     selection,
                     ..Entry::defaults(p)
+                },
+                // Not saved yet: what is on disk stays what a save merges against.
+                Some(Ok(selection)) => Entry {
+                    selection,
+                    ..load_entry(p, options, open == Some(i))
                 },
                 _ => load_entry(p, options, open == Some(i)),
             }
@@ -339,7 +343,9 @@ fn event_loop(
         }
         let action = match crossterm::event::read().context("reading the terminal")? {
             Event::Key(key) if key.kind == KeyEventKind::Press => keys::action_for_key(app, key),
-            Event::Mouse(mouse) => keys::action_for_mouse(&hits, mouse),
+            // A click maps to a row of the screen under a popup, not to the popup's own
+            // rows: while one is open, the mouse does nothing.
+            Event::Mouse(mouse) if app.overlay.is_none() => keys::action_for_mouse(&hits, mouse),
             Event::Resize(..) => {
                 dirty = true;
                 None
@@ -347,6 +353,15 @@ fn event_loop(
             _ => None,
         };
         let Some(action) = action else { continue };
+        // With the "too small" notice on screen, keys must not change what cannot be seen.
+        if hits.too_small
+            && !matches!(
+                action,
+                Action::Back | Action::Quit | Action::Suspend | Action::Redraw
+            )
+        {
+            continue;
+        }
         dirty = true;
         match app.update(action) {
             Effect::None => {}
@@ -447,7 +462,17 @@ pub fn save(app: &mut App<'_>) {
             (text, warn)
         }
         Err(e) => (
-            format!("{}: {}: {e}", Msg::SaveFailed.text(lang), path.display()),
+            format!(
+                "{}{}{}{}{}",
+                Msg::SaveFailed.text(lang),
+                ui::colon(lang),
+                path.display(),
+                ui::colon(lang),
+                match &e {
+                    store::SaveError::Io(io) => crate::i18n::io_error(io, lang),
+                    other => other.to_string(),
+                }
+            ),
             true,
         ),
     });
@@ -480,11 +505,23 @@ pub fn export(app: &mut App<'_>) {
     );
     app.status = Some(match store::save_atomic(&path, &text) {
         Ok(()) => (
-            format!("{} {}", Msg::ExportedTo.text(lang), path.display()),
+            format!(
+                "{}{}{}",
+                Msg::ExportedTo.text(lang),
+                ui::colon(lang),
+                path.display()
+            ),
             false,
         ),
         Err(e) => (
-            format!("{}: {}: {e}", Msg::SaveFailed.text(lang), path.display()),
+            format!(
+                "{}{}{}{}{}",
+                Msg::SaveFailed.text(lang),
+                ui::colon(lang),
+                path.display(),
+                ui::colon(lang),
+                crate::i18n::io_error(&e, lang)
+            ),
             true,
         ),
     });

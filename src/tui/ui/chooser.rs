@@ -2,7 +2,7 @@
 //! sends, and first "not set (the app's default)"; the current choice marked `(*)`, the
 //! cursor `>`.
 
-use super::{colon, flows_text, popup};
+use super::{Focus, colon, flows_text, popup};
 use crate::i18n::Msg;
 use crate::text::Lang;
 use crate::tui::app::App;
@@ -71,13 +71,15 @@ pub fn render(
             theme.demo,
         ));
     }
+    let width = area.width.saturating_sub(8).clamp(20, 90);
+    // A long setting name ends with "…" in the border; the details show it whole.
+    let title = crate::tui::text::truncate(Line::from(title), usize::from(width.saturating_sub(2)));
     popup(
         frame,
         area,
-        area.width.saturating_sub(8).clamp(20, 90),
-        Block::default()
-            .borders(Borders::ALL)
-            .title(Line::from(title)),
+        width,
+        Block::default().borders(Borders::ALL).title(title),
         &lines,
+        Focus::Line(row),
     );
 }

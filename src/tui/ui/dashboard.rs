@@ -185,6 +185,7 @@ fn render_list(
         list: inner,
         rows,
         scroll: None,
+        ..Hits::default()
     }
 }
 
@@ -328,7 +329,20 @@ fn render_map(
     let lang = app.lang;
     let map = exposure_map(app, report);
     let audiences = &Audience::ALL[1..];
-    let centered = |text: &'static str| Cell::from(Line::from(text).centered());
+    // The data column as wide as its longest name; the audiences share the rest equally
+    // (less the table's one-cell spacing), and a heading too long for its column ends
+    // with "…" rather than being cut at either end.
+    let data_width = map
+        .iter()
+        .map(|(d, _)| crate::tui::text::width(d.name(lang)))
+        .chain([crate::tui::text::width(Msg::DataColumn.text(lang))])
+        .max()
+        .unwrap_or(8);
+    let inner_width = usize::from(area.width.saturating_sub(2));
+    let column = inner_width.saturating_sub(data_width + audiences.len()) / audiences.len();
+    let centered = |text: &'static str| {
+        Cell::from(crate::tui::text::truncate(Line::from(text), column).centered())
+    };
     let header = Row::new(
         std::iter::once(Cell::from(Msg::DataColumn.text(lang)))
             .chain(audiences.iter().map(|a| centered(a.short_name(lang)))),
@@ -348,21 +362,9 @@ fn render_map(
             })),
         )
     });
-    // The data column as wide as its longest name; the audiences share the rest.
-    let data_width = map
-        .iter()
-        .map(|(d, _)| unicode_width::UnicodeWidthStr::width(d.name(lang)))
-        .chain([unicode_width::UnicodeWidthStr::width(
-            Msg::DataColumn.text(lang),
-        )])
-        .max()
-        .unwrap_or(8) as u16;
-    let widths = std::iter::once(Constraint::Length(data_width))
-        .chain(audiences.iter().map(|_| Constraint::Fill(1)));
-    let legend_lines = crate::tui::text::wrap(
-        &Line::styled(Msg::MapLegend.text(lang), theme.dim),
-        usize::from(area.width),
-    );
+    let widths = std::iter::once(Constraint::Length(data_width as u16))
+        .chain(audiences.iter().map(|_| Constraint::Length(column as u16)));
+    let legend_lines = legend(Msg::MapLegend.text(lang), usize::from(area.width), theme);
     let [table_area, legend] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(legend_lines.len() as u16),
@@ -375,6 +377,28 @@ fn render_map(
         table_area,
     );
     frame.render_widget(Paragraph::new(legend_lines), legend);
+}
+
+/// The legend's items (separated by three spaces in the message) laid out so that an
+/// item is broken only when it is wider than a whole line.
+fn legend(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    const GAP: &str = "   ";
+    let mut rows: Vec<String> = Vec::new();
+    for item in text.split(GAP).map(str::trim).filter(|i| !i.is_empty()) {
+        match rows.last_mut() {
+            Some(row)
+                if crate::tui::text::width(row) + GAP.len() + crate::tui::text::width(item)
+                    <= width =>
+            {
+                row.push_str(GAP);
+                row.push_str(item);
+            }
+            _ => rows.push(item.to_owned()),
+        }
+    }
+    rows.iter()
+        .flat_map(|row| crate::tui::text::wrap(&Line::styled(row.clone(), theme.dim), width))
+        .collect()
 }
 
 /// "Score 0/100 (11/100 on confirmed facts only)": the second number whenever the first

@@ -9,7 +9,6 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 const GAP: &str = "  ";
@@ -103,5 +102,6 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             if badge { theme.demo } else { theme.dim },
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    // Through the terminal-safe cut: what is typed into a search shows as drawn.
+    super::one_line(frame, area, Line::from(spans));
 }

@@ -41,6 +41,8 @@ pub struct Hits {
     pub rows: Vec<Option<usize>>,
     /// The scrollable text on screen, if any.
     pub scroll: Option<ScrollRoom>,
+    /// The terminal is too small and the notice saying so is all that is drawn.
+    pub too_small: bool,
 }
 
 impl Hits {
@@ -62,7 +64,10 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>) -> Hits {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(app, theme, frame, area);
-        return Hits::default();
+        return Hits {
+            too_small: true,
+            ..Hits::default()
+        };
     }
     // A long status (a file problem with its path) gets more lines rather than being cut.
     let status_lines: Vec<Line<'static>> = match &app.status {
@@ -215,6 +220,7 @@ fn help(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             theme,
         )),
         &lines,
+        Focus::Top,
     );
 }
 
@@ -231,25 +237,78 @@ fn prompt(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect, msg: 
             .borders(Borders::ALL)
             .title(popup_title(app, "", theme)),
         &lines,
+        Focus::Bottom,
     );
 }
 
+/// Which part of a popup's text stays in view when the screen is too short for all of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// The start (help).
+    Top,
+    /// The end (a prompt: what is being typed).
+    Bottom,
+    /// Line N of the text before wrapping (the chooser's cursor).
+    Line(usize),
+}
+
 /// A bordered popup at most `width` wide, centred in `area`, as tall as its wrapped text
-/// needs (the end of the text shown when the screen is too short, so what is being typed
-/// stays in view). It clears what it covers; a wide character its edge cuts in half is
-/// blanked when the frame is mended.
-pub fn popup(frame: &mut Frame<'_>, area: Rect, width: u16, block: Block<'_>, lines: &[Line<'_>]) {
+/// needs, showing the part `focus` names when the screen is too short (the bottom border
+/// then says how many lines are hidden above and below). It clears what it covers; a wide
+/// character its edge cuts in half is blanked when the frame is mended.
+pub fn popup(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    width: u16,
+    block: Block<'_>,
+    lines: &[Line<'_>],
+    focus: Focus,
+) {
     let width = width.min(area.width);
     let inner_width = usize::from(width.saturating_sub(2));
-    let wrapped = text::wrap_all(lines, inner_width);
-    let height = (wrapped.len() + 2).min(usize::from(area.height)) as u16;
-    let skip = wrapped
-        .len()
-        .saturating_sub(usize::from(height.saturating_sub(2)));
+    // Wrapped line by line, to know where line N starts once wrapped.
+    let mut wrapped: Vec<Line<'static>> = Vec::new();
+    let mut starts = Vec::with_capacity(lines.len());
+    for line in lines {
+        starts.push(wrapped.len());
+        wrapped.extend(text::wrap(line, inner_width));
+    }
+    let total = wrapped.len();
+    let height = (total + 2).min(usize::from(area.height)) as u16;
+    let room = usize::from(height.saturating_sub(2));
+    let max = total.saturating_sub(room);
+    let skip = match focus {
+        Focus::Top => 0,
+        Focus::Bottom => max,
+        Focus::Line(n) => {
+            let start = starts.get(n).copied().unwrap_or(0);
+            let end = starts.get(n + 1).copied().unwrap_or(total);
+            // Scrolled just enough for the whole line to show, from the top.
+            end.saturating_sub(room).min(start).min(max)
+        }
+    };
+    let block = if total > room {
+        let (above, below) = (skip, total - skip - room);
+        let arrows = match (above > 0, below > 0) {
+            (true, true) => format!(" ↑{above} ↓{below} "),
+            (true, false) => format!(" ↑{above} "),
+            (false, _) => format!(" ↓{below} "),
+        };
+        block.title_bottom(Line::raw(arrows).right_aligned())
+    } else {
+        block
+    };
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(wrapped.into_iter().skip(skip).collect::<Vec<_>>()).block(block),
+        Paragraph::new(
+            wrapped
+                .into_iter()
+                .skip(skip)
+                .take(room)
+                .collect::<Vec<_>>(),
+        )
+        .block(block),
         rect,
     );
 }

@@ -39,6 +39,8 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
 
     // User profiles that could not be read: each problem in full, wrapped, below the list
     // (at most half the screen; the status line says how many).
+    // PageDown scrolls the list of broken profiles, the only long text here.
+    let mut scroll = None;
     let list_area = if app.broken.is_empty() {
         list_area
     } else {
@@ -52,15 +54,15 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         let height = (needed as u16).min(list_area.height / 2);
         let [list, broken] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(height)]).areas(list_area);
-        super::scrolled_text(
+        scroll = Some(super::scrolled_text(
             frame,
             broken,
             block(Msg::BrokenProfiles.text(lang), theme.problem),
             &text,
-            0,
+            app.detail_scroll,
             lang,
             theme,
-        );
+        ));
         list
     };
     let rows = app.filtered();
@@ -68,7 +70,10 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     frame.render_widget(block(Msg::PickerTitle.text(lang), theme.title), list_area);
     if rows.is_empty() {
         frame.render_widget(Paragraph::new(Msg::NoMatch.text(lang)), inner);
-        return Hits::default();
+        return Hits {
+            scroll,
+            ..Hits::default()
+        };
     }
     let height = usize::from(inner.height);
     let offset = app.picker_row.saturating_sub(height.saturating_sub(1));
@@ -80,12 +85,21 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
                 + 3
         })
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        // One very long name must not push every app's count off the screen: names get
+        // at most half the row, versions a quarter, cut with "…".
+        .min(usize::from(inner.width) / 2);
     let version_width = rows
         .iter()
         .map(|&i| width(app.auditors[i].profile.app.version.get(lang)))
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .min(usize::from(inner.width) / 4);
+    let fit = |text: String, room: usize| {
+        let cut = crate::tui::text::truncate(Line::raw(text), room).to_string();
+        let pad = " ".repeat(room.saturating_sub(width(&cut)));
+        format!("{cut}{pad}")
+    };
     let mut lines = Vec::new();
     let mut hit_rows = Vec::new();
     for (row, &index) in rows.iter().enumerate().skip(offset).take(height) {
@@ -96,19 +110,17 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
             crate::text::Lang::En => format!("{} / {}", profile.app.name.en, profile.app.name.zh),
             crate::text::Lang::Zh => format!("{} / {}", profile.app.name.zh, profile.app.name.en),
         };
-        let pad = " ".repeat(name_width.saturating_sub(width(&name)));
         let report = app.report_of(index);
         let open = report.findings.iter().filter(|f| !f.waived()).count();
         let selected = row == app.picker_row;
         let marker = if selected { "> " } else { "  " };
         let base = if selected { theme.selected } else { theme.text };
         let mut spans = vec![
-            Span::styled(format!("{marker}{name}{pad}  "), base),
+            Span::styled(format!("{marker}{}  ", fit(name, name_width)), base),
             Span::styled(
                 format!(
-                    "{}{}  ",
-                    profile.app.version.get(lang),
-                    " ".repeat(version_width - width(profile.app.version.get(lang)))
+                    "{}  ",
+                    fit(profile.app.version.get(lang).to_owned(), version_width)
                 ),
                 theme.dim,
             ),
@@ -140,6 +152,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     Hits {
         list: inner,
         rows: hit_rows,
-        scroll: None,
+        scroll,
+        ..Hits::default()
     }
 }

@@ -63,6 +63,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
             list: inner,
             rows,
             scroll: Some(scroll),
+            ..Hits::default()
         };
     };
     let mut text: Vec<Line<'_>> = Vec::new();
@@ -161,5 +162,6 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         list: inner,
         rows,
         scroll: Some(scroll),
+        ..Hits::default()
     }
 }
