@@ -70,6 +70,8 @@ messages! {
     BadDate => "Not a date: use YYYY-MM-DD", "日期格式不对：请按“年-月-日”填写，如 2027-06-30";
     PastDate => "That date has passed, and a waiver that has ended no longer applies: enter a later date, or nothing for no end date", "这个日期已经过去，到期的保留不再生效：请填写今后的日期，或直接按 Enter 表示不设期限";
     KeptNow => "Kept", "已保留";
+    ResetUndone => "Undid the reset: every setting is back as it was", "已撤销重置：所有设置已恢复原样";
+    NotKnownHeading => "Not judged: their value is not known (back in the app, c says what yours is)", "未评估：取值未知（返回应用后按 c 注明你的设置）";
     HasSwitchWalk => "This one can be changed in the app: d once you have changed it, s to skip, x to keep it", "这一项可以在应用中修改：改好后按 d，或按 s 跳过、按 x 保留";
     Sends => "Sends", "数据流向";
     SendsNothing => "nothing", "无";

@@ -779,3 +779,38 @@ fn output_to_a_closed_pipe_is_not_an_error() {
         "the verdict still decides the exit code"
     );
 }
+
+#[test]
+fn chinese_markdown_uses_full_width_punctuation_without_stray_spaces() {
+    let env = Env::new();
+    let state = env.file(
+        "wr.toml",
+        "app = \"wechat-read\"\n\n[waivers.auto-follow-friends]\nreason = \"只和家人比较\"\nexpires = 2099-06-30\n",
+    );
+    let r = run(env
+        .cmd()
+        .args([
+            "check",
+            "wechat-read",
+            "--format",
+            "markdown",
+            "--lang",
+            "zh",
+            "--state",
+        ])
+        .arg(&state));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for bad in ["： ", "。 ", "**: ", "(有效", "有效至 2099"] {
+        assert!(
+            !r.stdout.contains(bad),
+            "{bad:?} in the Chinese checklist:\n{}",
+            r.stdout
+        );
+    }
+    assert!(r.stdout.contains("# privaudit 检查清单：微信读书"));
+    assert!(
+        r.stdout.contains("：只和家人比较（有效期至 2099-06-30）"),
+        "{}",
+        r.stdout
+    );
+}

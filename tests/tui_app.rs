@@ -889,3 +889,26 @@ fn j_and_k_scroll_a_walk_step_a_line_at_a_time() {
     assert_eq!(app.detail_scroll, 2);
     assert_eq!(app.screen, Screen::Walk);
 }
+
+#[test]
+fn a_demo_reset_is_undone_in_one_step() {
+    let mut app = common::tui_app(Lang::En, true);
+    press(&mut app, "j");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.profile().app.id, "douyin");
+    press(&mut app, "djdjdjdjdjd");
+    let changed = app.entries[app.current].selection.clone();
+    let defaults = Selection::defaults(app.profile());
+    let differ = (0..defaults.chosen.len())
+        .filter(|&i| changed.chosen[i] != defaults.chosen[i])
+        .count();
+    assert!(differ >= 2, "two settings or more changed: {differ}");
+    press(&mut app, "R");
+    assert_eq!(
+        app.entries[app.current].selection,
+        Selection::defaults(app.profile())
+    );
+    assert_eq!(press(&mut app, "u"), [Effect::None], "a demo saves nothing");
+    assert_eq!(app.entries[app.current].selection, changed);
+    assert!(app.status.clone().unwrap().0.contains("Undid the reset"));
+}

@@ -46,6 +46,14 @@ fn ends_with_www(text: &str) -> bool {
     text.is_char_boundary(at) && text[at..].eq_ignore_ascii_case("www")
 }
 
+/// Between two sentences: a space in English; none after a Chinese full stop.
+fn sentence_gap(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => " ",
+        Lang::Zh => "",
+    }
+}
+
 pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
     let lang = style.lang;
     let catalog = style.catalog;
@@ -58,8 +66,9 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# {} {} {}\n",
-        w("privaudit checklist:", "privaudit 检查清单："),
+        "# {}{} {}\n",
+        // A full-width colon carries its own space; an English one is followed by one.
+        w("privaudit checklist: ", "privaudit 检查清单："),
         escape(report.app_name.get(lang)),
         escape(report.version.get(lang))
     );
@@ -147,8 +156,9 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         );
         let _ = writeln!(
             out,
-            "  - {} {}",
+            "  - {}{}{}",
             escape(&certainty_sentence(f, lang)),
+            sentence_gap(lang),
             escape(&evidence_sentence(setting, lang))
         );
         for link in f.rulings {
@@ -160,9 +170,10 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
                 let case = case.trim_end_matches(['.', '。']);
                 let _ = writeln!(
                     out,
-                    "  - {}{} {}",
+                    "  - {}{}{}{}",
                     w("Ruling: ", "裁判："),
                     escape(&sentence),
+                    sentence_gap(lang),
                     escape(&match lang {
                         Lang::En => format!("Case number: {case}."),
                         Lang::Zh => format!("案号：{case}。"),
@@ -186,12 +197,16 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
             let waiver = f.waiver.as_ref().expect("waived findings have a waiver");
             let until = waiver
                 .expires
-                .map(|d| format!(" ({} {d})", w("until", "有效至")))
+                .map(|d| match lang {
+                    Lang::En => format!(" (until {d})"),
+                    Lang::Zh => format!("（有效期至 {d}）"),
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- [x] **{}**: {}{until}",
+                "- [x] **{}**{}{}{until}",
                 escape(setting.label.get(lang)),
+                w(": ", "："),
                 escape(&waiver.reason)
             );
         }

@@ -173,6 +173,9 @@ pub struct Change {
     pub setting: usize,
     pub before: Value,
     pub after: Value,
+    /// Part of one step with the change below it on the stack (a demo's reset): one `u`
+    /// takes both back.
+    pub with_previous: bool,
 }
 
 pub struct App<'a> {
@@ -841,6 +844,7 @@ impl<'a> App<'a> {
             setting,
             before,
             after,
+            with_previous: false,
         });
         self.tell(text, false);
         self.save_effect()
@@ -871,6 +875,22 @@ impl<'a> App<'a> {
             self.say(Msg::NothingToUndo);
             return Effect::None;
         };
+        if change.with_previous {
+            // A reset: every setting it changed comes back at once.
+            let mut change = change;
+            loop {
+                self.set(change.setting, change.before);
+                if !change.with_previous {
+                    break;
+                }
+                match self.undo[self.current].pop() {
+                    Some(next) => change = next,
+                    None => break,
+                }
+            }
+            self.say(Msg::ResetUndone);
+            return self.save_effect();
+        }
         let now = self.value(change.setting);
         let text = self.change_words(Msg::Undid, change.setting, &now, &change.before);
         self.set(change.setting, change.before);
@@ -1066,8 +1086,27 @@ impl<'a> App<'a> {
 
     fn reset_app(&mut self, index: usize) {
         let profile = self.auditors[index].profile;
-        self.entries[index].selection = Selection::defaults(profile);
-        self.undo[index].clear();
+        let defaults = Selection::defaults(profile);
+        // Undoable as one step: each setting the reset changes, chained to the one before.
+        let selection = &self.entries[index].selection;
+        let mut first = true;
+        for setting in 0..profile.settings.len() {
+            let before = (
+                selection.chosen[setting],
+                selection.waivers[setting].clone(),
+            );
+            let after = (defaults.chosen[setting], defaults.waivers[setting].clone());
+            if before != after {
+                self.undo[index].push(Change {
+                    setting,
+                    before,
+                    after,
+                    with_previous: !first,
+                });
+                first = false;
+            }
+        }
+        self.entries[index].selection = defaults;
         self.memory.skipped.remove(&profile.app.id);
         if self.walk.app == Some(index) {
             self.walk = Walk::default();

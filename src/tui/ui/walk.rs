@@ -178,6 +178,16 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
             ));
         }
     }
+    // Settings whose value nobody knows were not judged: the summary says which.
+    if !report.unassessed.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(Msg::NotKnownHeading.text(lang), theme.title));
+        for id in &report.unassessed {
+            if let Some(setting) = profile.settings.iter().find(|s| s.id == *id) {
+                lines.push(Line::styled(setting.label.get(lang).to_owned(), theme.dim));
+            }
+        }
+    }
     let scroll = scrolled_text(
         frame,
         area,
