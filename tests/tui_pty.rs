@@ -534,7 +534,10 @@ fn a_full_or_read_only_data_directory_is_told_and_keeps_the_old_state() {
         s.send("cj\r");
         s.wait_for("Could not save");
         s.wait_for(error);
+        // Quitting over a change that could not be saved asks once more.
         s.send("qq");
+        s.wait_for("could not be saved; q again quits");
+        s.send("q");
         s.wait_for("OLD-STATE-KEPT");
     }
 }
