@@ -119,12 +119,26 @@ pub fn wrap(line: &Line<'_>, max: usize) -> Vec<Line<'static>> {
         text.push_str(&for_terminal(&span.content));
         styles.push((text.len(), span.style));
     }
-    let ranges = line_ranges(&text, max);
+    // A line indented with spaces keeps its indent on every line it wraps to (a hanging
+    // indent), unless the indent would take half the width.
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    let indent = if indent > 0 && indent * 2 < max && indent < text.len() {
+        indent
+    } else {
+        0
+    };
+    let ranges: Vec<(usize, usize)> = line_ranges(&text[indent..], max - indent)
+        .into_iter()
+        .map(|(start, end)| (start + indent, end + indent))
+        .collect();
     ranges
         .into_iter()
         .map(|(start, end)| {
             let mut out = Line::default().style(line.style);
             out.alignment = line.alignment;
+            if indent > 0 {
+                out.spans.push(Span::raw(" ".repeat(indent)));
+            }
             let mut from = start;
             for &(span_end, style) in &styles {
                 if span_end <= from {
@@ -339,6 +353,19 @@ mod tests {
         for l in &lines[..lines.len() - 1] {
             assert!(width(l) >= 42, "a line ends early: {lines:?}");
         }
+    }
+
+    #[test]
+    fn an_indented_line_keeps_its_indent_when_it_wraps() {
+        assert_eq!(
+            wrapped("  数据流向：阅读记录 → 好友；活动记录 → 好友", 16),
+            [
+                "  数据流向：阅读",
+                "  记录 → 好友；",
+                "  活动记录 → 好",
+                "  友"
+            ]
+        );
     }
 
     #[test]
