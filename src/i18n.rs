@@ -101,7 +101,7 @@ messages! {
     ResetAllDone => "Every app reset to its defaults", "所有应用已重置为默认设置";
     DemoBadge => "DEMO", "演示";
     Search => "Search", "搜索";
-    MemoryIgnored => "The remembered interface state could not be read, so it is ignored and will be rewritten", "记住的界面状态无法读取，已忽略，之后会重新写入";
+    MemoryIgnored => "The remembered interface state could not be read; the file is left as it is and nothing is remembered this session", "记住的界面状态无法读取；该文件保持原样，本次使用期间不会记住任何界面设置";
     UserProfileMark => "yours", "自定义";
     BrokenProfiles => "Profiles that could not be read (left out)", "无法读取的应用档案（已略过）";
     ProfilesReloaded => "Profiles read again from disk", "已从磁盘重新读取应用档案";

@@ -4,7 +4,7 @@
 use crate::catalog::Catalog;
 use crate::diag::Diagnostic;
 use crate::profile::{Profile, parse_profile};
-use crate::source::{SourceText, read_profile_file};
+use crate::source::{SourceText, read_profile_file, read_profile_file_or_stream};
 use std::path::{Path, PathBuf};
 
 /// The built-in profiles: (repository path, text). The path is what reports (SARIF) point at.
@@ -56,9 +56,23 @@ pub fn user_profile_dir() -> Option<PathBuf> {
         .map(|dirs| dirs.config_dir().join("profiles"))
 }
 
-/// Load a profile from a file.
+/// Load a profile from a file found in a profile directory: a regular file only (a FIFO
+/// there must not hang `privaudit list`).
 pub fn load_profile_file(path: &Path, catalog: &Catalog) -> Result<Profile, Vec<Diagnostic>> {
-    let source = read_profile_file(path).map_err(|d| vec![d])?;
+    load_profile_source(read_profile_file(path), catalog)
+}
+
+/// Load a profile from a path named on the command line, which may be a pipe
+/// (`<(...)`, `/dev/stdin`).
+fn load_named_profile_file(path: &Path, catalog: &Catalog) -> Result<Profile, Vec<Diagnostic>> {
+    load_profile_source(read_profile_file_or_stream(path), catalog)
+}
+
+fn load_profile_source(
+    source: Result<SourceText, Diagnostic>,
+    catalog: &Catalog,
+) -> Result<Profile, Vec<Diagnostic>> {
+    let source = source.map_err(|d| vec![d])?;
     // The origin is shown in reports (JSON `profile`, SARIF locations): a path from the
     // command line or the config directory, made safe like any other input text.
     parse_profile(
@@ -94,7 +108,7 @@ pub fn resolve_in(
     dirs: &[PathBuf],
 ) -> Result<Profile, Vec<Diagnostic>> {
     if looks_like_path(arg) {
-        return load_profile_file(Path::new(arg), catalog);
+        return load_named_profile_file(Path::new(arg), catalog);
     }
     for dir in dirs {
         let candidate = dir.join(format!("{arg}.toml"));

@@ -35,18 +35,47 @@ impl SourceText {
     }
 }
 
-/// Read a file as UTF-8 text, refusing directories, files over [`MAX_FILE_BYTES`] and
-/// invalid UTF-8 with one diagnostic naming the file (and the position of a bad byte).
+/// May a file be a stream rather than a regular file?
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Streams {
+    /// Only a regular file (or a link to one) is read: the file was found by the program
+    /// (in its data or config directory, in a listed directory), where a FIFO or a device
+    /// is a mistake or a trap, and opening a FIFO would wait forever for a writer.
+    Refused,
+    /// A pipe or a device is read too (a process substitution `<(...)`, `/dev/stdin`): the
+    /// person named this path on the command line, so waiting for its writer is what they
+    /// asked for. Reading stops one byte past the size limit, so an endless device is
+    /// refused rather than read forever.
+    Allowed,
+}
+
+/// Read a file as UTF-8 text, refusing anything but a regular file, files over
+/// [`MAX_FILE_BYTES`] and invalid UTF-8 with one diagnostic naming the file (and the
+/// position of a bad byte).
 pub fn read_text_file(path: &Path) -> Result<SourceText, Diagnostic> {
     let name = path.display().to_string();
-    let bytes = read_bytes(path, &name, MAX_FILE_BYTES)?;
+    let bytes = read_bytes_from(path, &name, MAX_FILE_BYTES, Streams::Refused)?;
+    decode(&name, bytes)
+}
+
+/// [`read_text_file`] for a path named on the command line, which may be a pipe.
+pub fn read_text_file_or_stream(path: &Path) -> Result<SourceText, Diagnostic> {
+    let name = path.display().to_string();
+    let bytes = read_bytes_from(path, &name, MAX_FILE_BYTES, Streams::Allowed)?;
     decode(&name, bytes)
 }
 
 /// [`read_text_file`] for a profile, which may be up to [`MAX_PROFILE_BYTES`].
 pub fn read_profile_file(path: &Path) -> Result<SourceText, Diagnostic> {
     let name = path.display().to_string();
-    let bytes = read_bytes(path, &name, MAX_PROFILE_BYTES)?;
+    let bytes = read_bytes_from(path, &name, MAX_PROFILE_BYTES, Streams::Refused)?;
+    decode(&name, bytes)
+}
+
+/// [`read_profile_file`] for a path named on the command line, which may be a pipe.
+pub fn read_profile_file_or_stream(path: &Path) -> Result<SourceText, Diagnostic> {
+    let name = path.display().to_string();
+    let bytes = read_bytes_from(path, &name, MAX_PROFILE_BYTES, Streams::Allowed)?;
     decode(&name, bytes)
 }
 
@@ -63,6 +92,11 @@ pub fn read_small_text_file(path: &Path, name: String) -> Result<SourceText, Dia
 /// Read one of many small files into `bytes` (replacing what it held; a buffer reused from
 /// file to file): one `open`, reads until the end, one `close`. No `stat`: a directory
 /// fails to read, and the size is checked as the bytes come.
+///
+/// A stream is read too ([`Streams::Allowed`]): these are `--state` files named on the
+/// command line (`--state <(...)`, `--state /dev/stdin` work) and entries of a
+/// `--state-dir`, whose listing already gives each entry's type without a system call and
+/// never hands a FIFO or device here (see `batch::state_dir_inputs`).
 pub fn read_small_file_into(
     path: &Path,
     name: &str,
@@ -91,13 +125,30 @@ pub fn read_small_file_into(
 
 /// Read bytes of a file that must be a regular file within `limit` bytes.
 pub fn read_bytes(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>, Diagnostic> {
-    let file =
-        std::fs::File::open(path).map_err(|e| Diagnostic::whole_file(name, io_message(&e)))?;
+    read_bytes_from(path, name, limit, Streams::Refused)
+}
+
+/// Read bytes of a file within `limit` bytes; a stream only if `streams` allows it.
+pub fn read_bytes_from(
+    path: &Path,
+    name: &str,
+    limit: u64,
+    streams: Streams,
+) -> Result<Vec<u8>, Diagnostic> {
+    let file = open(path, streams).map_err(|e| Diagnostic::whole_file(name, io_message(&e)))?;
     let meta = file
         .metadata()
         .map_err(|e| Diagnostic::whole_file(name, io_message(&e)))?;
     if meta.is_dir() {
         return Err(Diagnostic::whole_file(name, "is a directory, not a file"));
+    }
+    if streams == Streams::Refused
+        && let Some(kind) = not_regular(&meta)
+    {
+        return Err(Diagnostic::whole_file(
+            name,
+            format!("is a {kind}, not a regular file"),
+        ));
     }
     if meta.len() > limit {
         return Err(too_large(name, limit));
@@ -112,6 +163,50 @@ pub fn read_bytes(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>, Diagno
         return Err(too_large(name, limit));
     }
     Ok(bytes)
+}
+
+/// Open `path` for reading. Where streams are refused, the file is opened without
+/// blocking: opening a FIFO waits for a writer (forever, if none comes), and opening some
+/// devices waits too; with `O_NONBLOCK` the open returns at once and the caller's `fstat`
+/// of the opened file refuses what is not a regular file. Nothing is ever checked by path
+/// before the open, so a file swapped between a check and the open cannot slip through.
+///
+/// `O_NONBLOCK` is left set on the regular files that pass: it has no effect on regular
+/// files (a read of one never waits for a writer), so the reads that follow are the same.
+fn open(path: &Path, streams: Streams) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    if streams == Streams::Refused {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NOCTTY: a terminal device opened here must not become our controlling terminal.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    #[cfg(not(unix))]
+    let _ = streams;
+    options.open(path)
+}
+
+/// What a file is when it is not a regular file (nor a directory), in words.
+fn not_regular(meta: &std::fs::Metadata) -> Option<&'static str> {
+    if meta.is_file() || meta.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return Some("FIFO (named pipe)");
+        }
+        if t.is_socket() {
+            return Some("socket");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("device");
+        }
+    }
+    Some("special file")
 }
 
 /// Decode UTF-8, dropping a byte-order mark; an empty file is an error of its own.
@@ -176,5 +271,34 @@ mod tests {
             "a = 1"
         );
         assert!(decode("f", b"\xEF\xBB\xBF \n".to_vec()).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn found_files_must_be_regular_named_ones_may_be_streams() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("p.toml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // No writer: a blocking open would wait forever. Refused at once instead.
+        let err = read_text_file(&fifo).unwrap_err();
+        assert_eq!(err.message, "is a FIFO (named pipe), not a regular file");
+        assert!(read_profile_file(&fifo).is_err());
+        let err = read_text_file(Path::new("/dev/null")).unwrap_err();
+        assert_eq!(err.message, "is a device, not a regular file");
+        // Named on purpose: waited for and read.
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::write(fifo, "a = 1\n").unwrap())
+        };
+        assert_eq!(read_text_file_or_stream(&fifo).unwrap().text, "a = 1\n");
+        writer.join().unwrap();
+        // A regular file opened without blocking reads as ever.
+        let file = dir.path().join("f.toml");
+        std::fs::write(&file, "b = 2\n").unwrap();
+        assert_eq!(read_text_file(&file).unwrap().text, "b = 2\n");
     }
 }

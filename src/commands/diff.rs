@@ -12,7 +12,7 @@ use crate::diag::Diagnostic;
 use crate::profile::{Profile, parse_profile};
 use crate::registry;
 use crate::report::markdown::escape;
-use crate::source::read_profile_file;
+use crate::source::read_profile_file_or_stream;
 use crate::state::{AccountState, parse_state_toml};
 use crate::text::Lang;
 use serde::Serialize;
@@ -29,7 +29,8 @@ fn load(arg: &str, catalog: &Catalog) -> Result<Input, Vec<Diagnostic>> {
     if !registry::looks_like_path(arg) {
         return registry::resolve(arg, catalog).map(Input::Profile);
     }
-    let source = read_profile_file(Path::new(arg)).map_err(|d| vec![d])?;
+    // Named on the command line: a pipe is read too.
+    let source = read_profile_file_or_stream(Path::new(arg)).map_err(|d| vec![d])?;
     // A profile has an [app] table; a state has `app = "id"`.
     let is_state = matches!(
         toml::from_str::<toml::Table>(&source.text).map(|t| t.get("app").cloned()),

@@ -7,7 +7,8 @@ use crate::catalog::{self, Catalog};
 use crate::diag::Diagnostic;
 use crate::profile::{Profile, parse_profile};
 use crate::registry;
-use crate::source::{read_profile_file, read_text_file};
+// Files named on the command line: a pipe (`<(...)`, `/dev/stdin`) is read too.
+use crate::source::{read_profile_file_or_stream, read_text_file_or_stream};
 use crate::state::{AccountState, parse_state_toml_owned};
 use crate::text::sanitize;
 use std::path::Path;
@@ -94,7 +95,7 @@ impl Validation<'_> {
     }
 
     fn profile(&mut self, path: &Path) {
-        let source = match read_profile_file(path) {
+        let source = match read_profile_file_or_stream(path) {
             Ok(source) => source,
             Err(problem) => return self.unreadable(&problem),
         };
@@ -113,7 +114,7 @@ impl Validation<'_> {
     }
 
     fn toml_state(&mut self, path: &Path) {
-        let source = match read_text_file(path) {
+        let source = match read_text_file_or_stream(path) {
             Ok(source) => source,
             Err(problem) => return self.unreadable(&problem),
         };

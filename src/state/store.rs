@@ -121,8 +121,13 @@ pub fn save_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
         file_name(&target),
         std::process::id()
     ));
-    // The new file keeps the old one's permissions; a new state is the person's alone.
-    let permissions = std::fs::metadata(&target).ok().map(|m| m.permissions());
+    // The new file keeps the old one's permissions; a new state is the person's alone. A
+    // mode that would leave the file unreadable to its owner (000, say) is not copied: the
+    // new file would be lost to the next read.
+    let permissions = std::fs::metadata(&target)
+        .ok()
+        .map(|m| m.permissions())
+        .filter(readable_by_owner);
     let result = (|| {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
@@ -147,12 +152,35 @@ pub fn save_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
     result
 }
 
-/// A state file held for saving: an exclusive advisory lock on `.<name>.lock` beside the
-/// file (beside its target, for a link). Every privaudit that saves a state takes it first,
-/// so two auditors never write the same state at once; the lock ends with the process, so
+#[cfg(unix)]
+fn readable_by_owner(permissions: &std::fs::Permissions) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    permissions.mode() & 0o400 != 0
+}
+
+#[cfg(not(unix))]
+fn readable_by_owner(_: &std::fs::Permissions) -> bool {
+    true
+}
+
+/// A file held for saving (an account state, the interface memory): an exclusive advisory
+/// lock on `.<name>.lock` beside the file (beside its target, for a link). Every privaudit
+/// that saves such a file takes it first, so two auditors never write the same file at once; the lock ends with the process, so
 /// a killed auditor leaves none behind. Held only while a save re-reads, merges and writes.
-struct SaveLock {
+pub struct SaveLock {
     _file: std::fs::File,
+}
+
+/// Hold `path`'s file for a merging save: resolve where the write must go (through links,
+/// see [`write_target`]), take the save lock there, and remove the temporary files an
+/// auditor killed mid-save left beside it. Returns the target; the save happens while the
+/// lock is held: re-read the target, merge, [`save_atomic`] it. Any file written by merging
+/// (account states, the interface memory) goes through here.
+pub fn lock_for_save(path: &Path) -> std::io::Result<(PathBuf, SaveLock)> {
+    let target = write_target(path)?;
+    let lock = SaveLock::take(&target)?;
+    remove_stale_temporaries(&target);
+    Ok((target, lock))
 }
 
 impl SaveLock {
@@ -250,9 +278,7 @@ pub fn save_merged(
     mine: &Selection,
     path: &Path,
 ) -> Result<Saved, SaveError> {
-    let target = write_target(path).map_err(SaveError::Io)?;
-    let _lock = SaveLock::take(&target).map_err(SaveError::Io)?;
-    remove_stale_temporaries(&target);
+    let (target, _lock) = lock_for_save(path).map_err(SaveError::Io)?;
     let theirs = match load(profile, &target) {
         Loaded::Missing => Selection::defaults(profile),
         Loaded::Found(selection) => selection,
@@ -336,5 +362,44 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_save_keeps_the_mode_unless_it_would_lock_the_owner_out() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        save_atomic(&path, "new").unwrap();
+        assert_eq!(mode(&path), 0o640);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        save_atomic(&path, "newer").unwrap();
+        assert_eq!(mode(&path), 0o600, "not 000: its owner must read it back");
+    }
+
+    #[test]
+    fn a_merging_save_removes_temporaries_left_by_a_killed_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ui.toml");
+        let stale = dir.path().join(".ui.toml.4242.tmp");
+        std::fs::write(&stale, "half").unwrap();
+        // Not ours: another file's temporary, and names that only look alike.
+        let others = [
+            ".other.toml.4242.tmp",
+            ".ui.toml.x1.tmp",
+            "ui.toml.4242.tmp",
+        ];
+        for other in others {
+            std::fs::write(dir.path().join(other), "keep").unwrap();
+        }
+        let (target, _lock) = lock_for_save(&path).unwrap();
+        assert_eq!(target, path);
+        assert!(!stale.exists());
+        for other in others {
+            assert!(dir.path().join(other).exists(), "{other}");
+        }
     }
 }

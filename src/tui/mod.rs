@@ -67,6 +67,8 @@ pub fn run(options: &Options) -> Outcome {
     let (memory, memory_problem) = memory_path
         .as_deref()
         .map_or((Memory::default(), None), Memory::load);
+    // A memory file that is there but could not be read is left as it is all session.
+    let memory_path = memory_path.filter(|_| memory_problem.is_none());
     // The language: `--lang`, else the one last chosen with `L`, else the config file's,
     // else the system locale.
     let lang = options
@@ -385,13 +387,14 @@ fn event_loop(
     }
 }
 
-/// Write what the interface remembers when it changed (never in a demo: no path).
+/// Write what the interface remembers when it changed, merged into the file as it is now
+/// (never in a demo, nor over a file that could not be read at start: no path).
 fn remember(app: &mut App<'_>, path: Option<&std::path::Path>, carry: &mut Carry) {
     let Some(path) = path else { return };
     if app.memory == carry.saved_memory {
         return;
     }
-    match app.memory.save(path) {
+    match app.memory.save_merged(&carry.saved_memory, path) {
         Ok(()) => carry.saved_memory = app.memory.clone(),
         Err(e) => {
             // Said once; the next change tries again.
