@@ -400,15 +400,21 @@ fn remember(app: &mut App<'_>, path: Option<&std::path::Path>, carry: &mut Carry
             // Said once; the next change tries again.
             carry.saved_memory = app.memory.clone();
             app.status = Some((
-                format!(
-                    "{}: {}: {e}",
-                    Msg::SaveFailed.text(app.lang),
-                    path.display()
-                ),
+                save_failed(path, &crate::i18n::io_error(&e, app.lang), app.lang),
                 true,
             ));
         }
     }
+}
+
+/// "Could not save: PATH: why", with the colons of the language.
+fn save_failed(path: &std::path::Path, why: &str, lang: Lang) -> String {
+    let colon = ui::colon(lang);
+    format!(
+        "{}{colon}{}{colon}{why}",
+        Msg::SaveFailed.text(lang),
+        path.display()
+    )
 }
 
 /// Save the open app's state, unless its saved state could not be read (then it is left
@@ -464,20 +470,13 @@ pub fn save(app: &mut App<'_>) {
             entry.saved = saved.selection;
             (text, warn)
         }
-        Err(e) => (
-            format!(
-                "{}{}{}{}{}",
-                Msg::SaveFailed.text(lang),
-                ui::colon(lang),
-                path.display(),
-                ui::colon(lang),
-                match &e {
-                    store::SaveError::Io(io) => crate::i18n::io_error(io, lang),
-                    other => other.to_string(),
-                }
-            ),
-            true,
-        ),
+        Err(e) => {
+            let why = match &e {
+                store::SaveError::Io(io) => crate::i18n::io_error(io, lang),
+                other => other.to_string(),
+            };
+            (save_failed(&path, &why, lang), true)
+        }
     });
 }
 
@@ -517,14 +516,7 @@ pub fn export(app: &mut App<'_>) {
             false,
         ),
         Err(e) => (
-            format!(
-                "{}{}{}{}{}",
-                Msg::SaveFailed.text(lang),
-                ui::colon(lang),
-                path.display(),
-                ui::colon(lang),
-                crate::i18n::io_error(&e, lang)
-            ),
+            save_failed(&path, &crate::i18n::io_error(&e, lang), lang),
             true,
         ),
     });
