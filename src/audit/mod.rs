@@ -31,6 +31,7 @@
 
 pub mod drift;
 pub mod explain;
+pub mod exposure;
 
 pub use explain::{finding_message, finding_summary};
 

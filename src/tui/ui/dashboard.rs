@@ -5,6 +5,7 @@ use super::{
     Hits, block, field, grounds, now_and_recommended, one_line, scrolled_text, title_line,
 };
 use crate::audit::explain::parens;
+use crate::audit::exposure::{self, Exposure};
 use crate::audit::{Finding, Report, finding_summary};
 use crate::i18n::Msg;
 use crate::tui::app::{App, primary_data};
@@ -14,7 +15,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Gauge, Paragraph, Row, Table};
-use std::collections::BTreeSet;
 
 pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -> Hits {
     let report = app.report();
@@ -244,81 +244,6 @@ fn render_detail(
     )
 }
 
-/// What each cell of the exposure map shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cell3 {
-    /// Exposed now, and still after the recommendations (the recommended option sends
-    /// it too, or the setting raises no finding).
-    Stays,
-    /// Exposed now, and kept after the recommendations only because you waived the
-    /// finding.
-    Kept,
-    /// Exposed now; the recommendations remove it.
-    Goes,
-    /// Some setting that could send it has an unknown value.
-    Unknown,
-    Nothing,
-}
-
-/// Data categories x audiences: who receives what now, and what remains after the
-/// recommendations.
-pub fn exposure_map(app: &App<'_>, report: &Report<'_>) -> Vec<(DataCategory, Vec<Cell3>)> {
-    let profile = app.profile();
-    let selection = &app.entries[app.current].selection;
-    let mut now = BTreeSet::new();
-    let mut after = BTreeSet::new();
-    let mut kept = BTreeSet::new();
-    let mut unknown = BTreeSet::new();
-    let mut categories = BTreeSet::new();
-    for (index, setting) in profile.settings.iter().enumerate() {
-        for option in &setting.options {
-            categories.extend(option.flows.iter().map(|f| f.data));
-        }
-        let Some(current) = selection.current(profile, index) else {
-            for option in &setting.options {
-                unknown.extend(option.flows.iter().map(|f| (f.data, f.to)));
-            }
-            continue;
-        };
-        let flows = &setting.options[current].flows;
-        now.extend(flows.iter().map(|f| (f.data, f.to)));
-        match finding_for(report, index) {
-            Some(f) if f.waived() => kept.extend(flows.iter().map(|f| (f.data, f.to))),
-            Some(_) => after.extend(
-                setting
-                    .recommended_option()
-                    .flows
-                    .iter()
-                    .map(|f| (f.data, f.to)),
-            ),
-            None => after.extend(flows.iter().map(|f| (f.data, f.to))),
-        }
-    }
-    categories
-        .into_iter()
-        .map(|data| {
-            let cells = Audience::ALL[1..]
-                .iter()
-                .map(|&to| {
-                    let key = (data, to);
-                    match (
-                        now.contains(&key),
-                        after.contains(&key),
-                        kept.contains(&key),
-                    ) {
-                        (true, true, _) => Cell3::Stays,
-                        (true, false, true) => Cell3::Kept,
-                        (true, false, false) => Cell3::Goes,
-                        _ if unknown.contains(&key) => Cell3::Unknown,
-                        _ => Cell3::Nothing,
-                    }
-                })
-                .collect();
-            (data, cells)
-        })
-        .collect()
-}
-
 fn render_map(
     app: &App<'_>,
     report: &Report<'_>,
@@ -327,7 +252,7 @@ fn render_map(
     area: Rect,
 ) {
     let lang = app.lang;
-    let map = exposure_map(app, report);
+    let map = exposure::map(app.profile(), &app.entries[app.current].selection, report);
     let audiences = &Audience::ALL[1..];
     // The data column as wide as its longest name; the audiences share the rest equally
     // (less the table's one-cell spacing), and a heading too long for its column ends
@@ -352,11 +277,11 @@ fn render_map(
         Row::new(
             std::iter::once(Cell::from(data.name(lang))).chain(cells.iter().map(|cell| {
                 let (mark, style) = match cell {
-                    Cell3::Stays => ("X", theme.critical),
-                    Cell3::Kept => ("K", theme.waived),
-                    Cell3::Goes => ("x", theme.medium),
-                    Cell3::Unknown => ("?", theme.dim),
-                    Cell3::Nothing => (".", theme.dim),
+                    Exposure::Stays => ("X", theme.critical),
+                    Exposure::Kept => ("K", theme.waived),
+                    Exposure::Goes => ("x", theme.medium),
+                    Exposure::Unknown => ("?", theme.dim),
+                    Exposure::Nothing => (".", theme.dim),
                 };
                 Cell::from(Line::styled(mark, style).centered())
             })),
