@@ -49,18 +49,18 @@ messages! {
     MarkUnknown => "unknown", "未知";
     SharesNothing => "shares nothing", "不共享任何信息";
     DefaultMark => "app default", "应用默认";
-    Demo => "DEMO - nothing is saved - R resets", "演示模式｜不保存｜按 R 重置";
+    Demo => "DEMO - nothing is saved - R resets", "演示模式：不保存，按 R 重置";
     ExposureMap => "Exposure map: who can see what", "暴露地图：谁能看到什么";
-    MapLegend => "Now -> after the recommendations:  X exposed, stays   K exposed, kept by you (waived)   x exposed, goes   ? the value is unknown   . nothing", "当前 → 按建议修改后：  X 暴露，仍然暴露   K 暴露，你选择保留   x 暴露，将会消除   ? 取值未知   . 无";
+    MapLegend => "Now -> after the recommendations:   X exposed now, still after   K exposed now, kept by you (waived)   x exposed now, gone after   ? the value is unknown   . nothing", "当前 → 按建议修改后：   X 现在暴露，修改后仍暴露   K 现在暴露，你已选择保留   x 现在暴露，修改后消除   ? 取值未知   . 无";
     DataColumn => "Data", "数据";
     Walkthrough => "Walk-through", "逐项引导";
-    NotedNoSwitch => "Noted: this version has no switch for it, so your state is unchanged", "已记下：该版本没有这个开关，账户状态保持不变";
+    NotedNoSwitch => "Noted: this version has no switch for it, so your state is unchanged; not offered again until W", "已知悉：该版本没有这个开关，账户状态保持不变；按 W 重新开始之前不再出现";
     WhatIsExposed => "What is exposed", "暴露了什么";
     HowToChange => "Where to change it", "在哪里修改";
     Summary => "Summary", "总结";
     StillExposed => "Still exposed", "仍然暴露";
     NothingExposed => "Nothing is exposed beyond the recommendations.", "没有超出建议范围的信息暴露。";
-    Rulings => "Rulings and articles", "裁判与法条";
+    Rulings => "Rulings and articles", "案例与法条";
     CitedBy => "Cited by", "引用此项的设置";
     HelpTitle => "Keys", "按键";
     HelpClose => "Press any key to close", "按任意键关闭";
@@ -70,6 +70,12 @@ messages! {
     BadDate => "Not a date: use YYYY-MM-DD", "日期格式不对：请按“年-月-日”填写，如 2027-06-30";
     PastDate => "That date has passed, and a waiver that has ended no longer applies: enter a later date, or nothing for no end date", "这个日期已经过去，到期的保留不再生效：请填写今后的日期，或直接按 Enter 表示不设期限";
     KeptNow => "Kept", "已保留";
+    UndoInAnApp => "Open an app to undo its changes", "撤销需在应用中进行：请先打开应用";
+    NotInThisVersion => "This version has no switch for it: it can only be what the app does by default", "该版本没有这个开关：只能是应用默认的做法";
+    NotInThisVersionMark => " (not possible in this version)", "（该版本无此选项）";
+    ReloadFailed => "Profiles not reloaded, the previous ones stay", "未能重新读取应用档案，仍使用原来的档案";
+    UnsavedDropped => "changes not yet saved no longer fit the edited profile and were dropped", "尚未保存的更改与修改后的应用档案不再相符，已舍弃";
+    NotSavedMark => " (not saved: the saved state could not be read)", "（未保存：已保存的状态文件无法读取）";
     ResetUndone => "Undid the reset: every setting is back as it was", "已撤销重置：所有设置已恢复原样";
     NotKnownHeading => "Not judged: their value is not known (back in the app, c says what yours is)", "未评估：取值未知（返回应用后按 c 注明你的设置）";
     HasSwitchWalk => "This one can be changed in the app: d once you have changed it, s to skip, x to keep it", "这一项可以在应用中修改：改好后按 d，或按 s 跳过、按 x 保留";
@@ -101,7 +107,7 @@ messages! {
     ResetAllDone => "Every app reset to its defaults", "所有应用已重置为默认设置";
     DemoBadge => "DEMO", "演示";
     Search => "Search", "搜索";
-    MemoryIgnored => "The remembered interface state could not be read; the file is left as it is and nothing is remembered this session", "记住的界面状态无法读取；该文件保持原样，本次使用期间不会记住任何界面设置";
+    MemoryIgnored => "The remembered interface state could not be read; the file is left as it is and nothing is remembered this session", "界面记忆文件无法读取，已保持原样；本次不记住界面设置";
     UserProfileMark => "yours", "自定义";
     BrokenProfiles => "Profiles that could not be read (left out)", "无法读取的应用档案（已略过）";
     ProfilesReloaded => "Profiles read again from disk", "已从磁盘重新读取应用档案";
@@ -154,6 +160,43 @@ pub fn io_error(e: &std::io::Error, lang: Lang) -> String {
         }
     };
     words.to_owned()
+}
+
+/// What the score means, and how many of the findings it weighs rest on facts not yet
+/// confirmed.
+pub fn score_explained(unconfirmed: usize, lang: Lang) -> String {
+    let means = match lang {
+        Lang::En => {
+            "100 means nothing is shared beyond the recommendations; each finding lowers it by its severity, kept ones too."
+        }
+        Lang::Zh => "100 分表示没有超出建议的共享；每项发现按严重程度扣分，保留的也扣。",
+    };
+    let rests = match (lang, unconfirmed) {
+        (Lang::En, 0) => " All rest on confirmed facts.".to_owned(),
+        (Lang::En, 1) => " 1 rests on facts not yet confirmed.".to_owned(),
+        (Lang::En, n) => format!(" {n} rest on facts not yet confirmed."),
+        (Lang::Zh, 0) => "全部依据已证实的事实。".to_owned(),
+        (Lang::Zh, n) => format!("其中 {n} 项依据尚未证实的事实。"),
+    };
+    format!("{means}{rests}")
+}
+
+/// Between two clauses of one message: "; " or "；".
+pub fn clause_sep(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "; ",
+        Lang::Zh => "；",
+    }
+}
+
+/// "until 2027-01-01", or that a waiver has no end date.
+pub fn until(expires: Option<crate::date::Date>, lang: Lang) -> String {
+    match (expires, lang) {
+        (Some(date), Lang::En) => format!("until {date}"),
+        (Some(date), Lang::Zh) => format!("有效期至 {date}"),
+        (None, Lang::En) => "no end date".to_owned(),
+        (None, Lang::Zh) => "未设期限".to_owned(),
+    }
 }
 
 /// `q` in the picker with changes that could not be saved.

@@ -408,7 +408,7 @@ fn undo_takes_back_changes_one_by_one_and_says_what_it_undid() {
     press(&mut app, "u");
     assert_eq!(
         status(&app),
-        format!("已撤销：{}：{} → 未设置（沿用应用默认）", label.zh, rec.zh)
+        format!("已撤销“{}”：{} → 未设置（沿用应用默认）", label.zh, rec.zh)
     );
 }
 
@@ -911,4 +911,41 @@ fn a_demo_reset_is_undone_in_one_step() {
     assert_eq!(press(&mut app, "u"), [Effect::None], "a demo saves nothing");
     assert_eq!(app.entries[app.current].selection, changed);
     assert!(app.status.clone().unwrap().0.contains("Undid the reset"));
+}
+
+#[test]
+fn the_chooser_cannot_set_a_setting_this_version_has_no_switch_for() {
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    // WeChat Read's reading shown to friends has no switch in 3.3.0 (built in).
+    let row = app
+        .order
+        .iter()
+        .position(|&s| app.profile().settings[s].switch == Switch::None)
+        .unwrap();
+    app.update(Action::Select(row));
+    let setting = app.selected().unwrap();
+    let default = app.profile().settings[setting].default.unwrap();
+    let other = (0..app.profile().settings[setting].options.len())
+        .find(|&o| o != default)
+        .unwrap();
+    press(&mut app, "c");
+    for _ in 0..=other {
+        key(&mut app, KeyCode::Down);
+    }
+    assert_eq!(key(&mut app, KeyCode::Enter), Effect::None);
+    assert!(matches!(app.overlay, Some(Overlay::Chooser { .. })));
+    assert!(app.status.clone().unwrap().0.contains("no switch"));
+    assert_eq!(app.entries[app.current].selection.chosen[setting], None);
+    // Its built-in behaviour can be stated.
+    key(&mut app, KeyCode::Esc);
+    press(&mut app, "c");
+    for _ in 0..=default {
+        key(&mut app, KeyCode::Down);
+    }
+    assert_eq!(key(&mut app, KeyCode::Enter), Effect::Save);
+    assert_eq!(
+        app.entries[app.current].selection.chosen[setting],
+        Some(default)
+    );
 }

@@ -362,14 +362,26 @@ impl<'a> App<'a> {
         }
     }
 
-    /// Apps whose changes are not on disk (their last save failed); never in a demo.
+    /// Whether row `row` of the chooser (0: not set; then the options) can be picked for
+    /// `setting`: always, except that a setting with no switch in this version (built in)
+    /// can only be what its profile says it does, when that is known.
+    pub fn choosable(&self, setting: usize, row: usize) -> bool {
+        let s = &self.profile().settings[setting];
+        match (s.switch, s.default, row.checked_sub(1)) {
+            (Switch::None, Some(default), Some(option)) => option == default,
+            _ => true,
+        }
+    }
+
+    /// Apps whose changes are not on disk (their last save failed, or their saved state
+    /// could not be read and is left alone); never in a demo.
     pub fn unsaved(&self) -> usize {
         if self.demo {
             return 0;
         }
         self.entries
             .iter()
-            .filter(|e| e.selection != e.saved && e.load_error.is_none())
+            .filter(|e| e.selection != e.saved)
             .count()
     }
 
@@ -451,7 +463,10 @@ impl<'a> App<'a> {
             }
             // j/k where no list moves (a walk step, the summary): a line at a time.
             Action::LineDown => {
-                self.detail_scroll = (self.detail_scroll + 1).min(self.scroll_room.max);
+                self.detail_scroll = self
+                    .detail_scroll
+                    .saturating_add(1)
+                    .min(self.scroll_room.max);
                 return Effect::None;
             }
             Action::LineUp => {
@@ -564,6 +579,12 @@ impl<'a> App<'a> {
                 let rows = self.profile().settings[setting].options.len() + 1;
                 match action {
                     Action::Back => self.overlay = None,
+                    // Without a switch in this version, an option other than the built-in
+                    // behaviour cannot be what the account is set to: the chooser is not a
+                    // back door to "I changed it".
+                    Action::Open if !self.choosable(setting, row) => {
+                        self.warn(Msg::NotInThisVersion);
+                    }
                     Action::Open => {
                         self.overlay = None;
                         let waiver = self.entries[self.current].selection.waivers[setting].clone();
@@ -781,7 +802,7 @@ impl<'a> App<'a> {
                 self.skip(setting);
                 self.advance_walk();
             }
-            Action::StepBack | Action::Backspace => self.walk.pos = self.walk.pos.saturating_sub(1),
+            Action::StepBack => self.walk.pos = self.walk.pos.saturating_sub(1),
             Action::Back => self.screen = Screen::Summary,
             Action::Reset => self.reset(),
             _ => {}
@@ -835,10 +856,14 @@ impl<'a> App<'a> {
         if before == after {
             return Effect::None;
         }
-        let text = match &after {
+        let mut text = match &after {
             (chosen, Some(waiver)) if *chosen == before.0 => self.keep_words(setting, waiver),
             _ => self.change_words(Msg::Changed, setting, &before, &after),
         };
+        if !self.demo && self.entries[self.current].load_error.is_some() {
+            // Its saved state could not be read and is left alone: say this is not saved.
+            text.push_str(Msg::NotSavedMark.text(self.lang));
+        }
         self.set(setting, after.clone());
         self.undo[self.current].push(Change {
             setting,
@@ -869,6 +894,8 @@ impl<'a> App<'a> {
     /// other change.
     fn undo(&mut self) -> Effect {
         if self.screen == Screen::Picker || self.screen == Screen::Rulings {
+            // Undo belongs to an app: say where it works rather than nothing.
+            self.say(Msg::UndoInAnApp);
             return Effect::None;
         }
         let Some(change) = self.undo[self.current].pop() else {
@@ -916,7 +943,7 @@ impl<'a> App<'a> {
         );
         match lang {
             Lang::En => format!("{}: {label}: {from} -> {to}", what.text(lang)),
-            Lang::Zh => format!("{}：{label}：{from} → {to}", what.text(lang)),
+            Lang::Zh => format!("{}“{label}”：{from} → {to}", what.text(lang)),
         }
     }
 
@@ -924,12 +951,7 @@ impl<'a> App<'a> {
     fn keep_words(&self, setting: usize, waiver: &Waiver) -> String {
         let lang = self.lang;
         let label = self.profile().settings[setting].label.get(lang);
-        let until = match (waiver.expires, lang) {
-            (Some(date), Lang::En) => format!("until {date}"),
-            (Some(date), Lang::Zh) => format!("有效期至 {date}"),
-            (None, Lang::En) => "no end date".to_owned(),
-            (None, Lang::Zh) => "未设期限".to_owned(),
-        };
+        let until = crate::i18n::until(waiver.expires, lang);
         match lang {
             Lang::En => format!(
                 "{}: {label} (reason: {}; {until})",
@@ -937,7 +959,7 @@ impl<'a> App<'a> {
                 waiver.reason
             ),
             Lang::Zh => format!(
-                "{}：{label}（理由：{}；{until}）",
+                "{}“{label}”（理由：{}；{until}）",
                 Msg::KeptNow.text(lang),
                 waiver.reason
             ),

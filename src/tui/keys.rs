@@ -311,8 +311,8 @@ const RESET: Binding = only(
 );
 const RULINGS_KEY: Binding = b(
     &[(Key::Char('r'), Action::Rulings)],
-    Some(("rulings", "裁判")),
-    ("rulings and articles", "裁判与法条"),
+    Some(("rulings", "案例")),
+    ("rulings and articles", "案例与法条"),
 );
 const RESTART: Binding = b(
     &[(Key::Char('W'), Action::WalkRestart)],
@@ -327,6 +327,8 @@ pub const PICKER: &[Binding] = &[
     MOVE,
     ENDS,
     SCROLL,
+    // Undo is an app's: here `u` says so.
+    hidden(When::Always, &[(Key::Char('u'), Action::Undo)]),
     b(
         &[(Key::Enter, Action::Open)],
         Some(("open", "打开")),
@@ -431,8 +433,8 @@ pub const WALK: &[Binding] = &[
             &[(Key::Char('n'), Action::Noted)],
             Some(("noted", "知道了")),
             (
-                "noted: it cannot be changed here; nothing is recorded",
-                "知道了：此处无法更改，不记录任何内容",
+                "noted: the account state is unchanged; not offered again until W",
+                "知道了：账户状态不变；按 W 重新开始之前不再出现",
             ),
         ),
     ),
@@ -507,10 +509,11 @@ pub const RULINGS: &[Binding] = &[
     MOVE,
     ENDS,
     SCROLL,
+    hidden(When::Always, &[(Key::Char('u'), Action::Undo)]),
     b(
         &[(Key::Char('/'), Action::StartFilter)],
         Some(("search", "搜索")),
-        ("search rulings and articles", "搜索裁判与法条"),
+        ("search rulings and articles", "搜索案例与法条"),
     ),
     b(
         &[(Key::Char('q'), Action::Back), (Key::Esc, Action::Back)],
@@ -523,7 +526,7 @@ pub const FILTER: &[Binding] = &[
     b(
         &[(Key::Enter, Action::Open)],
         Some(("done", "完成")),
-        ("keep the filter, back to moving", "保留筛选，回到移动选择"),
+        ("keep the filter, back to moving", "保留筛选，返回列表"),
     ),
     b(
         &[(Key::Esc, Action::Back)],

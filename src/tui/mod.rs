@@ -85,9 +85,10 @@ pub fn run(options: &Options) -> Outcome {
             )
         }),
         saved_memory: memory.clone(),
+        memory_failed: false,
         memory,
         open_id: None,
-        demo_states: Vec::new(),
+        unsaved_selections: Vec::new(),
         reloaded: false,
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -123,7 +124,12 @@ pub fn run(options: &Options) -> Outcome {
                             .iter()
                             .map(ToString::to_string)
                             .collect::<Vec<_>>()
-                            .join("; ");
+                            .join(crate::i18n::clause_sep(carry.lang));
+                        let text = format!(
+                            "{}{}{text}",
+                            Msg::ReloadFailed.text(carry.lang),
+                            ui::colon(carry.lang)
+                        );
                         carry.status = Some((text, true));
                         carry.reloaded = false;
                     }
@@ -145,12 +151,15 @@ struct Carry {
     memory: Memory,
     /// What was last written to (or read from) the memory file.
     saved_memory: Memory,
+    /// Writing the memory failed and the status line said so; it is not said again until
+    /// a write succeeds.
+    memory_failed: bool,
     /// The app that was open (on its dashboard), by id.
     open_id: Option<String>,
     /// Selections that are not on disk, carried over a reload by app id (a state that no
     /// longer fits its profile starts over): every app's in a demo, where nothing is
     /// saved; otherwise those whose last save failed, so a reload does not drop them.
-    demo_states: Vec<crate::state::AccountState>,
+    unsaved_selections: Vec<crate::state::AccountState>,
     reloaded: bool,
 }
 
@@ -163,7 +172,7 @@ impl Carry {
             app::Screen::Dashboard | app::Screen::Walk | app::Screen::Summary
         )
         .then(|| app.profile().app.id.clone());
-        self.demo_states = app
+        self.unsaved_selections = app
             .auditors
             .iter()
             .zip(&app.entries)
@@ -184,11 +193,14 @@ fn build_app<'a>(
     options: &Options,
     carry: &mut Carry,
 ) -> App<'a> {
+    // Unsaved changes of an app whose edited profile they no longer fit are dropped:
+    // counted here so the status line says so.
+    let mut dropped = 0;
     let entries = profiles
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let carried = carry.demo_states.iter().find(|s| s.app == p.app.id);
+            let carried = carry.unsaved_selections.iter().find(|s| s.app == p.app.id);
             match carried.map(|state| state.bind(p)) {
                 Some(Ok(selection)) if options.demo => Entry {
                     selection,
@@ -199,7 +211,11 @@ fn build_app<'a>(
                     selection,
                     ..load_entry(p, options, open == Some(i))
                 },
-                _ => load_entry(p, options, open == Some(i)),
+                Some(Err(_)) => {
+                    dropped += 1;
+                    load_entry(p, options, open == Some(i))
+                }
+                None => load_entry(p, options, open == Some(i)),
             }
         })
         .collect();
@@ -230,6 +246,9 @@ fn build_app<'a>(
     if carry.reloaded {
         notes.push((Msg::ProfilesReloaded.text(lang).to_owned(), false));
     }
+    if dropped > 0 {
+        notes.push((Msg::UnsavedDropped.text(lang).to_owned(), true));
+    }
     if !skipped.is_empty() {
         // A broken user profile should not lock a person out of the others: the picker
         // lists each problem in full; carry on without them.
@@ -239,15 +258,11 @@ fn build_app<'a>(
     notes.extend(app.status.take());
     if !notes.is_empty() {
         let problem = notes.iter().any(|(_, p)| *p);
-        let sep = match lang {
-            Lang::En => "; ",
-            Lang::Zh => "；",
-        };
         let text = notes
             .into_iter()
             .map(|(t, _)| t)
             .collect::<Vec<_>>()
-            .join(sep);
+            .join(crate::i18n::clause_sep(lang));
         app.status = Some((text, problem));
     }
     carry.reloaded = false;
@@ -381,9 +396,6 @@ fn event_loop(
             }
         }
         remember(app, memory_path, carry);
-        if action == Action::Quit {
-            return Ok(Exit::Quit);
-        }
     }
 }
 
@@ -395,15 +407,20 @@ fn remember(app: &mut App<'_>, path: Option<&std::path::Path>, carry: &mut Carry
         return;
     }
     match app.memory.save_merged(&carry.saved_memory, path) {
-        Ok(()) => carry.saved_memory = app.memory.clone(),
-        Err(e) => {
-            // Said once; the next change tries again.
+        Ok(()) => {
             carry.saved_memory = app.memory.clone();
+            carry.memory_failed = false;
+        }
+        // The base stays what was last written, so the next action tries the same
+        // changes again (a write that failed on a full disk is not lost); said once.
+        Err(e) if !carry.memory_failed => {
+            carry.memory_failed = true;
             app.status = Some((
                 save_failed(path, &crate::i18n::io_error(&e, app.lang), app.lang),
                 true,
             ));
         }
+        Err(_) => {}
     }
 }
 
@@ -432,13 +449,7 @@ pub fn save(app: &mut App<'_>) {
     let result = store::save_merged(profile, &entry.saved, &entry.selection, &path);
     // What the action itself said (what changed, what was undone) comes first.
     let said = match (&app.status, app.said) {
-        (Some((text, false)), true) => format!(
-            "{text}{}",
-            match lang {
-                Lang::En => "; ",
-                Lang::Zh => "；",
-            }
-        ),
+        (Some((text, false)), true) => format!("{text}{}", crate::i18n::clause_sep(lang)),
         _ => String::new(),
     };
     app.status = Some(match result {

@@ -45,12 +45,17 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
 fn unstable_width(c: char) -> bool {
     matches!(
         c,
-        '\t' | '\u{200b}'..='\u{200d}'
+        '\u{200b}'..='\u{200d}'
             | '\u{2060}'
             | '\u{feff}'
             | '\u{fe00}'..='\u{fe0f}'
             | '\u{e0100}'..='\u{e01ef}'
     )
+}
+
+/// Cells of text already made terminal-safe (what ratatui's own diff measures with).
+fn cells(text: &str) -> usize {
+    text.width()
 }
 
 /// Display width of `text` in terminal cells, as [`for_terminal`] will show it (a joined
@@ -69,7 +74,7 @@ pub fn truncate(line: Line<'_>, max: usize) -> Line<'static> {
         .iter()
         .map(|s| (for_terminal(&s.content).into_owned(), s.style))
         .collect();
-    let total: usize = spans.iter().map(|(t, _)| width(t)).sum();
+    let total: usize = spans.iter().map(|(t, _)| cells(t)).sum();
     if total <= max {
         out.spans = spans
             .into_iter()
@@ -77,7 +82,7 @@ pub fn truncate(line: Line<'_>, max: usize) -> Line<'static> {
             .collect();
         return out;
     }
-    let mut room = max.saturating_sub(width(ELLIPSIS));
+    let mut room = max.saturating_sub(cells(ELLIPSIS));
     let mut last_style = line.style;
     for (text, style) in spans {
         if room == 0 {
@@ -85,7 +90,7 @@ pub fn truncate(line: Line<'_>, max: usize) -> Line<'static> {
         }
         let mut kept = String::new();
         for g in text.graphemes(true) {
-            let w = width(g);
+            let w = cells(g);
             if w > room {
                 room = 0;
                 break;
@@ -98,7 +103,7 @@ pub fn truncate(line: Line<'_>, max: usize) -> Line<'static> {
             out.spans.push(Span::styled(kept, style));
         }
     }
-    if max >= width(ELLIPSIS) {
+    if max >= cells(ELLIPSIS) {
         out.spans.push(Span::styled(ELLIPSIS, last_style));
     }
     out
@@ -122,7 +127,8 @@ pub fn wrap(line: &Line<'_>, max: usize) -> Vec<Line<'static>> {
     // A line indented with spaces keeps its indent on every line it wraps to (a hanging
     // indent), unless the indent would take half the width.
     let indent = text.len() - text.trim_start_matches(' ').len();
-    let indent = if indent > 0 && indent * 2 < max && indent < text.len() {
+    // (Only for a single paragraph: after a line break the next one has its own.)
+    let indent = if indent > 0 && indent * 2 < max && indent < text.len() && !text.contains('\n') {
         indent
     } else {
         0
@@ -179,8 +185,8 @@ fn line_ranges(text: &str, max: usize) -> Vec<(usize, usize)> {
     for (at, kind) in breaks(text) {
         let segment = &text[segment_start..at];
         let content = segment.trim_end_matches([' ', '\n', '\r', '\u{2028}', '\u{2029}']);
-        let content_width = width(content);
-        let trailing = width(&segment[content.len()..]);
+        let content_width = cells(content);
+        let trailing = cells(&segment[content.len()..]);
         if used > 0 && used + content_width > max {
             // Does not fit: the line ends before this segment.
             lines.push((start, end));
@@ -192,7 +198,7 @@ fn line_ranges(text: &str, max: usize) -> Vec<(usize, usize)> {
             let mut piece_start = segment_start;
             let mut piece_width = 0;
             for (i, g) in content.grapheme_indices(true) {
-                let w = width(g);
+                let w = cells(g);
                 let at = segment_start + i;
                 if piece_width > 0 && piece_width + w > max {
                     lines.push((piece_start, at));
@@ -268,7 +274,7 @@ pub fn mend_wide_characters(buffer: &mut Buffer) {
     for y in area.top()..area.bottom() {
         let mut x = area.left();
         while x < area.right() {
-            let w = width(buffer[(x, y)].symbol());
+            let w = cells(buffer[(x, y)].symbol());
             if w > 1 {
                 let fits = x + (w as u16) <= area.right();
                 let covered = (1..w as u16).any(|i| {

@@ -61,19 +61,26 @@ pub fn render(
         let cursor = if i == row { "> " } else { "  " };
         let mark = if current { "(*) " } else { "( ) " };
         let style = if i == row { theme.selected } else { theme.text };
-        let spans = vec![Span::styled(format!("{cursor}{mark}{text}"), style)];
+        let mut spans = vec![Span::styled(format!("{cursor}{mark}{text}"), style)];
+        if !app.choosable(setting, i) {
+            spans.push(Span::styled(
+                Msg::NotInThisVersionMark.text(lang),
+                theme.dim,
+            ));
+        }
         lines.push(Line::from(spans));
     }
-    let mut title = vec![Span::styled(format!(" {label} "), theme.title)];
-    if app.demo {
-        title.push(Span::styled(
-            format!(" {} ", Msg::DemoBadge.text(lang)),
-            theme.demo,
-        ));
-    }
     let width = area.width.saturating_sub(8).clamp(20, 90);
-    // A long setting name ends with "…" in the border; the details show it whole.
-    let title = crate::tui::text::truncate(Line::from(title), usize::from(width.saturating_sub(2)));
+    // A long setting name ends with "…" in the border (the details show it whole); the
+    // DEMO badge after it always shows.
+    let badge = app.demo.then(|| format!(" {} ", Msg::DemoBadge.text(lang)));
+    let room = usize::from(width.saturating_sub(2))
+        .saturating_sub(badge.as_deref().map_or(0, crate::tui::text::width));
+    let mut title =
+        crate::tui::text::truncate(Line::styled(format!(" {label} "), theme.title), room);
+    if let Some(badge) = badge {
+        title.spans.push(Span::styled(badge, theme.demo));
+    }
     popup(
         frame,
         area,

@@ -77,7 +77,7 @@ pub fn render_header(
         profile.app.version.get(lang),
         parens(&profile.app.id, lang)
     );
-    one_line(frame, title, title_line(app, text, theme));
+    one_line(frame, title, title_line(app, text, theme, title.width));
     frame.render_widget(
         Gauge::default()
             .gauge_style(theme.gauge)
@@ -341,13 +341,7 @@ fn score_label(report: &Report<'_>, lang: crate::text::Lang) -> String {
 pub fn score_explained(report: &Report<'_>, lang: crate::text::Lang) -> String {
     // Every finding the score weighs, kept ones too (the summary's count leaves those out).
     let unconfirmed = report.findings.iter().filter(|f| !f.confirmed()).count();
-    match (lang, unconfirmed) {
-        (crate::text::Lang::En, 0) => "100 means nothing is shared beyond the recommendations; each finding lowers it by its severity, kept ones too. All rest on confirmed facts.".to_owned(),
-        (crate::text::Lang::En, 1) => "100 means nothing is shared beyond the recommendations; each finding lowers it by its severity, kept ones too. 1 rests on facts not yet confirmed.".to_owned(),
-        (crate::text::Lang::En, n) => format!("100 means nothing is shared beyond the recommendations; each finding lowers it by its severity, kept ones too. {n} rest on facts not yet confirmed."),
-        (crate::text::Lang::Zh, 0) => "100 分表示没有超出建议的共享；每项发现按严重程度扣分，保留的也扣。全部依据已证实的事实。".to_owned(),
-        (crate::text::Lang::Zh, n) => format!("100 分表示没有超出建议的共享；每项发现按严重程度扣分，保留的也扣。其中 {n} 项依据尚未证实的事实。"),
-    }
+    crate::i18n::score_explained(unconfirmed, lang)
 }
 
 /// " (confirmed facts only: 88/100)", or nothing when the two scores agree.

@@ -2,6 +2,7 @@
 //! the key handling and the help, as many as fit, always ending with "? help". In demo
 //! mode it starts with the DEMO badge, so every screen says it is a demo.
 
+use super::colon;
 use crate::i18n::Msg;
 use crate::tui::app::{App, Screen};
 use crate::tui::keys::{self, Context, HELP_KEY, words};
@@ -76,10 +77,6 @@ fn item(binding: &keys::Binding, lang: crate::text::Lang) -> Option<String> {
     let hint = binding.hint?;
     let key = binding.keys.first()?.0.name();
     Some(format!("{key} {}", words(hint, lang)))
-}
-
-fn colon(lang: crate::text::Lang) -> &'static str {
-    super::colon(lang)
 }
 
 /// The footer as one line of text (for tests).

@@ -338,16 +338,18 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// A screen's title, with the DEMO badge in demo mode.
-pub fn title_line(app: &App<'_>, text: String, theme: &Theme) -> Line<'static> {
-    let mut spans = vec![Span::styled(text, theme.title)];
-    if app.demo {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(
-            format!(" {} ", Msg::Demo.text(app.lang)),
-            theme.demo,
-        ));
+/// At most `width` cells: a long title is cut with "…" before the badge, so the badge
+/// always shows.
+pub fn title_line(app: &App<'_>, text: String, theme: &Theme, width: u16) -> Line<'static> {
+    let badge = app.demo.then(|| format!(" {} ", Msg::Demo.text(app.lang)));
+    let room =
+        usize::from(width).saturating_sub(badge.as_deref().map_or(0, |b| text::width(b) + 2));
+    let mut line = text::truncate(Line::from(Span::styled(text, theme.title)), room);
+    if let Some(badge) = badge {
+        line.spans.push(Span::raw("  "));
+        line.spans.push(Span::styled(badge, theme.demo));
     }
-    Line::from(spans)
+    line
 }
 
 /// What setting `index` of the open app sends now (or that its value is unknown), and
@@ -475,16 +477,6 @@ pub fn dash(lang: Lang) -> &'static str {
     }
 }
 
-/// "until 2027-01-01", or that a waiver has no end.
-pub fn until(expires: Option<crate::date::Date>, lang: Lang) -> String {
-    match (expires, lang) {
-        (Some(date), Lang::En) => format!("until {date}"),
-        (Some(date), Lang::Zh) => format!("有效期至 {date}"),
-        (None, Lang::En) => "no end date".to_owned(),
-        (None, Lang::Zh) => "未设期限".to_owned(),
-    }
-}
-
 /// The finding's waiver, if it has one: kept, with the reason and until when; or that it
 /// ended and the finding counts again.
 pub fn waiver_line(f: &Finding<'_>, lang: Lang, theme: &Theme) -> Option<Line<'static>> {
@@ -506,7 +498,7 @@ pub fn waiver_line(f: &Finding<'_>, lang: Lang, theme: &Theme) -> Option<Line<'s
                 Msg::MarkWaived.text(lang),
                 colon(lang),
                 w.reason,
-                crate::audit::explain::parens(&until(w.expires, lang), lang)
+                crate::audit::explain::parens(&crate::i18n::until(w.expires, lang), lang)
             ),
             theme.waived,
         ),

@@ -30,6 +30,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         app,
         format!("privaudit{}{}", dash(lang), Msg::PickerTitle.text(lang)),
         theme,
+        filter_area.width,
     );
     if !filter.is_empty() {
         title.spans.push(Span::raw("  "));
@@ -138,7 +139,10 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         }
         if entry.load_error.is_some() {
             spans.push(Span::styled(
-                format!("  ({})", Msg::Unreadable.text(lang)),
+                format!(
+                    "  {}",
+                    crate::audit::explain::parens(Msg::Unreadable.text(lang), lang).trim_start()
+                ),
                 theme.problem,
             ));
         }

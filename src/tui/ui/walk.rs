@@ -43,7 +43,7 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
         colon(lang),
         step_of(lang, walk.pos + 1, walk.steps.len())
     );
-    one_line(frame, title, title_line(app, text, theme));
+    one_line(frame, title, title_line(app, text, theme, title.width));
     frame.render_widget(
         Gauge::default()
             .gauge_style(theme.gauge)
@@ -128,10 +128,7 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
                         false => format!(
                             "{}{}{}{}/100",
                             Msg::After.text(lang),
-                            match lang {
-                                Lang::En => "; ",
-                                Lang::Zh => "；",
-                            },
+                            crate::i18n::clause_sep(lang),
                             Msg::ConfirmedOnly.text(lang),
                             report.score_confirmed
                         ),
@@ -172,7 +169,7 @@ pub fn render_summary(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area:
                     profile.settings[f.index].label.get(lang),
                     colon(lang),
                     waiver.reason,
-                    parens(&super::until(waiver.expires, lang), lang)
+                    parens(&crate::i18n::until(waiver.expires, lang), lang)
                 ),
                 theme.waived,
             ));
