@@ -14,6 +14,9 @@
 //! - **popups** (help, keep dialog, chooser): opening one changes no cell outside its box
 //!   (but a wide character cut by its left or right edge may turn blank), its own box is
 //!   whole, and closing it gives back the screen it covered.
+//! - **chooser** (`c`), on every dashboard row: the above on every frame while its cursor
+//!   moves down to the last option, and the cursor ("> ") stays in view as it scrolls; a
+//!   title is cut with "…" exactly when the setting's label does not fit.
 //!
 //! The tours collect every flaw instead of stopping at the first, and fail with the list:
 //! screen, size, language, row and column, what is there, and the screen with numbered rows.
@@ -53,11 +56,10 @@ mod key {
     pub const SKIP: &str = "s";
     pub const BACK: &str = "q";
     pub const RULINGS: &str = "r";
-    /// The chooser of issue 8 item 4, on the dashboard. Until it exists `c` cycles the
-    /// value at once; the tour then notes that no popup appeared and goes on.
+    /// The chooser, on the dashboard: every option of the selected setting.
     pub const CHOOSER: &str = "c";
-    /// The keep dialog's key in the walk-through when the footer does not name one.
-    pub const KEEP_FALLBACK: &str = "k";
+    /// The keep dialog, in the walk-through.
+    pub const KEEP: &str = "x";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -809,6 +811,9 @@ struct Target {
     picker_row: Option<usize>,
     /// The hostile profile: installed as a user profile, and its family emoji checked.
     hostile: bool,
+    /// Its profile file, under the crate's root (the hostile one is built by
+    /// [`hostile_profile`]).
+    file: &'static str,
     /// Visit every row of the rulings browser (it shows the same for every app but for
     /// the settings that cite each row, so one built-in app visits them all).
     every_ruling: bool,
@@ -816,26 +821,31 @@ struct Target {
 
 const WECHAT_READ: Target = Target {
     picker_row: Some(0),
+    file: "profiles/wechat-read.toml",
     hostile: false,
     every_ruling: true,
 };
 const DOUYIN: Target = Target {
     picker_row: Some(1),
+    file: "profiles/douyin.toml",
     hostile: false,
     every_ruling: false,
 };
 const DUOSHAN: Target = Target {
     picker_row: Some(2),
+    file: "profiles/duoshan.toml",
     hostile: false,
     every_ruling: false,
 };
 const WECHAT: Target = Target {
     picker_row: Some(3),
+    file: "profiles/wechat.toml",
     hostile: false,
     every_ruling: false,
 };
 const HOSTILE: Target = Target {
     picker_row: None,
+    file: "tests/fixtures/hostile.toml",
     hostile: true,
     every_ruling: true,
 };
@@ -858,12 +868,100 @@ struct Tour {
     reports: Vec<Report>,
     notes: Vec<String>,
     family_checked: usize,
+    /// Every chooser opened on a dashboard row, in row order.
+    choosers: Vec<ChooserSeen>,
+    /// Kinds of chooser already checked against a full redraw (the first, one with a cut
+    /// title, one scrolled): each kind once, as redraws are slow.
+    redrawn_choosers: BTreeSet<&'static str>,
     _home: tempfile::TempDir,
 }
 
 /// Text that appears on row 0 while the walk-through is shown.
 fn walk_marker(lang: Lang) -> &'static str {
     lang.pick("Walk-through", "逐项引导")
+}
+
+/// What a chooser showed, for the checks across rows.
+#[derive(Clone, Debug)]
+struct ChooserSeen {
+    /// The title on its top border.
+    title: String,
+    /// Its width on screen, and so the room its title had (two less, for the corners).
+    width: u16,
+    /// Moves of the cursor, one row at a time, from where it opened to the last option
+    /// (when the options did not all fit; otherwise `End` went there at once).
+    moves: usize,
+    /// Whether the options did not all fit (an arrow on its bottom border).
+    scrolled: bool,
+}
+
+/// The text of row `row` inside `popup`'s side borders.
+fn inside(shot: &Shot, row: u16, popup: Rect) -> String {
+    (popup.left + 1..popup.right)
+        .map(|col| shot.cell(row, col))
+        .filter(|c| !c.continuation)
+        .map(|c| if c.text.is_empty() { " " } else { &c.text })
+        .collect()
+}
+
+/// A popup's title: what its top border holds between the corners, the edge around it
+/// left out.
+fn popup_title(shot: &Shot, popup: Rect) -> String {
+    inside(shot, popup.top, popup)
+        .trim_end_matches('─')
+        .trim()
+        .to_owned()
+}
+
+/// Whether a popup shows an arrow on its bottom border (more lines above or below).
+fn popup_scrolled(shot: &Shot, popup: Rect) -> bool {
+    let bottom = inside(shot, popup.bottom, popup);
+    bottom.contains('↓') || bottom.contains('↑')
+}
+
+/// The cursor ("> " at the start of a row) in the chooser `popup`: exactly one row has it.
+fn cursor_flaws(shot: &Shot, popup: Rect) -> Vec<Flaw> {
+    let rows: Vec<u16> = (popup.top + 1..popup.bottom)
+        .filter(|&r| inside(shot, r, popup).starts_with("> "))
+        .collect();
+    if rows.len() == 1 {
+        return Vec::new();
+    }
+    vec![Flaw {
+        row: rows.first().copied().unwrap_or(popup.top),
+        col: popup.left + 1,
+        what: format!(
+            "the chooser ({popup}) should show its cursor \"> \" on one row but shows it on {}",
+            rows.len()
+        ),
+    }]
+}
+
+/// The setting labels of `target`'s profile in `lang`, as the profile loader makes them
+/// safe to show (what the chooser's title shows whole, or cut).
+fn setting_labels(target: Target, lang: Lang) -> Vec<String> {
+    let text = if target.hostile {
+        hostile_profile()
+    } else {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(target.file)).unwrap()
+    };
+    let source = privaudit::source::SourceText::from_string(target.file, text);
+    let profile = privaudit::profile::parse_profile(
+        &source,
+        privaudit::catalog::builtin(),
+        target.file,
+        !target.hostile,
+    )
+    .unwrap_or_else(|e| panic!("{}: {e:?}", target.file));
+    let lang = match lang {
+        Lang::En => privaudit::text::Lang::En,
+        Lang::Zh => privaudit::text::Lang::Zh,
+    };
+    profile
+        .settings
+        .iter()
+        .map(|s| s.label.get(lang).to_owned())
+        .collect()
 }
 
 /// The hostile profile with its two 10,000-character words put in.
@@ -898,6 +996,8 @@ impl Tour {
             reports: Vec::new(),
             notes: Vec::new(),
             family_checked: 0,
+            choosers: Vec::new(),
+            redrawn_choosers: BTreeSet::new(),
             _home: home,
         }
     }
@@ -957,6 +1057,162 @@ impl Tour {
         let (seen, flaws) = family_flaws(shot, above);
         self.family_checked += seen;
         self.record(place, "family emoji", flaws, &[("the screen", shot)]);
+    }
+
+    /// Check the chooser of the dashboard row on `before` (already checked): opened, the
+    /// cursor moved down one row at a time to the last option, closed. On every frame:
+    /// nothing outside it changed, its box is whole, its cursor is in view. The first
+    /// chooser, the first with a cut title and the first that scrolls are also checked
+    /// against a full redraw.
+    fn chooser(&mut self, place: &str, before: &Shot) {
+        self.s.press(key::CHOOSER);
+        let opened = self.s.shot();
+        let Some(popup) = find_popup(before, &opened) else {
+            self.record(
+                place,
+                "popup",
+                vec![Flaw {
+                    row: 0,
+                    col: 0,
+                    what: format!("no chooser appeared after {:?}", key::CHOOSER),
+                }],
+                &[("before", before), ("after", &opened)],
+            );
+            return;
+        };
+        let title = popup_title(&opened, popup);
+        let mut seen = ChooserSeen {
+            width: popup.right - popup.left + 1,
+            moves: 0,
+            scrolled: popup_scrolled(&opened, popup),
+            title,
+        };
+        self.chooser_frame(place, before, &opened, popup);
+        let mut kinds = vec!["first"];
+        if seen.title.ends_with('…') {
+            kinds.push("cut title");
+        }
+        self.redraw_once(&kinds, place, popup);
+        if !seen.scrolled {
+            // Every option in view: nothing can scroll, one key to the last will do.
+            self.s.press(key::END);
+            let now = self.s.shot();
+            let place = format!("{place}, cursor on the last option");
+            self.chooser_frame(&place, before, &now, popup);
+            let cursor = (popup.top + 1..popup.bottom)
+                .find(|&r| inside(&now, r, popup).starts_with("> "))
+                .unwrap_or(popup.top);
+            let below: Vec<Flaw> = (cursor + 1..popup.bottom)
+                .filter(|&r| inside(&now, r, popup).starts_with("  ("))
+                .map(|row| Flaw {
+                    row,
+                    col: popup.left + 1,
+                    what: format!("an option below the cursor after {:?}", key::END),
+                })
+                .collect();
+            self.record(&place, "cursor", below, &[("the chooser", &now)]);
+            self.close_popup(key::ESC, &place, popup, before);
+            self.choosers.push(seen);
+            return;
+        }
+        // More options than rows: down one at a time, each time the cursor in view.
+        let mut last = opened;
+        while seen.moves < 200 {
+            self.s.press(key::DOWN);
+            let now = self.s.shot();
+            if stale_flaws(&now, &last).is_empty() {
+                break; // on the last option
+            }
+            seen.moves += 1;
+            seen.scrolled |= popup_scrolled(&now, popup);
+            let place = format!("{place}, cursor down x{}", seen.moves);
+            self.chooser_frame(&place, before, &now, popup);
+            last = now;
+        }
+        let place = format!("{place}, cursor on the last option");
+        self.redraw_once(&["scrolled"], &place, popup);
+        self.close_popup(key::ESC, &place, popup, before);
+        self.choosers.push(seen);
+    }
+
+    /// One frame of the chooser `popup` over `before`.
+    fn chooser_frame(&mut self, place: &str, before: &Shot, now: &Shot, popup: Rect) {
+        let screens = [("before the chooser", before), ("with the chooser", now)];
+        self.record(place, "popup", popup_flaws(before, now, popup), &screens);
+        self.record(place, "borders", border_flaws(now, &[popup]), &screens);
+        self.record(place, "cursor", cursor_flaws(now, popup), &screens);
+    }
+
+    /// A full-redraw check of the open `popup` if one of `kinds` has had none yet.
+    fn redraw_once(&mut self, kinds: &[&'static str], place: &str, popup: Rect) {
+        let new: Vec<&'static str> = kinds
+            .iter()
+            .copied()
+            .filter(|k| !self.redrawn_choosers.contains(k))
+            .collect();
+        if !new.is_empty() {
+            self.redrawn_choosers.extend(new);
+            self.look_with(place, &[popup]);
+        }
+    }
+
+    /// Across the dashboard's `rows`: one chooser per setting; each title whole, or cut
+    /// with "…" exactly when the label does not fit.
+    fn chooser_titles(&mut self, target: Target, rows: usize) {
+        let labels = setting_labels(target, self.lang);
+        let mut flaws = Vec::new();
+        let mut flaw = |what: String| {
+            flaws.push(Flaw {
+                row: 0,
+                col: 0,
+                what,
+            })
+        };
+        if rows != labels.len() || self.choosers.len() != labels.len() {
+            flaw(format!(
+                "{} settings, but the dashboard showed {rows} rows and {} choosers opened",
+                labels.len(),
+                self.choosers.len()
+            ));
+        }
+        let Some(width) = self.choosers.first().map(|c| c.width) else {
+            return;
+        };
+        // The title is the label with a space on each side, in the border between the
+        // corners.
+        let room = usize::from(width) - 2;
+        let too_long: Vec<&String> = labels
+            .iter()
+            .filter(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) + 2 > room)
+            .collect();
+        let cut: Vec<&String> = self
+            .choosers
+            .iter()
+            .map(|c| &c.title)
+            .filter(|t| t.ends_with('…'))
+            .collect();
+        if cut.len() != too_long.len() {
+            flaw(format!(
+                "{} label(s) are wider than the chooser's title room ({room} columns) but \
+                 {} title(s) end with \"…\"; too long: {too_long:?}; cut: {cut:?}",
+                too_long.len(),
+                cut.len()
+            ));
+        }
+        // Joiners do not reach the emulator's cells as they were written (it keeps each
+        // emoji of a sequence apart): compared without them.
+        let plain = |t: &str| t.replace('\u{200d}', "");
+        for c in &self.choosers {
+            let whole = plain(c.title.strip_suffix('…').unwrap_or(&c.title).trim_end());
+            if !labels.iter().any(|l| plain(l).starts_with(&whole)) {
+                flaw(format!(
+                    "the chooser's title {:?} is no setting's label",
+                    c.title
+                ));
+            }
+        }
+        let place = "dashboard, every row's chooser";
+        self.record(place, "titles", flaws, &[]);
     }
 
     /// Open a popup with `keys` from the screen `before` (already checked): it must change
@@ -1039,18 +1295,6 @@ impl Tour {
         }
     }
 
-    /// The key the walk-through's footer gives for keeping a finding.
-    fn keep_key(&self, shot: &Shot) -> String {
-        let word = self.lang.pick("keep", "保留");
-        let footer = shot.row_text(shot.rows - 1);
-        let words: Vec<&str> = footer.split_whitespace().collect();
-        words
-            .iter()
-            .position(|w| *w == word)
-            .filter(|&i| i > 0)
-            .map_or(key::KEEP_FALLBACK.to_owned(), |i| words[i - 1].to_owned())
-    }
-
     fn run(mut self, target: Target) -> Tour {
         // The picker.
         let shot = self.look("picker");
@@ -1069,6 +1313,7 @@ impl Tour {
         // The dashboard: every row, the details scrolled on the first and the last.
         let mut shot = self.look("dashboard row 1");
         self.help("dashboard", &shot);
+        self.chooser("dashboard row 1 + chooser", &shot);
         for n in 1..=3 {
             self.press_and_look(key::PAGE_DOWN, &format!("dashboard row 1, PgDn x{n}"));
         }
@@ -1082,10 +1327,12 @@ impl Tour {
             }
             row += 1;
             shot = self.look(&format!("dashboard row {row}"));
+            self.chooser(&format!("dashboard row {row} + chooser"), &shot);
             if row > 60 {
                 break;
             }
         }
+        self.chooser_titles(target, row);
         for n in 1..=3 {
             self.press_and_look(
                 key::PAGE_DOWN,
@@ -1107,9 +1354,8 @@ impl Tour {
         }
         self.s.press(key::HOME);
         let shot = self.s.redrawn();
-        let keep = self.keep_key(&shot);
-        let place = format!("walk step 1 + keep dialog ({keep:?})");
-        if let Some(popup) = self.open_popup(&keep, &place, &shot, true) {
+        let place = "walk step 1 + keep dialog";
+        if let Some(popup) = self.open_popup(key::KEEP, place, &shot, true) {
             let reason = match (target.hostile, self.lang) {
                 (true, _) => "家人👨‍👩‍👧‍👦共用\u{2028}设备\u{fffe}x",
                 (false, Lang::Zh) => "家人共用设备，暂时保留",
@@ -1193,16 +1439,11 @@ impl Tour {
         }
         self.s.press(key::BACK);
 
-        // The chooser, last: until it exists, `c` changes the value at once.
-        let shot = self.look("dashboard before the chooser");
-        let place = "dashboard + chooser";
-        match self.open_popup(key::CHOOSER, place, &shot, false) {
-            Some(popup) => self.close_popup(key::ESC, place, popup, &shot),
-            None => self.notes.push(format!(
-                "{}: no chooser popup after {:?}; its checks were skipped",
-                self.context,
-                key::CHOOSER
-            )),
+        // The chooser once more, over a dashboard that now shows a kept finding.
+        let shot = self.look("dashboard after the walk-through");
+        let place = "dashboard after the walk-through + chooser";
+        if let Some(popup) = self.open_popup(key::CHOOSER, place, &shot, true) {
+            self.close_popup(key::ESC, place, popup, &shot);
         }
         self
     }
@@ -1240,6 +1481,17 @@ fn tour_all(name: &str, target: Target) {
                 t.family_checked > 0,
                 "{name} {}: the family emoji's label was never on screen",
                 t.context
+            );
+            // The 10,000-character label and option: a title cut, options that scroll;
+            // at 24 rows, the 40 options too: the cursor walked down to the 41st row.
+            let seen = |f: fn(&ChooserSeen) -> bool| t.choosers.iter().any(f);
+            let walked = t.s.rows > 24 || seen(|c| c.scrolled && c.moves >= 40);
+            assert!(
+                walked && seen(|c| c.scrolled) && seen(|c| c.title.ends_with('…')),
+                "{name} {}: no chooser walked through 41 rows, or that scrolled, or with a \
+                 cut title: {:#?}",
+                t.context,
+                t.choosers
             );
         }
     }
