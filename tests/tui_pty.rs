@@ -814,11 +814,6 @@ fn keys_change_nothing_while_the_terminal_is_too_small() {
 }
 
 #[test]
-#[ignore = "bug: Ctrl-L calls ratatui's Terminal::clear, which first asks the terminal for \
-            the cursor position (ESC [6n); a terminal that does not answer within 2 s ends \
-            the auditor with exit 2 ('clearing the screen: The cursor position could not be \
-            read within a normal duration'). Terminal::resize to the same size clears and \
-            redraws without asking."]
 fn ctrl_l_redraws_on_a_terminal_that_does_not_answer_cursor_queries() {
     let home = tempfile::tempdir().unwrap();
     let mut s = Session::start_on(command(home.path(), &["open", "douyin"]), false);

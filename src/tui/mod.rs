@@ -389,7 +389,19 @@ fn event_loop(
             Effect::Suspend => guard.suspend().context("suspending and resuming")?,
             Effect::Save => save(app),
             Effect::Export => export(app),
-            Effect::Redraw => guard.terminal.clear().context("clearing the screen")?,
+            // A full redraw without Terminal::clear, which first asks the terminal where
+            // its cursor is and gives up (ending the auditor) when a terminal does not
+            // answer: a resize to the same size clears and forgets the last frame.
+            Effect::Redraw => {
+                let size = guard
+                    .terminal
+                    .size()
+                    .context("reading the terminal's size")?;
+                guard
+                    .terminal
+                    .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+                    .context("clearing the screen")?;
+            }
             Effect::Reload => {
                 remember(app, memory_path, carry);
                 return Ok(Exit::Reload);
