@@ -89,6 +89,7 @@ pub fn run(options: &Options) -> Outcome {
         memory,
         open_id: None,
         unsaved_selections: Vec::new(),
+        undo: Vec::new(),
         reloaded: false,
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -160,6 +161,9 @@ struct Carry {
     /// longer fits its profile starts over): every app's in a demo, where nothing is
     /// saved; otherwise those whose last save failed, so a reload does not drop them.
     unsaved_selections: Vec<crate::state::AccountState>,
+    /// Each app's undo list, by app id, with settings and options named by id so it can
+    /// be bound again to the reloaded profiles (what no longer exists is dropped).
+    undo: Vec<(String, Vec<CarriedChange>)>,
     reloaded: bool,
 }
 
@@ -179,8 +183,131 @@ impl Carry {
             .filter(|(_, e)| app.demo || e.selection != e.saved)
             .map(|(a, e)| e.selection.to_state(a.profile))
             .collect();
+        self.undo = app
+            .auditors
+            .iter()
+            .zip(&app.undo)
+            .filter(|(_, changes)| !changes.is_empty())
+            .map(|(a, changes)| {
+                let profile = a.profile;
+                let named = changes
+                    .iter()
+                    .map(|c| CarriedChange {
+                        setting: profile.settings[c.setting].id.clone(),
+                        before: name_value(profile, c.setting, &c.before),
+                        after: name_value(profile, c.setting, &c.after),
+                        with_previous: c.with_previous,
+                    })
+                    .collect();
+                (profile.app.id.clone(), named)
+            })
+            .collect();
         self.status = None;
         self.reloaded = true;
+    }
+}
+
+/// A change of the undo list with its setting and options named by id.
+struct CarriedChange {
+    setting: String,
+    before: (Option<String>, Option<crate::state::Waiver>),
+    after: (Option<String>, Option<crate::state::Waiver>),
+    with_previous: bool,
+}
+
+fn name_value(
+    profile: &Profile,
+    setting: usize,
+    (chosen, waiver): &app::Value,
+) -> (Option<String>, Option<crate::state::Waiver>) {
+    (
+        chosen.map(|o| profile.settings[setting].options[o].id.clone()),
+        waiver.clone(),
+    )
+}
+
+/// The undo list carried over a reload, bound to the reloaded profile: a change whose
+/// setting or option is gone is dropped (it could not be taken back).
+fn bind_undo(profile: &Profile, carried: &[CarriedChange]) -> Vec<app::Change> {
+    let bind = |setting: usize,
+                (chosen, waiver): &(Option<String>, Option<crate::state::Waiver>)| {
+        let option = match chosen {
+            Some(id) => Some(
+                profile.settings[setting]
+                    .options
+                    .iter()
+                    .position(|o| &o.id == id)?,
+            ),
+            None => None,
+        };
+        Some((option, waiver.clone()))
+    };
+    let mut bound = Vec::new();
+    // A dropped change that began a chain (a demo reset) passes that role to the next.
+    let mut starts_chain = false;
+    for c in carried {
+        let setting = profile.settings.iter().position(|s| s.id == c.setting);
+        let change = setting.and_then(|setting| {
+            Some(app::Change {
+                setting,
+                before: bind(setting, &c.before)?,
+                after: bind(setting, &c.after)?,
+                with_previous: c.with_previous && !starts_chain,
+            })
+        });
+        match change {
+            Some(change) => {
+                starts_chain = false;
+                bound.push(change);
+            }
+            None => starts_chain = starts_chain || !c.with_previous,
+        }
+    }
+    bound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(text: &str) -> Profile {
+        let source = crate::source::SourceText::from_string("test.toml", text);
+        crate::profile::parse_profile(&source, catalog::builtin(), "test.toml", false).unwrap()
+    }
+
+    #[test]
+    fn an_undo_list_carried_over_a_reload_keeps_what_still_exists() {
+        let text = include_str!("../../profiles/duoshan.toml");
+        let before = profile(text);
+        let change = |setting: usize, with_previous| app::Change {
+            setting,
+            before: (None, None),
+            after: (Some(1), None),
+            with_previous,
+        };
+        let changes = [change(0, false), change(1, true), change(2, false)];
+        let carried: Vec<CarriedChange> = changes
+            .iter()
+            .map(|c| CarriedChange {
+                setting: before.settings[c.setting].id.clone(),
+                before: name_value(&before, c.setting, &c.before),
+                after: name_value(&before, c.setting, &c.after),
+                with_previous: c.with_previous,
+            })
+            .collect();
+        // The same profile: everything comes back as it was.
+        assert_eq!(bind_undo(&before, &carried), changes);
+        // The first setting removed from the file: its change is dropped, and the change
+        // chained to it no longer reaches into the one before.
+        let first = &before.settings[0].id;
+        let start = text.find("[[settings]]").unwrap();
+        let end = start + 1 + text[start + 1..].find("[[settings]]\n").unwrap();
+        let edited = profile(&format!("{}{}", &text[..start], &text[end..]));
+        assert!(edited.settings.iter().all(|s| &s.id != first));
+        let bound = bind_undo(&edited, &carried);
+        assert_eq!(bound.len(), 2);
+        assert!(!bound[0].with_previous, "{bound:?}");
+        assert_eq!(edited.settings[bound[0].setting].id, before.settings[1].id);
     }
 }
 
@@ -228,6 +355,11 @@ fn build_app<'a>(
         Date::today(),
     );
     app.memory = carry.memory.clone();
+    for (index, profile) in profiles.iter().enumerate() {
+        if let Some((_, carried)) = carry.undo.iter().find(|(id, _)| *id == profile.app.id) {
+            app.undo[index] = bind_undo(profile, carried);
+        }
+    }
     app.broken = skipped.iter().map(ToString::to_string).collect();
     let by_id = |id: &str| profiles.iter().position(|p| p.app.id == id);
     let reopen = carry.open_id.as_deref().and_then(by_id);
