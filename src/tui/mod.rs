@@ -266,51 +266,6 @@ fn bind_undo(profile: &Profile, carried: &[CarriedChange]) -> Vec<app::Change> {
     bound
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn profile(text: &str) -> Profile {
-        let source = crate::source::SourceText::from_string("test.toml", text);
-        crate::profile::parse_profile(&source, catalog::builtin(), "test.toml", false).unwrap()
-    }
-
-    #[test]
-    fn an_undo_list_carried_over_a_reload_keeps_what_still_exists() {
-        let text = include_str!("../../profiles/duoshan.toml");
-        let before = profile(text);
-        let change = |setting: usize, with_previous| app::Change {
-            setting,
-            before: (None, None),
-            after: (Some(1), None),
-            with_previous,
-        };
-        let changes = [change(0, false), change(1, true), change(2, false)];
-        let carried: Vec<CarriedChange> = changes
-            .iter()
-            .map(|c| CarriedChange {
-                setting: before.settings[c.setting].id.clone(),
-                before: name_value(&before, c.setting, &c.before),
-                after: name_value(&before, c.setting, &c.after),
-                with_previous: c.with_previous,
-            })
-            .collect();
-        // The same profile: everything comes back as it was.
-        assert_eq!(bind_undo(&before, &carried), changes);
-        // The first setting removed from the file: its change is dropped, and the change
-        // chained to it no longer reaches into the one before.
-        let first = &before.settings[0].id;
-        let start = text.find("[[settings]]").unwrap();
-        let end = start + 1 + text[start + 1..].find("[[settings]]\n").unwrap();
-        let edited = profile(&format!("{}{}", &text[..start], &text[end..]));
-        assert!(edited.settings.iter().all(|s| &s.id != first));
-        let bound = bind_undo(&edited, &carried);
-        assert_eq!(bound.len(), 2);
-        assert!(!bound[0].with_previous, "{bound:?}");
-        assert_eq!(edited.settings[bound[0].setting].id, before.settings[1].id);
-    }
-}
-
 /// The app over one set of profiles, in the state carried over.
 fn build_app<'a>(
     catalog: &'a Catalog,
@@ -675,4 +630,49 @@ pub fn export(app: &mut App<'_>) {
             true,
         ),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(text: &str) -> Profile {
+        let source = crate::source::SourceText::from_string("test.toml", text);
+        crate::profile::parse_profile(&source, catalog::builtin(), "test.toml", false).unwrap()
+    }
+
+    #[test]
+    fn an_undo_list_carried_over_a_reload_keeps_what_still_exists() {
+        let text = include_str!("../../profiles/duoshan.toml");
+        let before = profile(text);
+        let change = |setting: usize, with_previous| app::Change {
+            setting,
+            before: (None, None),
+            after: (Some(1), None),
+            with_previous,
+        };
+        let changes = [change(0, false), change(1, true), change(2, false)];
+        let carried: Vec<CarriedChange> = changes
+            .iter()
+            .map(|c| CarriedChange {
+                setting: before.settings[c.setting].id.clone(),
+                before: name_value(&before, c.setting, &c.before),
+                after: name_value(&before, c.setting, &c.after),
+                with_previous: c.with_previous,
+            })
+            .collect();
+        // The same profile: everything comes back as it was.
+        assert_eq!(bind_undo(&before, &carried), changes);
+        // The first setting removed from the file: its change is dropped, and the change
+        // chained to it no longer reaches into the one before.
+        let first = &before.settings[0].id;
+        let start = text.find("[[settings]]").unwrap();
+        let end = start + 1 + text[start + 1..].find("[[settings]]\n").unwrap();
+        let edited = profile(&format!("{}{}", &text[..start], &text[end..]));
+        assert!(edited.settings.iter().all(|s| &s.id != first));
+        let bound = bind_undo(&edited, &carried);
+        assert_eq!(bound.len(), 2);
+        assert!(!bound[0].with_previous, "{bound:?}");
+        assert_eq!(edited.settings[bound[0].setting].id, before.settings[1].id);
+    }
 }
