@@ -3,7 +3,7 @@
 //! (the faces only draw it), from the report's findings and the profile's flows.
 
 use super::Report;
-use crate::profile::Profile;
+use crate::profile::{Profile, Switch};
 use crate::state::Selection;
 use crate::vocab::{Audience, DataCategory};
 use std::collections::BTreeSet;
@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exposure {
     /// Exposed now, and still after the recommendations (the recommended option sends it
-    /// too, or the setting raises no finding).
+    /// too, the setting raises no finding, or this version has no switch for it).
     Stays,
     /// Exposed now, and after the recommendations only because you kept (waived) it.
     Kept,
@@ -49,6 +49,11 @@ pub fn map(
         now.extend(flows.iter().map(|f| (f.data, f.to)));
         match report.findings.iter().find(|f| f.index == index) {
             Some(f) if f.waived() => kept.extend(flows.iter().map(|f| (f.data, f.to))),
+            // No switch in this version: the recommendation cannot be taken there, so
+            // nothing is promised to go.
+            Some(_) if setting.switch == Switch::None => {
+                after.extend(flows.iter().map(|f| (f.data, f.to)))
+            }
             Some(_) => after.extend(
                 setting
                     .recommended_option()
@@ -137,6 +142,31 @@ mod tests {
         let kept = cells(&profile, &waived);
         assert!(kept.contains(&Exposure::Kept), "{kept:?}");
         assert!(!kept.contains(&Exposure::Goes), "{kept:?}");
+    }
+
+    #[test]
+    fn what_a_setting_without_a_switch_sends_is_not_promised_to_go() {
+        let profile = registry::builtin_profiles(catalog::builtin())
+            .unwrap()
+            .into_iter()
+            .find(|p| p.app.id == "wechat-read")
+            .unwrap();
+        let selection = Selection::defaults(&profile);
+        let today = Date::new(2026, 11, 23).unwrap();
+        let auditor = Auditor::new(&profile, catalog::builtin());
+        let report = auditor.audit(&selection, today);
+        let map = map(&profile, &selection, &report);
+        // Reading history to friends is sent by "reading info to friends", which 3.3.0
+        // has no switch for: it stays.
+        let (_, row) = map
+            .iter()
+            .find(|(d, _)| *d == DataCategory::ReadingHistory)
+            .unwrap();
+        let friends = Audience::ALL[1..]
+            .iter()
+            .position(|a| *a == Audience::Friends)
+            .unwrap();
+        assert_eq!(row[friends], Exposure::Stays, "{map:?}");
     }
 
     #[test]
