@@ -22,7 +22,9 @@
 //! screen, size, language, row and column, what is there, and the screen with numbered rows.
 #![cfg(unix)]
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+mod common;
+
+use portable_pty::{Child, MasterPty, PtySize, native_pty_system};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -648,17 +650,7 @@ impl Session {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_privaudit"));
-        cmd.args(["open", "--lang", lang]);
-        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-        cmd.env("HOME", home);
-        cmd.env("XDG_CONFIG_HOME", home.join("config"));
-        cmd.env("XDG_DATA_HOME", home.join("data"));
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "en_US.UTF-8");
-        cmd.env_remove("LC_ALL");
-        cmd.env_remove("NO_COLOR");
-        cmd.env_remove("PRIVAUDIT_TEST_PANIC");
+        let cmd = common::pty::privaudit(home, &["open", "--lang", lang]);
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();

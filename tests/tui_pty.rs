@@ -2,6 +2,8 @@
 //! terminal emulator (vt100), files and the terminal's modes checked afterwards.
 #![cfg(unix)]
 
+mod common;
+
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, SlavePty, native_pty_system};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -25,24 +27,7 @@ struct Session {
     slave: Box<dyn SlavePty + Send>,
 }
 
-fn command(home: &Path, args: &[&str]) -> CommandBuilder {
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_privaudit"));
-    cmd.args(args);
-    with_env(cmd, home)
-}
-
-/// The environment every auditor under test gets: its own home, English, a known TERM.
-fn with_env(mut cmd: CommandBuilder, home: &Path) -> CommandBuilder {
-    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-    cmd.env("HOME", home);
-    cmd.env("XDG_CONFIG_HOME", home.join("config"));
-    cmd.env("XDG_DATA_HOME", home.join("data"));
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("LANG", "en_US.UTF-8");
-    cmd.env_remove("LC_ALL");
-    cmd.env_remove("PRIVAUDIT_TEST_PANIC");
-    cmd
-}
+use common::pty::{isolated as with_env, privaudit as command};
 
 impl Session {
     /// The auditor on a 120x40 terminal that answers cursor position queries, as real

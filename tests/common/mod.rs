@@ -1,6 +1,8 @@
 //! Shared helpers for the tests that run the real binary.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::PathBuf;
