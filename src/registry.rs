@@ -7,25 +7,10 @@ use crate::profile::{Profile, parse_profile};
 use crate::source::{SourceText, read_profile_file, read_profile_file_or_stream};
 use std::path::{Path, PathBuf};
 
-/// The built-in profiles: (repository path, text). The path is what reports (SARIF) point at.
-const BUILTIN: [(&str, &str); 4] = [
-    (
-        "profiles/wechat-read.toml",
-        include_str!("../profiles/wechat-read.toml"),
-    ),
-    (
-        "profiles/douyin.toml",
-        include_str!("../profiles/douyin.toml"),
-    ),
-    (
-        "profiles/duoshan.toml",
-        include_str!("../profiles/duoshan.toml"),
-    ),
-    (
-        "profiles/wechat.toml",
-        include_str!("../profiles/wechat.toml"),
-    ),
-];
+/// The built-in profiles: (repository path, text), every `profiles/*.toml` but the
+/// catalog, in app-id order (listed by `build.rs`). The path is what reports (SARIF)
+/// point at.
+const BUILTIN: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/builtin_profiles.rs"));
 
 /// Parse the built-in profiles. They are checked by the test suite, so a failure here is
 /// a build defect, reported as a diagnostic all the same.

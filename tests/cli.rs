@@ -356,12 +356,14 @@ fn list_shows_builtin_and_user_profiles() {
     let (code, rows) = json(env.cmd().args(["list", "--format", "json"]));
     assert_eq!(code, 0);
     let rows = rows.as_array().unwrap();
-    assert_eq!(rows.len(), 5);
+    let builtin = rows.iter().filter(|r| r["source"] == "built-in").count();
+    assert_eq!(rows.len(), builtin + 1);
     let user = rows.iter().find(|r| r["id"] == "fitness-tracker").unwrap();
     assert_eq!(user["source"], "user");
     assert_eq!(user["settings"], 3);
-    assert_eq!(rows[0]["name_zh"], "微信读书");
-    assert_eq!(rows[0]["version"], "3.3.0");
+    let wechat_read = rows.iter().find(|r| r["id"] == "wechat-read").unwrap();
+    assert_eq!(wechat_read["name_zh"], "微信读书");
+    assert_eq!(wechat_read["version"], "3.3.0");
     // A user profile is found by its id too.
     let r = run(env
         .cmd()

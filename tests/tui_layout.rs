@@ -798,9 +798,9 @@ impl Lang {
 /// One app to tour.
 #[derive(Clone, Copy)]
 struct Target {
-    /// Its row in the picker (built-in profiles first); None: the last row (the one user
-    /// profile).
-    picker_row: Option<usize>,
+    /// Its app id, found in the picker at its place among the built-in profiles (which
+    /// come first, in app-id order); None: the last row (the one user profile).
+    picker_app: Option<&'static str>,
     /// The hostile profile: installed as a user profile, and its family emoji checked.
     hostile: bool,
     /// Its profile file, under the crate's root (the hostile one is built by
@@ -812,31 +812,31 @@ struct Target {
 }
 
 const WECHAT_READ: Target = Target {
-    picker_row: Some(0),
+    picker_app: Some("wechat-read"),
     file: "profiles/wechat-read.toml",
     hostile: false,
     every_ruling: true,
 };
 const DOUYIN: Target = Target {
-    picker_row: Some(1),
+    picker_app: Some("douyin"),
     file: "profiles/douyin.toml",
     hostile: false,
     every_ruling: false,
 };
 const DUOSHAN: Target = Target {
-    picker_row: Some(2),
+    picker_app: Some("duoshan"),
     file: "profiles/duoshan.toml",
     hostile: false,
     every_ruling: false,
 };
 const WECHAT: Target = Target {
-    picker_row: Some(3),
+    picker_app: Some("wechat"),
     file: "profiles/wechat.toml",
     hostile: false,
     every_ruling: false,
 };
 const HOSTILE: Target = Target {
-    picker_row: None,
+    picker_app: None,
     file: "tests/fixtures/hostile.toml",
     hostile: true,
     every_ruling: true,
@@ -1291,8 +1291,13 @@ impl Tour {
         // The picker.
         let shot = self.look("picker");
         self.help("picker", &shot);
-        match target.picker_row {
-            Some(row) => {
+        match target.picker_app {
+            Some(app) => {
+                let row = privaudit::registry::builtin_profiles(privaudit::catalog::builtin())
+                    .unwrap()
+                    .iter()
+                    .position(|p| p.app.id == app)
+                    .expect("a built-in app");
                 for _ in 0..row {
                     self.s.press(key::DOWN);
                 }

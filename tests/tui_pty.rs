@@ -214,9 +214,7 @@ fn state_file(home: &Path) -> PathBuf {
 #[test]
 fn walk_through_wechat_read_saves_progress_that_check_accepts() {
     let home = tempfile::tempdir().unwrap();
-    let mut s = Session::start(command(home.path(), &[]));
-    s.wait_for("Pick an app");
-    s.send("\r");
+    let mut s = Session::start(command(home.path(), &["open", "wechat-read"]));
     s.wait_for("Score 0/100");
     s.send("w");
     s.wait_for("step 1 of 5");
@@ -447,12 +445,13 @@ fn a_mouse_click_selects_a_row() {
     let home = tempfile::tempdir().unwrap();
     let mut s = Session::start(command(home.path(), &[]));
     s.wait_for("Pick an app");
-    // The list's first row is screen line 3 (1-based); Douyin is the second row. An SGR
-    // mouse report: press and release of the left button at column 6, row 4.
+    // The list's first row is screen line 3 (1-based): the built-in profiles in app-id
+    // order. An SGR mouse report: press and release of the left button at column 6, row 4.
+    let second = &privaudit::registry::builtin_profiles(privaudit::catalog::builtin()).unwrap()[1];
     s.send("\x1b[<0;6;4M\x1b[<0;6;4m");
-    s.wait_for("> Douyin");
+    s.wait_for(&format!("> {}", second.app.name.en));
     s.send("\r");
-    s.wait_for("Douyin recent build (douyin)");
+    s.wait_for(&format!("({})", second.app.id));
     s.send("qq");
     assert_eq!(s.wait_exit(), 0);
 }

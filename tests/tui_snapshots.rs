@@ -223,8 +223,7 @@ fn too_small_shows_a_notice() {
 fn picker_marks_user_profiles_and_lists_broken_ones_in_full() {
     use privaudit::tui::app::Entry;
     for (lang, id) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
-        let mut profiles =
-            privaudit::registry::builtin_profiles(privaudit::catalog::builtin()).unwrap();
+        let mut profiles = common::the_rulings_apps();
         let mut mine = profiles[1].clone();
         mine.builtin = false;
         mine.app.id = "mine".into();
