@@ -15,6 +15,7 @@ pub enum DataCategory {
     SocialGraph,
     Contacts,
     PhoneNumber,
+    EmailAddress,
     PreciseLocation,
     CoarseLocation,
     ProfileIdentity,
@@ -22,9 +23,13 @@ pub enum DataCategory {
     Content,
     PostHistory,
     Interests,
+    Health,
+    Financial,
+    Biometric,
+    MinorData,
 }
 
-/// Who receives data. The first five form a ladder from narrowest to broadest; `other-apps`
+/// Who receives data. The first six form a ladder from narrowest to broadest; `other-apps`
 /// and `operator` stand beside it because they are different channels, not wider circles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -32,6 +37,9 @@ pub enum Audience {
     OnlyMe,
     Approved,
     Friends,
+    /// People who follow me, approved or not: anyone who chose to, so wider than friends;
+    /// narrower than the network of strangers an app suggests me to, who did nothing.
+    Followers,
     Network,
     Public,
     OtherApps,
@@ -73,11 +81,12 @@ impl Source {
 }
 
 impl DataCategory {
-    pub const ALL: [DataCategory; 11] = [
+    pub const ALL: [DataCategory; 16] = [
         DataCategory::ReadingHistory,
         DataCategory::SocialGraph,
         DataCategory::Contacts,
         DataCategory::PhoneNumber,
+        DataCategory::EmailAddress,
         DataCategory::PreciseLocation,
         DataCategory::CoarseLocation,
         DataCategory::ProfileIdentity,
@@ -85,6 +94,10 @@ impl DataCategory {
         DataCategory::Content,
         DataCategory::PostHistory,
         DataCategory::Interests,
+        DataCategory::Health,
+        DataCategory::Financial,
+        DataCategory::Biometric,
+        DataCategory::MinorData,
     ];
 
     pub fn id(self) -> &'static str {
@@ -93,6 +106,7 @@ impl DataCategory {
             DataCategory::SocialGraph => "social-graph",
             DataCategory::Contacts => "contacts",
             DataCategory::PhoneNumber => "phone-number",
+            DataCategory::EmailAddress => "email-address",
             DataCategory::PreciseLocation => "precise-location",
             DataCategory::CoarseLocation => "coarse-location",
             DataCategory::ProfileIdentity => "profile-identity",
@@ -100,6 +114,10 @@ impl DataCategory {
             DataCategory::Content => "content",
             DataCategory::PostHistory => "post-history",
             DataCategory::Interests => "interests",
+            DataCategory::Health => "health",
+            DataCategory::Financial => "financial",
+            DataCategory::Biometric => "biometric",
+            DataCategory::MinorData => "minor-data",
         }
     }
 
@@ -112,13 +130,22 @@ impl DataCategory {
     pub const SPLIT_LOCATION: &'static str = "location";
 
     /// How much harm exposure of this data can do, 1 (least) to 4 (most).
-    /// Precise location, contacts and phone numbers weigh most: whereabouts (行踪轨迹) are
-    /// sensitive under PIPL art. 28, and numbers and address books are what Ling v. Douyin
-    /// turned on. A city or region is personal information (Civil Code art. 1034) but not a
-    /// movement trail, so it weighs like activity and posts.
+    /// PIPL art. 28's sensitive personal information weighs most: whereabouts (行踪轨迹),
+    /// health, financial accounts and transactions, biometrics and anything about a child
+    /// under 14. So do contacts, phone numbers and email addresses: numbers and address books
+    /// are what Ling v. Douyin turned on, and an email address is matched against other
+    /// people's address books the same way. A city or region is personal information (Civil
+    /// Code art. 1034) but not a movement trail, so it weighs like activity and posts.
     pub fn sensitivity(self) -> u8 {
         match self {
-            DataCategory::PreciseLocation | DataCategory::Contacts | DataCategory::PhoneNumber => 4,
+            DataCategory::PreciseLocation
+            | DataCategory::Contacts
+            | DataCategory::PhoneNumber
+            | DataCategory::EmailAddress
+            | DataCategory::Health
+            | DataCategory::Financial
+            | DataCategory::Biometric
+            | DataCategory::MinorData => 4,
             DataCategory::ReadingHistory | DataCategory::SocialGraph | DataCategory::Interests => 3,
             DataCategory::Activity
             | DataCategory::Content
@@ -134,6 +161,7 @@ impl DataCategory {
             DataCategory::SocialGraph => ("social connections", "社交关系"),
             DataCategory::Contacts => ("address book", "通讯录"),
             DataCategory::PhoneNumber => ("phone number", "手机号"),
+            DataCategory::EmailAddress => ("email address", "电子邮箱"),
             DataCategory::PreciseLocation => ("precise location", "精确位置和行踪"),
             DataCategory::CoarseLocation => ("city or region", "所在城市或地区"),
             DataCategory::ProfileIdentity => ("nickname and avatar", "昵称和头像"),
@@ -141,6 +169,10 @@ impl DataCategory {
             DataCategory::Content => ("posts", "发布内容"),
             DataCategory::PostHistory => ("older posts", "较早的动态"),
             DataCategory::Interests => ("interest profile", "兴趣画像"),
+            DataCategory::Health => ("health and fitness data", "健康和运动数据"),
+            DataCategory::Financial => ("payments and finances", "支付和财务信息"),
+            DataCategory::Biometric => ("face, voice or fingerprint data", "生物识别信息"),
+            DataCategory::MinorData => ("a child's information", "未成年人信息"),
         };
         pick(lang, en, zh)
     }
@@ -160,6 +192,7 @@ impl DataCategory {
                 "通讯录中的姓名和号码",
             ),
             DataCategory::PhoneNumber => ("your mobile number", "你的手机号码"),
+            DataCategory::EmailAddress => ("your email address", "你的电子邮箱地址"),
             DataCategory::PreciseLocation => (
                 "where you are or have been, precisely: positions and movement trails",
                 "你所在或去过的确切位置，包括行踪轨迹",
@@ -185,16 +218,33 @@ impl DataCategory {
                 "the interest profile used to personalise feeds and ads",
                 "用于个性化推荐和广告的兴趣画像",
             ),
+            DataCategory::Health => (
+                "workouts, heart rate, body measurements, medical and health records",
+                "运动记录、心率、身体数据以及医疗健康记录",
+            ),
+            DataCategory::Financial => (
+                "payments and transfers (who paid whom, when, what for), accounts and balances",
+                "支付和转账记录（谁付给谁、何时、用途），以及账户和余额",
+            ),
+            DataCategory::Biometric => (
+                "face scans, voiceprints, fingerprints and similar body data used to recognise you",
+                "用于识别你的人脸、声纹、指纹等身体特征数据",
+            ),
+            DataCategory::MinorData => (
+                "any personal information of a child under 14",
+                "不满十四周岁未成年人的任何个人信息",
+            ),
         };
         Localized::new(en, zh)
     }
 }
 
 impl Audience {
-    pub const ALL: [Audience; 7] = [
+    pub const ALL: [Audience; 8] = [
         Audience::OnlyMe,
         Audience::Approved,
         Audience::Friends,
+        Audience::Followers,
         Audience::Network,
         Audience::Public,
         Audience::OtherApps,
@@ -206,6 +256,7 @@ impl Audience {
             Audience::OnlyMe => "only-me",
             Audience::Approved => "approved",
             Audience::Friends => "friends",
+            Audience::Followers => "followers",
             Audience::Network => "network",
             Audience::Public => "public",
             Audience::OtherApps => "other-apps",
@@ -223,8 +274,9 @@ impl Audience {
             Audience::OnlyMe => Some(0),
             Audience::Approved => Some(1),
             Audience::Friends => Some(2),
-            Audience::Network => Some(3),
-            Audience::Public => Some(4),
+            Audience::Followers => Some(3),
+            Audience::Network => Some(4),
+            Audience::Public => Some(5),
             Audience::OtherApps | Audience::Operator => None,
         }
     }
@@ -240,13 +292,15 @@ impl Audience {
     }
 
     /// How far the data travels, 0 (only me) to 4 (anyone). Another company (`other-apps`)
-    /// counts like the network of strangers: the data leaves the app for good.
+    /// counts like the network of strangers: the data leaves the app for good. Followers
+    /// count like that network too: anyone may follow without asking, so the user does not
+    /// choose who they are.
     pub fn breadth(self) -> u8 {
         match self {
             Audience::OnlyMe => 0,
             Audience::Approved | Audience::Operator => 1,
             Audience::Friends => 2,
-            Audience::Network | Audience::OtherApps => 3,
+            Audience::Followers | Audience::Network | Audience::OtherApps => 3,
             Audience::Public => 4,
         }
     }
@@ -256,6 +310,7 @@ impl Audience {
             Audience::OnlyMe => ("only you", "仅你自己"),
             Audience::Approved => ("people you approve", "经你同意的人"),
             Audience::Friends => ("friends", "好友"),
+            Audience::Followers => ("your followers", "关注你的人"),
             Audience::Network => ("people who may know you", "可能认识你的人"),
             Audience::Public => ("anyone", "所有人"),
             Audience::OtherApps => ("other apps and companies", "其他应用和公司"),
@@ -272,6 +327,7 @@ impl Audience {
             Audience::OnlyMe => ("you", "自己"),
             Audience::Approved => ("approved", "经同意"),
             Audience::Friends => ("friends", "好友"),
+            Audience::Followers => ("followers", "粉丝"),
             Audience::Network => ("network", "可能认识"),
             Audience::Public => ("anyone", "所有人"),
             Audience::OtherApps => ("other apps", "其他应用"),

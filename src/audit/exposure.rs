@@ -23,21 +23,30 @@ pub enum Exposure {
     Nothing,
 }
 
-/// Data categories (those any option of the profile can send) x audiences (every one but
-/// "only me"): who receives what now, and what remains after the recommendations.
-pub fn map(
-    profile: &Profile,
-    selection: &Selection,
-    report: &Report<'_>,
-) -> Vec<(DataCategory, Vec<Exposure>)> {
+/// The map of one profile and state: a row per data category, a cell per audience.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Map {
+    /// The columns: every audience but "only me" that some option of the profile sends
+    /// data to, narrowest first (an audience no option can reach would be an empty column).
+    pub audiences: Vec<Audience>,
+    /// Each data category any option can send, with one cell per column.
+    pub rows: Vec<(DataCategory, Vec<Exposure>)>,
+}
+
+/// Data categories (those any option of the profile can send) x audiences (those any
+/// option sends to, but "only me"): who receives what now, and what remains after the
+/// recommendations.
+pub fn map(profile: &Profile, selection: &Selection, report: &Report<'_>) -> Map {
     let mut now = BTreeSet::new();
     let mut after = BTreeSet::new();
     let mut kept = BTreeSet::new();
     let mut unknown = BTreeSet::new();
     let mut categories = BTreeSet::new();
+    let mut audiences = BTreeSet::new();
     for (index, setting) in profile.settings.iter().enumerate() {
         for option in &setting.options {
             categories.extend(option.flows.iter().map(|f| f.data));
+            audiences.extend(option.flows.iter().map(|f| f.to));
         }
         let Some(current) = selection.current(profile, index) else {
             for option in &setting.options {
@@ -64,10 +73,12 @@ pub fn map(
             None => after.extend(flows.iter().map(|f| (f.data, f.to))),
         }
     }
-    categories
+    audiences.remove(&Audience::OnlyMe);
+    let audiences: Vec<Audience> = audiences.into_iter().collect();
+    let rows = categories
         .into_iter()
         .map(|data| {
-            let cells = Audience::ALL[1..]
+            let cells = audiences
                 .iter()
                 .map(|&to| {
                     let key = (data, to);
@@ -88,7 +99,8 @@ pub fn map(
                 .collect();
             (data, cells)
         })
-        .collect()
+        .collect();
+    Map { audiences, rows }
 }
 
 #[cfg(test)]
@@ -112,9 +124,34 @@ mod tests {
         let auditor = Auditor::new(profile, catalog::builtin());
         let report = auditor.audit(selection, today);
         map(profile, selection, &report)
+            .rows
             .into_iter()
             .flat_map(|(_, cells)| cells)
             .collect()
+    }
+
+    #[test]
+    fn the_columns_are_the_audiences_the_profile_can_reach() {
+        let profile = douyin();
+        let selection = Selection::defaults(&profile);
+        let auditor = Auditor::new(&profile, catalog::builtin());
+        let report = auditor.audit(&selection, Date::new(2026, 11, 23).unwrap());
+        let map = map(&profile, &selection, &report);
+        let reached: BTreeSet<Audience> = profile
+            .settings
+            .iter()
+            .flat_map(|s| s.options.iter().flat_map(|o| &o.flows))
+            .map(|f| f.to)
+            .filter(|a| *a != Audience::OnlyMe)
+            .collect();
+        assert_eq!(map.audiences, reached.into_iter().collect::<Vec<_>>());
+        // Douyin sends nothing to followers who need no approval: no such column.
+        assert!(!map.audiences.contains(&Audience::Followers));
+        assert!(
+            map.rows
+                .iter()
+                .all(|(_, row)| row.len() == map.audiences.len())
+        );
     }
 
     #[test]
@@ -159,10 +196,12 @@ mod tests {
         // Reading history to friends is sent by "reading info to friends", which 3.3.0
         // has no switch for: it stays.
         let (_, row) = map
+            .rows
             .iter()
             .find(|(d, _)| *d == DataCategory::ReadingHistory)
             .unwrap();
-        let friends = Audience::ALL[1..]
+        let friends = map
+            .audiences
             .iter()
             .position(|a| *a == Audience::Friends)
             .unwrap();
@@ -184,8 +223,9 @@ mod tests {
             .flat_map(|(_, s)| s.options.iter().flat_map(|o| &o.flows))
             .map(|f| (f.data, f.to))
             .collect();
-        for (data, row) in map(&profile, &selection, &report) {
-            for (to, cell) in Audience::ALL[1..].iter().zip(row) {
+        let map = map(&profile, &selection, &report);
+        for (data, row) in map.rows {
+            for (to, cell) in map.audiences.iter().zip(row) {
                 if unknown.contains(&(data, *to)) {
                     assert!(
                         matches!(cell, Exposure::Unknown | Exposure::Stays | Exposure::Kept),

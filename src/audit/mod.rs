@@ -6,7 +6,7 @@
 //!
 //! 1. **Exposure.** A flow (data → audience) of the option in effect is *excess* when the
 //!    recommended option does not already send that data to that audience or a broader one
-//!    on the ladder only-me < approved < friends < network < public. `other-apps` and
+//!    on the ladder only-me < approved < friends < followers < network < public. `other-apps` and
 //!    `operator` are separate channels, covered only by themselves.
 //! 2. **A finding** arises for each setting whose option in effect has excess flows.
 //! 3. **Certainty.** A finding is as sure as the weakest fact it rests on: the flows, the
@@ -629,7 +629,9 @@ pub fn app_makes_public(flow: &Flow) -> bool {
 /// for what it says: PIPL 25 when the app itself makes data public; PIPL 23 and Civil Code
 /// 1038 when data passes between apps (to another processor); PIPL 24 and the algorithm
 /// provisions' art. 17 (the right to switch personalisation off) for the interest profile;
-/// PIPL 28/29 only for precise location and movement trails; Civil Code 1034 and PIPL 13/14
+/// PIPL 28/29 only for the sensitive categories (precise location and movement trails,
+/// health, finances, biometrics, a child's data, the last also PIPL 31's guardian consent);
+/// Civil Code 1034 (which names email addresses) for an email address, and with PIPL 13/14
 /// for a city or region.
 pub fn rule_laws(excess: &[Flow], by_default: bool) -> Vec<&'static str> {
     let mut laws = Vec::new();
@@ -644,7 +646,12 @@ pub fn rule_laws(excess: &[Flow], by_default: bool) -> Vec<&'static str> {
             laws.extend(["pipl-24", "algorithm-provisions-17"]);
         }
         match flow.data {
-            DataCategory::PreciseLocation => laws.extend(["pipl-28", "pipl-29"]),
+            DataCategory::PreciseLocation
+            | DataCategory::Health
+            | DataCategory::Financial
+            | DataCategory::Biometric => laws.extend(["pipl-28", "pipl-29"]),
+            DataCategory::MinorData => laws.extend(["pipl-28", "pipl-29", "pipl-31"]),
+            DataCategory::EmailAddress => laws.push("civil-code-1034"),
             DataCategory::CoarseLocation => {
                 laws.extend(["civil-code-1034", "pipl-13", "pipl-14"]);
             }

@@ -10,7 +10,7 @@ use crate::audit::{Finding, Report, finding_summary};
 use crate::i18n::Msg;
 use crate::tui::app::{App, primary_data};
 use crate::tui::theme::Theme;
-use crate::vocab::{Audience, DataCategory};
+use crate::vocab::DataCategory;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -252,8 +252,11 @@ fn render_map(
     area: Rect,
 ) {
     let lang = app.lang;
-    let map = exposure::map(app.profile(), &app.entries[app.current].selection, report);
-    let audiences = &Audience::ALL[1..];
+    let exposure::Map {
+        audiences,
+        rows: map,
+    } = exposure::map(app.profile(), &app.entries[app.current].selection, report);
+    let audiences = &audiences[..];
     // The data column as wide as its longest name; the audiences share the rest equally
     // (less the table's one-cell spacing), and a heading too long for its column ends
     // with "…" rather than being cut at either end.
@@ -264,7 +267,8 @@ fn render_map(
         .max()
         .unwrap_or(8);
     let inner_width = usize::from(area.width.saturating_sub(2));
-    let column = inner_width.saturating_sub(data_width + audiences.len()) / audiences.len();
+    // A profile whose options send nothing beyond "only me" has no audience column.
+    let column = inner_width.saturating_sub(data_width + audiences.len()) / audiences.len().max(1);
     let centered = |text: &'static str| {
         Cell::from(crate::tui::text::truncate(Line::from(text), column).centered())
     };
