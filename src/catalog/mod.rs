@@ -189,11 +189,52 @@ impl Text {
     }
 }
 
+/// Something a regulator did, or a public incident, about a kind of setting: Venmo's 2018
+/// FTC settlement, Strava's 2018 heatmap exposure. Context for a setting, with how sure we
+/// are of it; never a ruling on the setting and never part of a verdict.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Event {
+    pub id: String,
+    pub title: Text,
+    /// Who acted (a regulator) or where it happened.
+    pub actor: Text,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as precisely as known.
+    pub date: String,
+    pub kind: EventKind,
+    /// What happened, in our words.
+    pub summary: Text,
+    pub evidence: Evidence,
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    /// A regulator's action (a settlement, an order, a fine).
+    RegulatorAction,
+    /// A public incident (data exposed, found by reporters or researchers).
+    Incident,
+}
+
+impl EventKind {
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (EventKind::RegulatorAction, Lang::En) => "regulator's action",
+            (EventKind::RegulatorAction, Lang::Zh) => "监管行动",
+            (EventKind::Incident, Lang::En) => "public incident",
+            (EventKind::Incident, Lang::Zh) => "公开事件",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalog {
     pub rulings: Vec<Ruling>,
     pub laws: Vec<Law>,
+    #[serde(default)]
+    pub events: Vec<Event>,
 }
 
 impl Catalog {
@@ -214,6 +255,9 @@ impl Catalog {
     fn checked(mut self, name: &str) -> Result<Catalog, Diagnostic> {
         for ruling in &mut self.rulings {
             ruling.sources = ruling.sources.iter().map(|s| sanitize(s)).collect();
+        }
+        for event in &mut self.events {
+            event.sources = event.sources.iter().map(|s| sanitize(s)).collect();
         }
         for ruling in &self.rulings {
             if let Some(missing) = ruling
@@ -237,6 +281,10 @@ impl Catalog {
 
     pub fn law(&self, id: &str) -> Option<&Law> {
         self.laws.iter().find(|l| l.id == id)
+    }
+
+    pub fn event(&self, id: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.id == id)
     }
 }
 

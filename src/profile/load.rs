@@ -5,7 +5,7 @@
 //! can show a profile author all of them at once.
 
 use super::{
-    App, Flow, LabelKind, Link, MenuPath, PartialDate, Profile, RulingLink, Setting,
+    App, Flow, LabelKind, Link, Market, MenuPath, PartialDate, Profile, RulingLink, Setting,
     SettingEvidence, SettingOption, Switch,
 };
 use crate::catalog::Catalog;
@@ -30,6 +30,10 @@ struct RawProfile {
 #[serde(rename_all = "kebab-case", deny_unknown_fields, remote = "Self")]
 struct RawApp {
     id: Spanned<String>,
+    #[serde(default)]
+    family: Option<Spanned<String>>,
+    #[serde(default)]
+    market: Option<Spanned<String>>,
     name: Spanned<RawText>,
     vendor: Spanned<RawText>,
     version: Spanned<RawVersion>,
@@ -125,6 +129,10 @@ struct RawSetting {
     rulings: Vec<Spanned<toml::Value>>,
     #[serde(default)]
     laws: Vec<Spanned<String>>,
+    #[serde(default)]
+    events: Vec<Spanned<String>>,
+    #[serde(default)]
+    sources: Vec<String>,
     evidence: Spanned<RawEvidence>,
     #[serde(default)]
     note: Option<Spanned<RawText>>,
@@ -307,6 +315,24 @@ impl Checker<'_> {
 
     fn app(&mut self, raw: &RawApp) -> App {
         let id = self.id(&raw.id, "app");
+        let family = match &raw.family {
+            Some(family) => self.id(family, "family"),
+            None => id.clone(),
+        };
+        let market = raw.market.as_ref().and_then(|m| {
+            let market = Market::from_id(m.get_ref());
+            if market.is_none() {
+                self.problem(
+                    m.span(),
+                    format!(
+                        "unknown market `{}` (known: {})",
+                        sanitize(m.get_ref()),
+                        Market::ALL.map(|m| m.id()).join(", ")
+                    ),
+                );
+            }
+            market
+        });
         let version = self.version(&raw.version);
         let version_date = raw.version_date.as_ref().and_then(|d| {
             let parsed = PartialDate::parse(d.get_ref().trim());
@@ -330,6 +356,8 @@ impl Checker<'_> {
         });
         App {
             id,
+            family,
+            market,
             name: self.text(&raw.name, "app name"),
             vendor: self.text(&raw.vendor, "app vendor"),
             version,
@@ -456,6 +484,14 @@ impl Checker<'_> {
                 );
             }
         }
+        for event in &raw.events {
+            if catalog.event(event.get_ref()).is_none() {
+                self.problem(
+                    event.span(),
+                    format!("unknown event id `{}`", sanitize(event.get_ref())),
+                );
+            }
+        }
         let evidence = self.evidence(&raw.evidence, &id);
         if raw.default.is_none() && evidence.default.is_some() {
             self.problem(
@@ -510,6 +546,8 @@ impl Checker<'_> {
             recommended_declared,
             rulings,
             laws: raw.laws.iter().map(|l| l.get_ref().clone()).collect(),
+            events: raw.events.iter().map(|e| e.get_ref().clone()).collect(),
+            sources: raw.sources.iter().map(|s| sanitize(s)).collect(),
             evidence,
             note,
             caveat,

@@ -22,6 +22,13 @@ pub struct Profile {
 #[derive(Clone, Debug, Serialize)]
 pub struct App {
     pub id: String,
+    /// The app this profile is a version of: profiles of one family (`douyin-2021` and
+    /// `douyin`) are versions of one app, grouped in the picker and comparable by `diff`.
+    /// The profile's own id when it does not say.
+    pub family: String,
+    /// Where the profiled version is offered, which decides whether Chinese law binds it
+    /// or is cited by analogy; `None` when the profile does not say.
+    pub market: Option<Market>,
     pub name: Localized,
     pub vendor: Localized,
     /// The version whose settings are described ("3.3.0", or words such as "recent build"
@@ -53,6 +60,11 @@ pub struct Setting {
     pub recommended_declared: bool,
     pub rulings: Vec<RulingLink>,
     pub laws: Vec<String>,
+    /// Regulators' actions and public incidents about this setting (catalog `events`):
+    /// context shown with the setting, never a ruling on it and never part of a verdict.
+    pub events: Vec<String>,
+    /// Where the facts about this setting come from.
+    pub sources: Vec<String>,
     pub evidence: SettingEvidence,
     pub note: Option<Localized>,
     /// What the recommended option does *not* do, where a reader could assume it does
@@ -99,6 +111,30 @@ pub struct SettingEvidence {
     pub path: Option<Evidence>,
     /// What the options send to whom; the label's level when the profile does not say.
     pub flows: Evidence,
+}
+
+/// Where an app version is offered: in mainland China (Chinese law applies to it), or only
+/// outside (the Chinese rulings and statutes are cited as persuasive analogies).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Market {
+    China,
+    OutsideChina,
+}
+
+impl Market {
+    pub const ALL: [Market; 2] = [Market::China, Market::OutsideChina];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Market::China => "china",
+            Market::OutsideChina => "outside-china",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.id() == id)
+    }
 }
 
 /// The label is the app's own on-screen text, or a description of what the app did.
