@@ -1,0 +1,1 @@
+//! Profiles of this group: see tests/library.rs.
