@@ -379,3 +379,88 @@ fn validation_collects_every_problem_with_its_position() {
         );
     }
 }
+
+/// Douyin as if it were offered only outside China, or without saying where.
+fn douyin_in(market: Option<privaudit::profile::Market>) -> &'static Profile {
+    let mut profile = builtin("douyin").clone();
+    profile.app.market = market;
+    // A Chinese court ruled on Douyin; for an app offered elsewhere the link can only be
+    // an analogy (the loader refuses `direct` there).
+    for setting in &mut profile.settings {
+        for link in &mut setting.rulings {
+            link.link = Link::Analogy;
+        }
+    }
+    Box::leak(Box::new(profile))
+}
+
+#[test]
+fn chinese_law_is_an_analogy_for_an_app_offered_outside_china() {
+    use privaudit::audit::finding_message;
+    use privaudit::profile::Market;
+    use privaudit::text::Lang;
+    let home = defaults_report(builtin("douyin"));
+    let abroad = defaults_report(douyin_in(Some(Market::OutsideChina)));
+    let layers = |r: &Report<'_>| -> Vec<Layer> {
+        r.findings
+            .iter()
+            .flat_map(|f| f.citations().iter().map(|c| c.layer))
+            .collect()
+    };
+    assert!(layers(&home).contains(&Layer::CurrentLaw));
+    assert!(!layers(&home).contains(&Layer::CnAnalogy));
+    assert!(layers(&abroad).contains(&Layer::CnAnalogy));
+    assert!(
+        !layers(&abroad).contains(&Layer::CurrentLaw),
+        "{:?}",
+        layers(&abroad)
+    );
+    // The GDPR stays a comparison either way.
+    assert!(layers(&abroad).contains(&Layer::EuComparison));
+    let finding = abroad
+        .findings
+        .iter()
+        .find(|f| f.setting == "recommend-me-to-people-who-may-know-me")
+        .unwrap();
+    let profile = douyin_in(Some(Market::OutsideChina));
+    let en = finding_message(profile, finding, catalog::builtin(), Lang::En);
+    assert!(
+        en.contains("do not bind an app offered outside China"),
+        "{en}"
+    );
+    assert!(en.contains("Chinese law, by analogy"), "{en}");
+    let zh = finding_message(profile, finding, catalog::builtin(), Lang::Zh);
+    assert!(zh.contains("没有约束力"), "{zh}");
+    assert!(!zh.contains("Chinese"), "{zh}");
+    // Personalised recommendation: PIPL 24 is the Chinese rule, not the user's right there.
+    let personalised = abroad
+        .findings
+        .iter()
+        .find(|f| f.setting == "personalised-recommendation")
+        .unwrap();
+    let en = finding_message(profile, personalised, catalog::builtin(), Lang::En);
+    assert!(en.contains("they do not bind this app"), "{en}");
+    assert!(!en.contains("give you the right"), "{en}");
+}
+
+#[test]
+fn a_profile_that_does_not_say_where_the_app_is_offered_says_so_where_it_cites_chinese_law() {
+    use privaudit::audit::finding_message;
+    use privaudit::text::Lang;
+    let profile = douyin_in(None);
+    let report = defaults_report(profile);
+    let finding = &report.findings[0];
+    let en = finding_message(profile, finding, catalog::builtin(), Lang::En);
+    assert!(
+        en.contains("does not say whether the app is offered in mainland China"),
+        "{en}"
+    );
+    let home = defaults_report(builtin("douyin"));
+    let en = finding_message(
+        builtin("douyin"),
+        &home.findings[0],
+        catalog::builtin(),
+        Lang::En,
+    );
+    assert!(!en.contains("does not say whether"), "{en}");
+}

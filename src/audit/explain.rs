@@ -6,7 +6,7 @@
 use super::{Citation, Finding, Layer};
 use crate::catalog::{Catalog, Jurisdiction, Law, Ruling};
 use crate::evidence::Evidence;
-use crate::profile::{LabelKind, Link, Profile, RulingLink, Setting, Switch};
+use crate::profile::{LabelKind, Link, Market, Profile, RulingLink, Setting, Switch};
 use crate::text::Lang;
 use crate::vocab::{Audience, DataCategory, Source};
 
@@ -46,14 +46,43 @@ pub fn finding_explanation(
             .iter()
             .filter_map(|link| ruling_link_sentence(link, catalog, lang)),
     );
+    if profile.app.market == Some(Market::OutsideChina) && !finding.rulings.is_empty() {
+        parts.push(foreign_rulings_sentence(lang).to_owned());
+    }
     if let Some(articles) = citations_sentence(finding.citations(), catalog, lang) {
         parts.push(articles);
+    }
+    if profile.app.market.is_none()
+        && finding
+            .citations()
+            .iter()
+            .any(|c| c.layer == Layer::CurrentLaw)
+    {
+        parts.push(market_unstated_sentence(lang).to_owned());
     }
     if with_change && setting.switch != Switch::InApp {
         parts.push(how_to_change(profile, setting, lang));
     }
     let sep = w(lang, " ", "");
     parts.join(sep)
+}
+
+/// Why a Chinese ruling is cited for an app offered only outside China.
+pub fn foreign_rulings_sentence(lang: Lang) -> &'static str {
+    w(
+        lang,
+        "These Chinese rulings do not bind an app offered outside China; they are cited as persuasive reasoning about the same kind of default.",
+        "上述中国法院的裁判对在中国境外提供的应用没有约束力；此处引用，是因为其说理针对同类默认设置，具有参考价值。",
+    )
+}
+
+/// Said where a profile cites Chinese law without saying where the app is offered.
+pub fn market_unstated_sentence(lang: Lang) -> &'static str {
+    w(
+        lang,
+        "This profile does not say whether the app is offered in mainland China; Chinese law binds it only if it is.",
+        "该档案未说明应用是否在中国大陆提供；只有在中国大陆提供时，中国法律才对其有约束力。",
+    )
 }
 
 /// What is exposed to whom, whether by default (and how sure that default is), what the
@@ -80,11 +109,17 @@ pub fn finding_summary(profile: &Profile, finding: &Finding, lang: Lang) -> Stri
             "“{label}”：当前为“{current}”（{how}），{flows}。该版本无法改为“{recommended}”，可采取的其他做法另有说明。"
         ),
     };
-    if finding
+    let personalised = finding
         .exposes()
         .iter()
-        .any(|f| f.to == Audience::Operator && f.data == DataCategory::Interests)
-    {
+        .any(|f| f.to == Audience::Operator && f.data == DataCategory::Interests);
+    if personalised && profile.app.market == Some(Market::OutsideChina) {
+        text.push_str(w(
+            lang,
+            " In China, PIPL art. 24 and art. 17 of the Algorithm Provisions require an easy way to switch personalised recommendation off; they do not bind this app, but this switch is that kind of control.",
+            "在中国，《个人信息保护法》第24条和《算法推荐管理规定》第17条要求提供便捷的关闭个性化推荐的方式；这两条规定对该应用没有约束力，但这个开关正是这类控制。",
+        ));
+    } else if personalised {
         text.push_str(w(
             lang,
             " PIPL art. 24 and art. 17 of the Algorithm Provisions give you the right to switch personalised recommendation off; this switch is how you use it (a switch that exists and is on by default does not by itself breach them).",
@@ -391,6 +426,11 @@ pub fn layer_name(layer: Layer, lang: Lang) -> &'static str {
             "法院援引或参照的规定",
         ),
         Layer::CurrentLaw => w(lang, "Chinese law today", "现行中国法律"),
+        Layer::CnAnalogy => w(
+            lang,
+            "Chinese law, by analogy (it does not bind this app)",
+            "中国法律（类比参考，对该应用没有约束力）",
+        ),
         Layer::EuComparison => w(lang, "EU comparison", "欧盟法比较"),
     }
 }
@@ -443,11 +483,13 @@ fn standing_parts(law: &Law, citation: Option<&Citation>, eu_reach: bool, lang: 
     parts.join(w(lang, "; ", "；"))
 }
 
+/// Said of every GDPR article: whether it binds a given app is a question of the
+/// regulation's territorial scope, which privaudit does not decide.
 fn eu_reach_words(lang: Lang) -> &'static str {
     w(
         lang,
-        "reaches a Chinese app only under GDPR Art. 3",
-        "仅在该条例第3条规定的情形下适用于中国应用",
+        "whether it applies to an app depends on GDPR Art. 3 (territorial scope)",
+        "是否适用于某一应用，取决于该条例第3条规定的地域适用范围",
     )
 }
 
@@ -526,7 +568,8 @@ pub fn citations_sentence(citations: &[Citation], catalog: &Catalog, lang: Lang)
 pub fn ruling_articles(ruling: &Ruling, catalog: &Catalog, lang: Lang) -> Vec<String> {
     let mut lines = vec![basis_sentence(ruling, catalog, lang)];
     for law in ruling.laws.iter().filter_map(|id| catalog.law(id)) {
-        let c = super::citation(law, &[ruling], None);
+        // A ruling's own articles are read against the ruling, a Chinese case.
+        let c = super::citation(law, &[ruling], None, Some(Market::China));
         lines.push(format!(
             "{}{}{}",
             layer_name(c.layer, lang),

@@ -38,7 +38,7 @@ pub use explain::{finding_message, finding_summary};
 use crate::catalog::{Catalog, Jurisdiction, Law, Ruling};
 use crate::date::Date;
 use crate::evidence::Evidence;
-use crate::profile::{Flow, LabelKind, Profile, RulingLink, Setting};
+use crate::profile::{Flow, LabelKind, Market, Profile, RulingLink, Setting};
 use crate::state::{Selection, Waiver};
 use crate::text::Localized;
 use crate::vocab::{Audience, DataCategory, Source};
@@ -122,17 +122,26 @@ pub enum Layer {
     CourtBasis,
     /// Chinese law in force today (possibly later than the ruling or the app version).
     CurrentLaw,
+    /// Chinese law cited for an app offered only outside China: the same principle, by
+    /// analogy; it does not bind the app.
+    CnAnalogy,
     /// The EU's GDPR: a comparison; it reaches a Chinese app only under its Art. 3.
     EuComparison,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 3] = [Layer::CourtBasis, Layer::CurrentLaw, Layer::EuComparison];
+    pub const ALL: [Layer; 4] = [
+        Layer::CourtBasis,
+        Layer::CurrentLaw,
+        Layer::CnAnalogy,
+        Layer::EuComparison,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
             Layer::CourtBasis => "court-basis",
             Layer::CurrentLaw => "current-law",
+            Layer::CnAnalogy => "cn-analogy",
             Layer::EuComparison => "eu-comparison",
         }
     }
@@ -575,18 +584,26 @@ pub fn standing(
     let version_date = profile.app.version_date.map(|d| d.latest());
     laws.iter()
         .filter_map(|id| catalog.law(id))
-        .map(|law| citation(law, &rulings, version_date.as_deref()))
+        .map(|law| citation(law, &rulings, version_date.as_deref(), profile.app.market))
         .collect()
 }
 
 /// The standing of one article against the rulings it is cited with (its layer, and
-/// whether it took effect after the earliest of them) and against the date the app
-/// version was last in use (`YYYY-MM-DD`), where known.
-pub fn citation(law: &Law, rulings: &[&Ruling], version_date: Option<&str>) -> Citation {
+/// whether it took effect after the earliest of them), against the date the app version
+/// was last in use (`YYYY-MM-DD`), where known, and against where the app is offered
+/// (Chinese law does not bind an app offered only outside China).
+pub fn citation(
+    law: &Law,
+    rulings: &[&Ruling],
+    version_date: Option<&str>,
+    market: Option<Market>,
+) -> Citation {
     let layer = if rulings.iter().any(|r| r.basis.contains(&law.id)) {
         Layer::CourtBasis
     } else if law.jurisdiction == Jurisdiction::Eu {
         Layer::EuComparison
+    } else if market == Some(Market::OutsideChina) {
+        Layer::CnAnalogy
     } else {
         Layer::CurrentLaw
     };
