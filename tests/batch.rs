@@ -562,3 +562,41 @@ fn compact_is_a_form_of_json_lines() {
             .all(|f| f["certainty"].is_string())
     );
 }
+
+#[test]
+fn diff_compares_two_versions_of_one_app_by_family_and_names_the_versions() {
+    let env = Env::new();
+    let text = std::fs::read_to_string("profiles/douyin.toml").unwrap();
+    // An older version of Douyin: another profile id, the same family.
+    let older = text
+        .replacen(
+            "id = \"douyin\"",
+            "id = \"douyin-older\"\nfamily = \"douyin\"",
+            1,
+        )
+        .replacen(
+            "version = { en = \"recent build\", zh = \"近期版本\" }",
+            "version = \"4.3.1\"\nversion-date = \"2019\"",
+            1,
+        );
+    assert_ne!(older, text);
+    let older = env.file("douyin-older.toml", older);
+    let older = older.to_str().unwrap();
+    let r = run(env.cmd().args(["diff", older, "douyin"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("Version: 4.3.1 (2019) -> recent build"),
+        "{}",
+        r.stdout
+    );
+    let r = run(env.cmd().args(["diff", older, "douyin", "--lang", "zh"]));
+    assert!(
+        r.stdout.contains("版本：4.3.1（2019） → 近期版本"),
+        "{}",
+        r.stdout
+    );
+    // Another app altogether is refused, naming both.
+    let r = run(env.cmd().args(["diff", older, "wechat"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("the same `family`"), "{}", r.stderr);
+}

@@ -949,3 +949,66 @@ fn the_chooser_cannot_set_a_setting_this_version_has_no_switch_for() {
         Some(default)
     );
 }
+
+#[test]
+fn the_picker_lists_versions_of_one_app_together_under_its_name() {
+    use privaudit::text::Localized;
+    use privaudit::tui::app::Entry;
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut profiles = common::the_rulings_apps();
+    // An older Douyin, listed last (as a user's profile would be).
+    let mut older = profiles
+        .iter()
+        .find(|p| p.app.id == "douyin")
+        .unwrap()
+        .clone();
+    older.app.id = "douyin-old".into();
+    older.app.family = "douyin".into();
+    older.app.version = Localized::new("4.3.1", "4.3.1");
+    profiles.push(older);
+    let profiles = Box::leak(profiles.into_boxed_slice());
+    let entries = profiles.iter().map(Entry::defaults).collect();
+    let mut app = App::new(
+        privaudit::catalog::builtin(),
+        profiles,
+        entries,
+        Lang::En,
+        false,
+        Date::new(2026, 11, 23).unwrap(),
+    );
+    let ids: Vec<&str> = app
+        .filtered()
+        .iter()
+        .map(|&i| app.auditors[i].profile.app.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["wechat-read", "douyin", "douyin-old", "duoshan", "wechat"]
+    );
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|frame| {
+            privaudit::tui::ui::render(&app, &privaudit::tui::theme::Theme::plain(), frame);
+        })
+        .unwrap();
+    let screen: Vec<String> = terminal
+        .backend()
+        .buffer()
+        .content
+        .chunks(80)
+        .map(|row| row.iter().map(|c| c.symbol()).collect())
+        .collect();
+    let douyin = screen
+        .iter()
+        .position(|l| l.contains("Douyin /"))
+        .unwrap_or_else(|| panic!("{screen:#?}"));
+    assert!(
+        screen[douyin + 1].contains("└ another version"),
+        "{screen:#?}"
+    );
+    assert!(screen[douyin + 1].contains("4.3.1"), "{screen:#?}");
+    // Enter on that row opens the older version, not the next profile in file order.
+    press(&mut app, "jj");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.profile().app.id, "douyin-old");
+}

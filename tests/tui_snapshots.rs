@@ -227,6 +227,7 @@ fn picker_marks_user_profiles_and_lists_broken_ones_in_full() {
         let mut mine = profiles[1].clone();
         mine.builtin = false;
         mine.app.id = "mine".into();
+        mine.app.family = "mine".into();
         profiles.push(mine);
         let profiles = Box::leak(profiles.into_boxed_slice());
         let entries = profiles.iter().map(Entry::defaults).collect();

@@ -153,12 +153,13 @@ pub fn run(args: &DiffArgs) -> Outcome {
     };
     let (kind, old_profile, profile, changes) = match (old, new) {
         (Input::Profile(old), Input::Profile(new)) => {
-            if old.app.id != new.app.id {
+            // Two versions of one app (`douyin-2019` and `douyin`) share a family.
+            if old.app.family != new.app.family {
                 return fail_with(&[Diagnostic::whole_file(
                     &args.new,
                     format!(
-                        "profile is for app `{}`, but {} is for `{}`",
-                        new.app.id, args.old, old.app.id
+                        "profile is for app `{}`, but {} is for `{}` (profiles compare only with versions of the same app: the same `family`)",
+                        new.app.family, args.old, old.app.family
                     ),
                 )]);
             }
@@ -286,6 +287,27 @@ fn flows(flows: &[crate::profile::Flow], lang: Lang, arrow: &str) -> String {
         .join(w(lang, "; ", "；"))
 }
 
+/// "Version: 4.3.1 (2019) -> recent build" when two profiles of one app describe
+/// different versions.
+fn versions_line(labels: &Labels) -> Option<String> {
+    let lang = labels.lang;
+    let version = |p: &Profile| {
+        let v = p.app.version.get(lang).to_owned();
+        match p.app.version_date {
+            Some(date) => v + &crate::audit::explain::parens(&date.to_string(), lang),
+            None => v,
+        }
+    };
+    let (old, new) = (version(labels.old), version(labels.new));
+    if std::ptr::eq(labels.old, labels.new) || old == new {
+        return None;
+    }
+    Some(match lang {
+        Lang::En => format!("Version: {old} -> {new}"),
+        Lang::Zh => format!("版本：{old} → {new}"),
+    })
+}
+
 fn render_text(args: &DiffArgs, profile: &Profile, changes: &[Change], labels: &Labels) -> String {
     let lang = args.lang;
     let mut out = String::new();
@@ -299,6 +321,9 @@ fn render_text(args: &DiffArgs, profile: &Profile, changes: &[Change], labels: &
         Lang::En => writeln!(out, "{name} {id} ({old} -> {new})"),
         Lang::Zh => writeln!(out, "{name} {id}（{old} -> {new}）"),
     };
+    if let Some(versions) = versions_line(labels) {
+        let _ = writeln!(out, "{versions}");
+    }
     if changes.is_empty() {
         let _ = writeln!(out, "{}", w(lang, "Nothing changed.", "没有变化。"));
     }
@@ -374,6 +399,9 @@ fn render_markdown(
         escape(&crate::text::sanitize(&args.old)),
         escape(&crate::text::sanitize(&args.new)),
     );
+    if let Some(versions) = versions_line(labels) {
+        let _ = writeln!(out, "{}\n", escape(&versions));
+    }
     let _ = match (lang, changes.is_empty()) {
         (Lang::En, true) => writeln!(out, "{old} → {new}: nothing changed."),
         (Lang::Zh, true) => writeln!(out, "{old} → {new}：没有变化。"),

@@ -10,6 +10,8 @@ use unicode_width::UnicodeWidthStr;
 #[derive(Serialize)]
 struct Row<'a> {
     id: &'a str,
+    /// The app this profile is a version of (its own id for an app's main profile).
+    family: &'a str,
     name_en: &'a str,
     name_zh: &'a str,
     version: &'a str,
@@ -27,6 +29,7 @@ pub fn run(args: &ListArgs) -> Outcome {
         .iter()
         .map(|p| Row {
             id: &p.app.id,
+            family: &p.app.family,
             name_en: &p.app.name.en,
             name_zh: &p.app.name.zh,
             version: &p.app.version.en,

@@ -284,7 +284,8 @@ impl<'a> App<'a> {
 
     /// Profile indices that match the picker's filter (names in both languages, or id).
     pub fn filtered(&self) -> Vec<usize> {
-        self.auditors
+        let mut rows: Vec<usize> = self
+            .auditors
             .iter()
             .enumerate()
             .filter(|(_, a)| {
@@ -292,7 +293,30 @@ impl<'a> App<'a> {
                 matches(&self.filter, &app.name.en, &app.name.zh, &app.id)
             })
             .map(|(i, _)| i)
-            .collect()
+            .collect();
+        // Versions of one app stay together, the app's own profile (whose id is the
+        // family's) first, wherever the others come from (a user's profile of an older
+        // version is listed under the built-in one).
+        let family_of = |i: usize| &self.auditors[i].profile.app.family;
+        let first_of_family = |family: &String| {
+            self.auditors
+                .iter()
+                .position(|a| &a.profile.app.family == family)
+                .unwrap_or(usize::MAX)
+        };
+        rows.sort_by_key(|&i| {
+            let app = &self.auditors[i].profile.app;
+            (first_of_family(family_of(i)), app.id != app.family, i)
+        });
+        rows
+    }
+
+    /// Is the picker row `row` (of [`App::filtered`]'s `rows`) another version of the app
+    /// on the row above it?
+    pub fn continues_family(&self, rows: &[usize], row: usize) -> bool {
+        row > 0
+            && self.auditors[rows[row - 1]].profile.app.family
+                == self.auditors[rows[row]].profile.app.family
     }
 
     /// Whether printable keys are text for a filter or search line now.

@@ -319,9 +319,9 @@ fn build_app<'a>(
     let by_id = |id: &str| profiles.iter().position(|p| p.app.id == id);
     let reopen = carry.open_id.as_deref().and_then(by_id);
     let last = app.memory.last_app.as_deref().and_then(by_id);
-    // The picker starts on the app last used.
+    // The picker starts on the app last used (its row, as the picker orders them).
     if let Some(index) = reopen.or(last) {
-        app.picker_row = index;
+        app.picker_row = app.filtered().iter().position(|&i| i == index).unwrap_or(0);
     }
     match (carry.reloaded, reopen, open) {
         (true, Some(index), _) => app.open(index),

@@ -106,10 +106,24 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
     for (row, &index) in rows.iter().enumerate().skip(offset).take(height) {
         let profile = app.auditors[index].profile;
         let entry = &app.entries[index];
-        // The reader's language first.
-        let name = match lang {
-            crate::text::Lang::En => format!("{} / {}", profile.app.name.en, profile.app.name.zh),
-            crate::text::Lang::Zh => format!("{} / {}", profile.app.name.zh, profile.app.name.en),
+        // The reader's language first; another version of the app above is drawn as a
+        // branch under it, so versions read as one app.
+        let name = if app.continues_family(&rows, row) {
+            let last = !(row + 1 < rows.len() && app.continues_family(&rows, row + 1));
+            format!(
+                "  {} {}",
+                if last { "└" } else { "├" },
+                Msg::OtherVersion.text(lang)
+            )
+        } else {
+            match lang {
+                crate::text::Lang::En => {
+                    format!("{} / {}", profile.app.name.en, profile.app.name.zh)
+                }
+                crate::text::Lang::Zh => {
+                    format!("{} / {}", profile.app.name.zh, profile.app.name.en)
+                }
+            }
         };
         let report = app.report_of(index);
         let open = report.findings.iter().filter(|f| !f.waived()).count();
