@@ -816,3 +816,58 @@ fn chinese_markdown_uses_full_width_punctuation_without_stray_spaces() {
         r.stdout
     );
 }
+
+#[test]
+fn explain_shows_the_events_a_setting_names_as_context_and_explains_an_event_by_id() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(fixture("fitness-tracker.toml")).unwrap();
+    let with_event = text.replacen(
+        "id = \"activity-visibility\"",
+        "id = \"activity-visibility\"\nevents = [\"strava-heatmap-2018\"]",
+        1,
+    );
+    assert_ne!(with_event, text);
+    env.file("config/privaudit/profiles/fitness-tracker.toml", with_event);
+    let r = run(env
+        .cmd()
+        .args(["explain", "fitness-tracker/activity-visibility"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Events"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("Strava's Global Heatmap shows military bases")
+            && r.stdout.contains("secondary sources")
+            && r.stdout.contains("not a ruling on this setting"),
+        "{}",
+        r.stdout
+    );
+    let r = run(env.cmd().args([
+        "explain",
+        "fitness-tracker/activity-visibility",
+        "--lang",
+        "zh",
+    ]));
+    assert!(
+        r.stdout.contains("相关事件") && r.stdout.contains("并非针对此设置的裁判"),
+        "{}",
+        r.stdout
+    );
+    let r = run(env.cmd().args(["explain", "venmo-ftc-2018"]));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("regulator's action") && r.stdout.contains("single source"));
+    // An unknown event id in a profile is a problem at its place.
+    let broken = text.replacen(
+        "id = \"activity-visibility\"",
+        "id = \"activity-visibility\"\nevents = [\"no-such-event\"]",
+        1,
+    );
+    let path = env.file("broken.toml", broken);
+    let r = run(env.cmd().arg("validate").arg(&path));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains(":13:11: unknown event id `no-such-event`"),
+        "{}",
+        r.stdout
+    );
+}

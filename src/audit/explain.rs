@@ -353,6 +353,37 @@ pub fn link_words(link: Link, lang: Lang) -> &'static str {
     }
 }
 
+/// "FTC settlement with Venmo (US Federal Trade Commission, 2018, regulator's action;
+/// single source): what happened. Context, not a ruling on this setting."
+pub fn event_sentence(event: &crate::catalog::Event, lang: Lang) -> String {
+    let inside = [
+        event.actor.get(lang),
+        &event.date,
+        event.kind.name(lang),
+        event.evidence.name(lang),
+    ]
+    .join(w(lang, ", ", "，"));
+    let context = w(
+        lang,
+        "Context only: not a ruling on this setting, and no part of the verdict.",
+        "仅作背景参考：并非针对此设置的裁判，也不影响审计结论。",
+    );
+    match lang {
+        Lang::En => format!(
+            "{}{}: {} {context}",
+            event.title.get(lang),
+            parens(&inside, lang),
+            event.summary.get(lang)
+        ),
+        Lang::Zh => format!(
+            "{}{}：{}{context}",
+            event.title.get(lang),
+            parens(&inside, lang),
+            event.summary.get(lang)
+        ),
+    }
+}
+
 /// "Title (court, date, nature)".
 pub fn ruling_head(ruling: &Ruling, lang: Lang) -> String {
     let inside = [

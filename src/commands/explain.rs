@@ -22,6 +22,8 @@ pub fn run(args: &ExplainArgs) -> Outcome {
         ruling_text(ruling, catalog, lang)
     } else if let Some(law) = catalog.law(id) {
         law_text(law, catalog, lang)
+    } else if let Some(event) = catalog.event(id) {
+        event_text(event, lang)
     } else {
         let (app_id, setting_id) = match id.split_once('/') {
             Some((app, setting)) => (app, Some(setting)),
@@ -32,7 +34,7 @@ pub fn run(args: &ExplainArgs) -> Outcome {
             None => {
                 return fail_with(&[Diagnostic::whole_file(
                     id,
-                    "not a ruling, law, app or APP-ID/SETTING-ID; see `privaudit list` and the README for ids",
+                    "not a ruling, law, event, app or APP-ID/SETTING-ID; see `privaudit list` and the README for ids",
                 )]);
             }
         };
@@ -300,6 +302,44 @@ fn app_text(profile: &Profile, lang: Lang) -> String {
     out
 }
 
+/// A regulator's action or a public incident, with how sure we are of it.
+fn event_text(event: &crate::catalog::Event, lang: Lang) -> String {
+    let w = |en, zh| words(lang, en, zh);
+    let c = w(": ", "：");
+    let mut out = String::new();
+    let _ = writeln!(out, "{}  ({})", event.title.get(lang), event.id);
+    let _ = writeln!(out, "{}{c}{}", w("Kind", "类型"), event.kind.name(lang));
+    let _ = writeln!(
+        out,
+        "{}{c}{}",
+        w("Who or where", "主体"),
+        event.actor.get(lang)
+    );
+    let _ = writeln!(out, "{}{c}{}", w("Date", "日期"), event.date);
+    let _ = writeln!(
+        out,
+        "{}{c}{}",
+        w("How sure", "可信程度"),
+        event.evidence.name(lang)
+    );
+    let _ = writeln!(out, "\n  {}", event.summary.get(lang));
+    let _ = writeln!(
+        out,
+        "\n  {}",
+        w(
+            "An event is context for the settings that name it: not a ruling on them, and no part of any verdict.",
+            "事件只是相关设置的背景参考：并非针对这些设置的裁判，也不影响任何审计结论。"
+        )
+    );
+    let _ = writeln!(
+        out,
+        "\n{}\n  {}",
+        w("Sources", "来源"),
+        event.sources.join(w("; ", "；"))
+    );
+    out
+}
+
 fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -> String {
     let w = |en, zh| words(lang, en, zh);
     let mut out = String::new();
@@ -407,6 +447,24 @@ fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -
             }
         }
     }
+    if profile.app.market == Some(crate::profile::Market::OutsideChina) && !s.rulings.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            crate::audit::explain::foreign_rulings_sentence(lang)
+        );
+    }
+    let events: Vec<_> = s.events.iter().filter_map(|id| catalog.event(id)).collect();
+    if !events.is_empty() {
+        let _ = writeln!(out, "\n{}", w("Events", "相关事件"));
+        for event in events {
+            let _ = writeln!(
+                out,
+                "  {}",
+                crate::audit::explain::event_sentence(event, lang)
+            );
+        }
+    }
     // The articles a finding on the default would cite, else the profile's own.
     let auditor = Auditor::new(profile, catalog);
     let index = profile
@@ -449,6 +507,14 @@ fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -
                 );
             }
         }
+    }
+    if !s.sources.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}\n  {}",
+            w("Sources", "来源"),
+            s.sources.join(w("; ", "；"))
+        );
     }
     out
 }

@@ -440,6 +440,20 @@ pub fn grounds<'a>(
             lines.extend(ruling_card(ruling, link.link, app.catalog, lang, theme));
         }
     }
+    if profile.app.market == Some(crate::profile::Market::OutsideChina)
+        && !setting.rulings.is_empty()
+    {
+        lines.push(Line::styled(
+            crate::audit::explain::foreign_rulings_sentence(lang),
+            theme.dim,
+        ));
+    }
+    for event in setting.events.iter().filter_map(|id| app.catalog.event(id)) {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(crate::audit::explain::event_sentence(
+            event, lang,
+        )));
+    }
     let citations = match finding {
         Some(f) => f.citations().to_vec(),
         None => standing(&setting.laws, setting, profile, app.catalog),
