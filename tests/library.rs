@@ -80,3 +80,60 @@ fn every_profile_says_where_it_is_offered_and_each_finding_explains_itself_in_bo
         }
     }
 }
+
+/// profiles/README.md, the authors' guide.
+fn authors_guide() -> String {
+    std::fs::read_to_string("profiles/README.md").unwrap()
+}
+
+#[test]
+fn the_authors_guide_lists_every_data_category_and_audience_with_its_weight() {
+    use privaudit::vocab::{Audience, DataCategory};
+    let guide = authors_guide();
+    for data in DataCategory::ALL {
+        let row = guide
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", data.id())))
+            .unwrap_or_else(|| panic!("profiles/README.md has no row for `{}`", data.id()));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[3], data.sensitivity().to_string(), "{row}");
+    }
+    for audience in Audience::ALL {
+        let row = guide
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", audience.id())))
+            .unwrap_or_else(|| panic!("profiles/README.md has no row for `{}`", audience.id()));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[3], audience.breadth().to_string(), "{row}");
+    }
+}
+
+#[test]
+fn the_authors_guide_worked_example_loads_and_is_judged_as_the_guide_says() {
+    use privaudit::audit::{Layer, Severity};
+    use privaudit::profile::parse_profile;
+    use privaudit::source::SourceText;
+    let guide = authors_guide();
+    let example = guide.split("## A worked example").nth(1).unwrap();
+    let toml = example
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let source = SourceText::from_string("profiles/README.md (worked example)", toml);
+    let profile = parse_profile(&source, catalog::builtin(), "example", false)
+        .unwrap_or_else(|problems| panic!("{problems:?}"));
+    let auditor = Auditor::new(&profile, catalog::builtin());
+    let report = auditor.audit(&Selection::defaults(&profile), today());
+    let finding = &report.findings[0];
+    assert_eq!(finding.setting, "activity-visibility");
+    // 4 x 4 = 16: high; a verified default raises it to critical, an analogy link does not.
+    let judged = auditor
+        .judged(finding.index, finding.option, true)
+        .expect("judged");
+    assert_eq!(judged.base, Severity::High);
+    assert_eq!(finding.severity, Severity::Critical);
+    assert!(example.contains("*high*") && example.contains("*critical*"));
+    let layers: Vec<Layer> = finding.citations().iter().map(|c| c.layer).collect();
+    assert!(layers.contains(&Layer::CnAnalogy) && layers.contains(&Layer::EuComparison));
+}
