@@ -153,12 +153,14 @@ pub fn run(args: &DiffArgs) -> Outcome {
     };
     let (kind, old_profile, profile, changes) = match (old, new) {
         (Input::Profile(old), Input::Profile(new)) => {
-            if old.app.id != new.app.id {
+            // Versions of one app share a family (`tiktok-under-16` and `tiktok`): those
+            // are the profiles whose defaults can be compared.
+            if old.app.family != new.app.family {
                 return fail_with(&[Diagnostic::whole_file(
                     &args.new,
                     format!(
                         "profile is for app `{}`, but {} is for `{}`",
-                        new.app.id, args.old, old.app.id
+                        new.app.family, args.old, old.app.family
                     ),
                 )]);
             }
