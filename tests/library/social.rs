@@ -213,6 +213,10 @@ fn chinese_text_leaves_no_english_and_uses_full_width_punctuation() {
             for o in &s.options {
                 check(&at, &o.label.zh);
             }
+            // Every face quotes labels in “”: a label quoting itself would nest them.
+            for label in std::iter::once(&s.label).chain(s.options.iter().map(|o| &o.label)) {
+                assert!(!label.zh.contains(['“', '”']), "{at}: {}", label.zh);
+            }
         }
     }
 }
