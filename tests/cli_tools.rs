@@ -930,9 +930,20 @@ fn zsh_completes_ids_or_files_where_a_profile_goes() {
             .unwrap_or_else(|| panic!("no spec for {arg}"));
         assert!(spec.ends_with(":_privaudit_app_ids_or_files' \\"), "{spec}");
     }
-    assert!(script.contains(
-        "_alternative 'apps:app id:(douyin duoshan fitness-tracker wechat wechat-read)' 'files:profile file:_files'"
-    ));
+    let mut ids: Vec<String> = privaudit::registry::builtin_profiles(privaudit::catalog::builtin())
+        .unwrap()
+        .into_iter()
+        .map(|p| p.app.id)
+        .chain(["fitness-tracker".to_owned()])
+        .collect();
+    ids.sort();
+    assert!(
+        script.contains(&format!(
+            "_alternative 'apps:app id:({})' 'files:profile file:_files'",
+            ids.join(" ")
+        )),
+        "{script}"
+    );
     assert!(script.contains("huang-v-tencent-2020\\:\"ruling\""));
     if !have("zsh") {
         return;
