@@ -436,6 +436,38 @@ fn a_project_configs_catalog_dirs_serve_check_and_validate() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("example-co.toml:9:8:"), "{}", r.stdout);
 
+    // validate without a state reads the config only for its catalogs: one found in the
+    // working directory that cannot be read is a warning there; named with --config, an
+    // error.
+    env.file("project/privaudit.toml", "catalog-dirs = 3\n");
+    let r = run(env
+        .cmd()
+        .current_dir(&project)
+        .args(["validate", "../config-less.toml"]));
+    assert_eq!(r.code, 2, "a missing profile is still unreadable");
+    env.file("config-less.toml", PROFILE.replace("example-", "plain-").replace(
+        "rulings = [{ id = \"plain-board-2025\", link = \"direct\" }]\nlaws = [\"plain-policy-4\"]\nevents = [\"plain-incident-2025\"]\n",
+        "",
+    ));
+    let r = run(env
+        .cmd()
+        .current_dir(&project)
+        .args(["validate", "../config-less.toml"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("warning: privaudit.toml:1:16:")
+            && r.stderr.contains("catalog-dirs are not read"),
+        "{}",
+        r.stderr
+    );
+    let r = run(env.cmd().current_dir(&project).args([
+        "validate",
+        "--config",
+        "privaudit.toml",
+        "../config-less.toml",
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+
     // A directory that is not there is a mistake in the config.
     env.file("project/privaudit.toml", "catalog-dirs = [\"nowhere\"]\n");
     let r = run(env
