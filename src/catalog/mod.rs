@@ -338,9 +338,15 @@ impl Catalog {
         Ok(self)
     }
 
+    /// The plain strings shown as they are (the localized texts are made safe as they are
+    /// read): a user catalog is input like any other.
     fn sanitize_lists(&mut self) {
         for ruling in &mut self.rulings {
             ruling.sources = ruling.sources.iter().map(|s| sanitize(s)).collect();
+            ruling.case_number = ruling.case_number.as_deref().map(sanitize);
+        }
+        for law in &mut self.laws {
+            law.article = sanitize(&law.article);
         }
         for event in &mut self.events {
             event.sources = event.sources.iter().map(|s| sanitize(s)).collect();

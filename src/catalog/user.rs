@@ -798,6 +798,27 @@ mod tests {
     }
 
     #[test]
+    fn text_shown_as_it_is_written_is_made_safe() {
+        let d = dir(&[(
+            "x.toml",
+            &cn_law("team-law", "")
+                .replace("article = \"1\"", "article = \"1\\u001b[2J\"")
+                .replace(
+                    "{ en = \"Test Act\"",
+                    "{ en = \"Test\\u001b]0;x\\u0007 Act\"",
+                ),
+        )]);
+        let merged = load(&[&d]);
+        assert!(merged.problems.is_empty(), "{:?}", merged.problems);
+        let law = merged.catalog.law("team-law").unwrap();
+        let shown = law.citation(crate::text::Lang::En);
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
     fn an_unknown_id_in_a_profile_is_told_that_a_catalog_file_was_left_out() {
         let d = dir(&[("x.toml", "[[laws]]\nid = 1\n")]);
         let merged = load(&[&d]);
