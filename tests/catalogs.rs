@@ -596,6 +596,8 @@ mod auditor {
             "config/privaudit/catalog/zz-broken.toml",
             "[[laws]]\nid = \"pipl-23\"\n",
         );
+        let builtin = std::fs::read_to_string("profiles/wechat-read.toml").unwrap();
+        env.file("config/privaudit/profiles/wechat-read.toml", builtin);
         let mut s = Screen::start(&env);
         let screen = s.wait_for("Example Tracker");
         let row = screen
@@ -606,6 +608,7 @@ mod auditor {
         // The broken file is listed with its problem, and the status line says so.
         s.wait_for("zz-broken.toml:1:1: missing field `law`");
         s.wait_for("1 catalog file of yours could not be read");
+        s.wait_for("your own profile replaces the built-in one: wechat-read");
         s.send("r");
         s.wait_for("Example Co. Privacy Board: location sharing by d");
         s.wait_for("Location Policy art. 4");
