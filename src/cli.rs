@@ -88,7 +88,7 @@ pub enum Command {
     /// --format json document)
     Schema(SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish) that also
-    /// completes app, setting, ruling and law ids
+    /// completes app, setting, ruling, law and event ids
     Completions(CompletionsArgs),
     /// Print the manual page (roff; read it with `privaudit man | man -l -`)
     Man,
@@ -337,9 +337,10 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A ruling id, a law id (e.g. pipl-23), an app id, or APP-ID/SETTING-ID
-    #[arg(value_name = "RULING-ID|LAW-ID|APP-ID/SETTING-ID")]
-    pub id: String,
+    /// A ruling id, a law id (e.g. pipl-23), an event id, an app id, or
+    /// APP-ID/SETTING-ID; with none, the rulings, laws and events known (yours marked)
+    #[arg(value_name = "RULING-ID|LAW-ID|EVENT-ID|APP-ID/SETTING-ID")]
+    pub id: Option<String>,
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
 }

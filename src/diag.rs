@@ -122,6 +122,13 @@ pub fn print_warning(message: impl fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "privaudit: warning: {message}");
 }
 
+/// `privaudit: notice: <message>` on stderr: something done on purpose that the user
+/// should still hear of (an entry of theirs replacing a built-in one).
+pub fn print_notice(message: impl fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "privaudit: notice: {message}");
+}
+
 /// Where each line of a text starts, found once, so that the line of any offset is a binary
 /// search: a profile asks for the line of every setting, default and option, and scanning
 /// from the start each time made loading quadratic (30 s for 8,000 settings).

@@ -128,6 +128,55 @@ pub fn broken_profiles_note(n: usize, lang: Lang) -> String {
     }
 }
 
+/// In the status line when user profiles take the place of built-in ones.
+pub fn replaced_profiles_note(apps: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "your own profile replaces the built-in one: {}",
+            apps.join(", ")
+        ),
+        Lang::Zh => format!("你的自定义档案替换了同名内置档案：{}", apps.join("、")),
+    }
+}
+
+/// In the status line when user catalog files were left out (a problem), or replace
+/// built-in entries: each note, and whether it tells of a problem.
+pub fn catalog_note(left_out: usize, replaced: &[String], lang: Lang) -> Vec<(String, bool)> {
+    let mut notes = Vec::new();
+    if left_out > 0 {
+        let note = match (lang, left_out) {
+            (Lang::En, 1) => {
+                "1 catalog file of yours could not be read and is left out: see the list below"
+                    .to_owned()
+            }
+            (Lang::En, n) => format!(
+                "{n} catalog files of yours could not be read and are left out: see the list below"
+            ),
+            (Lang::Zh, n) => format!("有 {n} 个自定义条目文件无法读取，已略过，详见下方列表"),
+        };
+        notes.push((note, true));
+    }
+    if !replaced.is_empty() {
+        let note = match lang {
+            Lang::En => format!(
+                "your catalog replaces built-in entries: {}",
+                replaced.join(", ")
+            ),
+            Lang::Zh => format!("你的自定义条目替换了内置条目：{}", replaced.join("、")),
+        };
+        notes.push((note, false));
+    }
+    notes
+}
+
+/// After a catalog file's problem in the list of what could not be read.
+pub fn catalog_file_left_out(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => " (catalog file left out)",
+        Lang::Zh => "（自定义条目文件，已略过）",
+    }
+}
+
 /// A file error in the reader's language: the system's own words in English; in Chinese,
 /// the common cases said in Chinese and any other by its error number, so no English is
 /// left in a Chinese screen.

@@ -8,6 +8,7 @@
 //! lang = "zh"                       # en | zh
 //! format = ["sarif:privaudit.sarif", "junit:privaudit.xml", "text"]
 //! profile-dirs = ["privacy/profiles"]
+//! catalog-dirs = ["privacy/catalog"] # rulings, laws and events of the project's own
 //! waivers-file = "privacy/waivers.toml"
 //!
 //! [[waiver]]                        # also the shape of the waivers file
@@ -45,6 +46,9 @@ pub struct Project {
     /// Formats and where each goes, paths resolved against the config's directory.
     pub formats: Vec<Target>,
     pub profile_dirs: Vec<PathBuf>,
+    /// Directories of catalog files (`*.toml`, the format of `profiles/catalog.toml`),
+    /// read after the user's own catalog directory.
+    pub catalog_dirs: Vec<PathBuf>,
     pub waivers: Vec<ProjectWaiver>,
     /// The files read: the config and its waivers file (no report may overwrite them).
     pub files: Vec<PathBuf>,
@@ -86,6 +90,7 @@ struct RawProject {
     lang: Option<Spanned<String>>,
     format: Option<Vec<Spanned<String>>>,
     profile_dirs: Option<Vec<Spanned<String>>>,
+    catalog_dirs: Option<Vec<Spanned<String>>>,
     waivers_file: Option<Spanned<String>>,
     #[serde(default)]
     waiver: Vec<RawWaiver>,
@@ -152,17 +157,8 @@ pub fn parse(source: &SourceText, base: &Path) -> Result<Project, Diagnostic> {
         let target = Target::parse(format.get_ref()).map_err(|e| at(format.span(), e))?;
         project.formats.push(target.relative_to(base));
     }
-    for dir in raw.profile_dirs.iter().flatten() {
-        let path = base.join(dir.get_ref());
-        // Named on purpose: a directory that is not there is a mistake, not an empty list.
-        if !path.is_dir() {
-            return Err(at(
-                dir.span(),
-                format!("profile-dirs: {} is not a directory", path.display()),
-            ));
-        }
-        project.profile_dirs.push(path);
-    }
+    project.profile_dirs = directories(&raw.profile_dirs, "profile-dirs", base, &at)?;
+    project.catalog_dirs = directories(&raw.catalog_dirs, "catalog-dirs", base, &at)?;
     project.waivers = waivers(source, raw.waiver)?;
     if let Some(file) = &raw.waivers_file {
         let path = base.join(file.get_ref());
@@ -178,6 +174,31 @@ pub fn parse(source: &SourceText, base: &Path) -> Result<Project, Diagnostic> {
         project.files.push(path);
     }
     Ok(project)
+}
+
+/// The directories of a `*-dirs` key, relative to `base`.
+fn directories(
+    dirs: &Option<Vec<Spanned<String>>>,
+    what: &str,
+    base: &Path,
+    at: &impl Fn(std::ops::Range<usize>, String) -> Diagnostic,
+) -> Result<Vec<PathBuf>, Diagnostic> {
+    dirs.iter()
+        .flatten()
+        .map(|dir| {
+            let path = base.join(dir.get_ref());
+            // Named on purpose: a directory that is not there is a mistake, not an empty
+            // list.
+            if path.is_dir() {
+                Ok(path)
+            } else {
+                Err(at(
+                    dir.span(),
+                    format!("{what}: {} is not a directory", path.display()),
+                ))
+            }
+        })
+        .collect()
 }
 
 /// A value of one of clap's value enums (`fail-on = "high"`), with the choices when it is

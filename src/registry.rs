@@ -66,6 +66,10 @@ fn load_profile_source(
         &crate::text::sanitize(&source.name),
         false,
     )
+    .map_err(|mut problems| {
+        catalog.hint_left_out(&mut problems);
+        problems
+    })
 }
 
 /// Does this command-line word name a file rather than an app id?
@@ -179,6 +183,65 @@ pub fn all_profiles(catalog: &Catalog) -> (Vec<Profile>, Vec<Diagnostic>) {
 /// [`all_profiles`] with the profiles of `dirs` (see [`profile_dirs`]): a profile in an
 /// earlier directory replaces one of the same app in a later one, or a built-in one.
 pub fn all_profiles_in(catalog: &Catalog, dirs: &[PathBuf]) -> (Vec<Profile>, Vec<Diagnostic>) {
+    let found = find_all_in(catalog, dirs);
+    (found.profiles, found.problems)
+}
+
+/// Every available profile, what could not be read, and which built-in profiles were
+/// replaced.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub profiles: Vec<Profile>,
+    /// The first problem of each user profile left out, with its position.
+    pub problems: Vec<Diagnostic>,
+    /// User profiles that take the place of a built-in profile of the same app.
+    pub replaced: Vec<Replaced>,
+}
+
+/// A user profile used instead of the built-in profile of its app: said wherever the
+/// profiles are listed or checked, since the built-in facts are then not the ones used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replaced {
+    pub app: String,
+    /// The user profile's file.
+    pub file: String,
+}
+
+impl std::fmt::Display for Replaced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: profile `{}` replaces the built-in one",
+            crate::text::sanitize(&self.file),
+            self.app
+        )
+    }
+}
+
+/// Is `profile` one of the user's that takes the place of a built-in profile?
+pub fn replaced_builtin(profile: &Profile) -> Option<Replaced> {
+    (!profile.builtin
+        && BUILTIN
+            .iter()
+            .any(|(path, _)| builtin_id(path) == profile.app.id))
+    .then(|| Replaced {
+        app: profile.app.id.clone(),
+        file: profile.origin.clone(),
+    })
+}
+
+/// [`all_profiles_in`], telling which built-in profiles were replaced.
+pub fn find_all_in(catalog: &Catalog, dirs: &[PathBuf]) -> Found {
+    let (profiles, problems) = load_all_in(catalog, dirs);
+    let replaced = profiles.iter().filter_map(replaced_builtin).collect();
+    Found {
+        profiles,
+        problems,
+        replaced,
+    }
+}
+
+fn load_all_in(catalog: &Catalog, dirs: &[PathBuf]) -> (Vec<Profile>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut profiles = match builtin_profiles(catalog) {
         Ok(p) => p,

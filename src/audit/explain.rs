@@ -480,6 +480,9 @@ fn standing_parts(law: &Law, citation: Option<&Citation>, eu_reach: bool, lang: 
             (Jurisdiction::Cn, Lang::Zh) => format!("{date} 起施行"),
             (Jurisdiction::Eu, Lang::En) => format!("applies since {date}"),
             (Jurisdiction::Eu, Lang::Zh) => format!("{date} 起适用"),
+            // A user catalog's article (another country's law, an internal policy).
+            (Jurisdiction::Other, Lang::En) => format!("in effect since {date}"),
+            (Jurisdiction::Other, Lang::Zh) => format!("{date} 起生效"),
         });
     }
     if let Some(c) = citation {

@@ -1,5 +1,9 @@
-//! The rulings and articles of law privaudit cites, loaded from the embedded
-//! `profiles/catalog.toml`.
+//! The rulings, articles of law and events privaudit cites: the embedded
+//! `profiles/catalog.toml`, extended by the user's own catalog files (see [`user`]).
+
+pub mod user;
+
+pub use user::{Merged, catalog_dirs, load_in, user_catalog_dir};
 
 use crate::diag::{self, Diagnostic};
 use crate::evidence::Evidence;
@@ -31,13 +35,15 @@ impl Nature {
     }
 }
 
-/// Whose law an article is: China's, or the EU's (a comparison, not the law the Chinese
-/// courts applied).
+/// Whose law an article is: China's, the EU's (a comparison, not the law the Chinese
+/// courts applied), or another's that a user catalog adds (another country's law, a
+/// company's internal policy), named by the law's `jurisdiction-name`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Jurisdiction {
     Cn,
     Eu,
+    Other,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -89,6 +95,17 @@ pub struct Ruling {
     pub basis_note: Option<Text>,
     pub sources: Vec<String>,
     pub evidence: RulingEvidence,
+    /// In a user catalog: this entry replaces the one of the same id (built in, or from an
+    /// earlier catalog file) on purpose.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overrides: bool,
+    /// The user catalog file this entry comes from; `None` when it is built in.
+    #[serde(skip)]
+    pub origin: Option<String>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -100,11 +117,21 @@ pub struct Law {
     pub short: Text,
     pub article: String,
     pub jurisdiction: Jurisdiction,
+    /// Whose rules these are, for `jurisdiction = "other"` (and only then): "United States
+    /// (federal)", "Example Co. internal policy".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction_name: Option<Text>,
     /// `YYYY-MM-DD` from which the article binds (for the GDPR, its date of application).
     #[serde(default)]
     pub in_force: Option<String>,
     pub evidence: Evidence,
     pub summary: Text,
+    /// See [`Ruling::overrides`].
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overrides: bool,
+    /// See [`Ruling::origin`].
+    #[serde(skip)]
+    pub origin: Option<String>,
 }
 
 impl Law {
@@ -129,6 +156,19 @@ impl Law {
                 format!("{}第{}条", self.short.0.zh, self.article)
             }
             Lang::Zh => format!("《{}》第{}条", self.short.0.zh, self.article),
+        }
+    }
+
+    /// Whose law it is: "China", "the EU", or the name a user catalog gives.
+    pub fn jurisdiction_words(&self, lang: Lang) -> &str {
+        match (self.jurisdiction, &self.jurisdiction_name, lang) {
+            (_, Some(name), _) => name.get(lang),
+            (Jurisdiction::Cn, None, Lang::En) => "China",
+            (Jurisdiction::Cn, None, Lang::Zh) => "中国",
+            (Jurisdiction::Eu, None, Lang::En) => "the EU",
+            (Jurisdiction::Eu, None, Lang::Zh) => "欧盟",
+            (Jurisdiction::Other, None, Lang::En) => "another jurisdiction",
+            (Jurisdiction::Other, None, Lang::Zh) => "其他法域",
         }
     }
 }
@@ -206,6 +246,12 @@ pub struct Event {
     pub summary: Text,
     pub evidence: Evidence,
     pub sources: Vec<String>,
+    /// See [`Ruling::overrides`].
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overrides: bool,
+    /// See [`Ruling::origin`].
+    #[serde(skip)]
+    pub origin: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,13 +274,20 @@ impl EventKind {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// Any of the three tables may be absent (a user catalog may add only events).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalog {
+    #[serde(default)]
     pub rulings: Vec<Ruling>,
+    #[serde(default)]
     pub laws: Vec<Law>,
     #[serde(default)]
     pub events: Vec<Event>,
+    /// User catalog files that were left out for a problem: a profile citing one of their
+    /// ids is told so.
+    #[serde(skip)]
+    pub left_out: Vec<String>,
 }
 
 impl Catalog {
@@ -251,13 +304,23 @@ impl Catalog {
         catalog.checked(name)
     }
 
-    /// Sanitise the free-form lists and check that every cited law exists.
+    /// Sanitise the free-form lists and check that every cited law exists. `overrides` is
+    /// for user catalogs: the built-in one has nothing to override.
     fn checked(mut self, name: &str) -> Result<Catalog, Diagnostic> {
-        for ruling in &mut self.rulings {
-            ruling.sources = ruling.sources.iter().map(|s| sanitize(s)).collect();
-        }
-        for event in &mut self.events {
-            event.sources = event.sources.iter().map(|s| sanitize(s)).collect();
+        self.sanitize_lists();
+        let overriding = self
+            .rulings
+            .iter()
+            .filter(|r| r.overrides)
+            .map(|r| &r.id)
+            .chain(self.laws.iter().filter(|l| l.overrides).map(|l| &l.id))
+            .chain(self.events.iter().filter(|e| e.overrides).map(|e| &e.id))
+            .next();
+        if let Some(id) = overriding {
+            return Err(Diagnostic::whole_file(
+                name,
+                format!("`{id}` says `overrides = true`, which only a user catalog may say"),
+            ));
         }
         for ruling in &self.rulings {
             if let Some(missing) = ruling
@@ -273,6 +336,40 @@ impl Catalog {
             }
         }
         Ok(self)
+    }
+
+    /// The plain strings shown as they are (the localized texts are made safe as they are
+    /// read): a user catalog is input like any other.
+    fn sanitize_lists(&mut self) {
+        for ruling in &mut self.rulings {
+            ruling.sources = ruling.sources.iter().map(|s| sanitize(s)).collect();
+            ruling.case_number = ruling.case_number.as_deref().map(sanitize);
+        }
+        for law in &mut self.laws {
+            law.article = sanitize(&law.article);
+        }
+        for event in &mut self.events {
+            event.sources = event.sources.iter().map(|s| sanitize(s)).collect();
+        }
+    }
+
+    /// A profile's "unknown ruling id `x`" (law, event) is most likely an id of a user
+    /// catalog file that was left out: say so, naming the files.
+    pub fn hint_left_out(&self, problems: &mut [Diagnostic]) {
+        if self.left_out.is_empty() {
+            return;
+        }
+        let files = self.left_out.join(", ");
+        for problem in problems {
+            let unknown_id = ["unknown ruling id", "unknown law id", "unknown event id"]
+                .iter()
+                .any(|start| problem.message.starts_with(start));
+            if unknown_id {
+                problem.message.push_str(&format!(
+                    " (a catalog file was left out for a problem, see the warning: {files})"
+                ));
+            }
+        }
     }
 
     pub fn ruling(&self, id: &str) -> Option<&Ruling> {

@@ -3,7 +3,7 @@
 //! behind it.
 //!
 //! The scripts also complete ids: app ids where a profile is asked for (`check`, `open`,
-//! `diff`), and ruling, law, app and APP/SETTING ids for `explain`. They are the ids known
+//! `diff`), and ruling, law, event, app and APP/SETTING ids for `explain`. They are the ids known
 //! when the script is made: the built-in profiles, the user's own and the catalog. The ids
 //! are given to the command only when a script is generated, so parsing still takes any
 //! path. Where a profile may also be a file, files still complete:
@@ -39,9 +39,12 @@ pub struct Ids {
 
 impl Ids {
     /// The ids known now: built-in and user profiles (a broken user profile is left out,
-    /// as `check` leaves it out), their settings, and the catalog's rulings and laws.
+    /// as `check` leaves it out), their settings, and the rulings, laws and events of the
+    /// catalog with the user's own catalog files.
     pub fn known() -> Ids {
-        let catalog = catalog::builtin();
+        let merged = catalog::load_in(&catalog::catalog_dirs(&[]));
+        merged.report(&[]);
+        let catalog = &merged.catalog;
         let (profiles, _) = registry::all_profiles(catalog);
         let mut ids = Ids::default();
         for ruling in &catalog.rulings {
@@ -49,6 +52,9 @@ impl Ids {
         }
         for law in &catalog.laws {
             ids.explain.push((law.id.clone(), "law"));
+        }
+        for event in &catalog.events {
+            ids.explain.push((event.id.clone(), "event"));
         }
         for profile in &profiles {
             ids.apps.push(profile.app.id.clone());
@@ -173,14 +179,14 @@ fn zsh(script: String, ids: &Ids) -> String {
 
 /// fish: clap_complete writes nothing for arguments that are not options.
 fn fish(mut script: String, ids: &Ids) -> String {
-    script.push_str("\n# App, setting, ruling and law ids (privaudit's own addition).\n");
+    script.push_str("\n# App, setting, ruling, law and event ids (privaudit's own addition).\n");
     let apps = ids.apps.join(" ");
     for sub in ["check", "open", "diff"] {
         script.push_str(&format!(
             "complete -c privaudit -n \"__fish_privaudit_using_subcommand {sub}\" -a \"{apps}\" -d 'app'\n"
         ));
     }
-    for what in ["ruling", "law", "app", "setting"] {
+    for what in ["ruling", "law", "event", "app", "setting"] {
         let words: Vec<&str> = ids
             .explain
             .iter()
@@ -353,13 +359,20 @@ fn files(roff: &mut Roff) {
         ),
         (
             "$XDG_CONFIG_HOME/privaudit/profiles/APP-ID.toml",
-            "Your own profiles; one with a built-in id replaces the built-in profile.",
+            "Your own profiles; one with a built-in id replaces the built-in profile (with a \
+             notice).",
+        ),
+        (
+            "$XDG_CONFIG_HOME/privaudit/catalog/*.toml",
+            "Your own rulings, laws and events, in the format of the built-in catalog; they \
+             extend it. An entry with a built-in id needs overrides = true to replace it (with \
+             a notice); a file with a problem is named on standard error and left out.",
         ),
         (
             "privaudit.toml",
             "The project config check reads from the working directory (or --config FILE): \
              fail-on, min-severity, unconfirmed, lang, formats with their files, profile \
-             directories and waivers.",
+             and catalog directories and waivers.",
         ),
         (
             "$XDG_DATA_HOME/privaudit/states/APP-ID.toml",

@@ -42,7 +42,12 @@ fn load(arg: &str, catalog: &Catalog) -> Result<Input, Vec<Diagnostic>> {
             .map_err(|d| vec![d])
     } else {
         let origin = source.name.clone();
-        parse_profile(&source, catalog, &origin, false).map(Input::Profile)
+        parse_profile(&source, catalog, &origin, false)
+            .map(Input::Profile)
+            .map_err(|mut problems| {
+                catalog.hint_left_out(&mut problems);
+                problems
+            })
     }
 }
 
@@ -146,7 +151,9 @@ fn w(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
 }
 
 pub fn run(args: &DiffArgs) -> Outcome {
-    let catalog = catalog::builtin();
+    let merged = catalog::load_in(&catalog::catalog_dirs(&[]));
+    merged.report(&[]);
+    let catalog: &Catalog = &merged.catalog;
     let (old, new) = match (load(&args.old, catalog), load(&args.new, catalog)) {
         (Ok(old), Ok(new)) => (old, new),
         (Err(problems), _) | (_, Err(problems)) => return fail_with(&problems),

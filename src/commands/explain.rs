@@ -6,7 +6,7 @@ use crate::audit::explain::{
     ruling_link_sentence,
 };
 use crate::audit::{Auditor, judge, standing};
-use crate::catalog::{self, Catalog, Law, Ruling};
+use crate::catalog::{self, Catalog, Event, Law, Ruling};
 use crate::cli::ExplainArgs;
 use crate::diag::Diagnostic;
 use crate::profile::{Profile, Setting};
@@ -15,15 +15,19 @@ use crate::text::Lang;
 use std::fmt::Write;
 
 pub fn run(args: &ExplainArgs) -> Outcome {
-    let catalog = catalog::builtin();
+    let merged = catalog::load_in(&catalog::catalog_dirs(&[]));
+    merged.report(&[]);
+    let catalog: &Catalog = &merged.catalog;
     let lang = args.lang;
-    let id = args.id.as_str();
+    let Some(id) = args.id.as_deref() else {
+        return emit(&catalog_list(catalog, lang), Outcome::Pass);
+    };
     let text = if let Some(ruling) = catalog.ruling(id) {
         ruling_text(ruling, catalog, lang)
     } else if let Some(law) = catalog.law(id) {
         law_text(law, catalog, lang)
     } else if let Some(event) = catalog.event(id) {
-        event_text(event, lang)
+        event_text(event, catalog, lang)
     } else {
         let (app_id, setting_id) = match id.split_once('/') {
             Some((app, setting)) => (app, Some(setting)),
@@ -34,7 +38,8 @@ pub fn run(args: &ExplainArgs) -> Outcome {
             None => {
                 return fail_with(&[Diagnostic::whole_file(
                     id,
-                    "not a ruling, law, event, app or APP-ID/SETTING-ID; see `privaudit list` and the README for ids",
+                    "not a ruling, law, event, app or APP-ID/SETTING-ID; see `privaudit explain` \
+                     (with no id) and `privaudit list` for ids",
                 )]);
             }
         };
@@ -85,6 +90,7 @@ pub fn ruling_text(r: &Ruling, catalog: &Catalog, lang: Lang) -> String {
     let c = w(": ", "：");
     let mut out = String::new();
     let _ = writeln!(out, "{}  ({})", r.title.get(lang), r.id);
+    yours_line(&mut out, r.origin.as_deref(), lang);
     let _ = writeln!(
         out,
         "{}{c}{} {}",
@@ -198,6 +204,15 @@ pub fn law_text(law: &Law, catalog: &Catalog, lang: Lang) -> String {
         law.id,
         tag(law.evidence, lang)
     );
+    yours_line(&mut out, law.origin.as_deref(), lang);
+    if law.jurisdiction == catalog::Jurisdiction::Other {
+        let _ = writeln!(
+            out,
+            "{}{}",
+            words(lang, "Jurisdiction: ", "法域："),
+            law.jurisdiction_words(lang)
+        );
+    }
     let standing = crate::audit::explain::standing_words(law, None, lang);
     if !standing.is_empty() {
         let _ = writeln!(out, "{standing}");
@@ -242,6 +257,138 @@ pub fn law_text(law: &Law, catalog: &Catalog, lang: Lang) -> String {
             citing.join(", ")
         );
     }
+    out
+}
+
+/// "From your catalog: FILE", under the title of an entry a user catalog file gave.
+fn yours_line(out: &mut String, origin: Option<&str>, lang: Lang) {
+    if let Some(file) = origin {
+        let _ = writeln!(
+            out,
+            "{}{file}",
+            words(lang, "From your catalog: ", "来自你的自定义条目文件：")
+        );
+    }
+}
+
+/// A regulator's action or a public incident: what happened, how sure we are, and the
+/// settings it is context for (never a verdict on them).
+pub fn event_text(event: &Event, catalog: &Catalog, lang: Lang) -> String {
+    let w = |en, zh| words(lang, en, zh);
+    let c = w(": ", "：");
+    let mut out = String::new();
+    let _ = writeln!(out, "{}  ({})", event.title.get(lang), event.id);
+    yours_line(&mut out, event.origin.as_deref(), lang);
+    let _ = writeln!(out, "{}{c}{}", w("Kind", "类型"), event.kind.name(lang));
+    let _ = writeln!(
+        out,
+        "{}{c}{}",
+        w("Who or where", "主体或场合"),
+        event.actor.get(lang)
+    );
+    let _ = writeln!(out, "{}{c}{}", w("Date", "日期"), event.date);
+    let _ = writeln!(
+        out,
+        "\n{} {}\n  {}",
+        w("What happened", "经过"),
+        tag(event.evidence, lang),
+        event.summary.get(lang)
+    );
+    let citing: Vec<String> = registry::all_profiles(catalog)
+        .0
+        .iter()
+        .flat_map(|p| {
+            p.settings
+                .iter()
+                .filter(|s| s.events.iter().any(|e| e == &event.id))
+                .map(|s| format!("{}/{}", p.app.id, s.id))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !citing.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}\n  {}\n  {}",
+            w("Settings it is context for", "相关设置"),
+            citing.join(", "),
+            w(
+                "Context only: not a ruling on these settings, and never part of a verdict.",
+                "仅作背景参考：并非对这些设置作出的裁判，也不计入评估结论。"
+            )
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{}\n  {}",
+        w("Sources", "来源"),
+        event.sources.join("; ")
+    );
+    out
+}
+
+/// Every ruling, article and event known, by kind, the user's own marked: what `explain`
+/// takes, without an id.
+fn catalog_list(catalog: &Catalog, lang: Lang) -> String {
+    let mark = |origin: &Option<String>| match origin {
+        Some(file) => match lang {
+            Lang::En => format!("  [yours: {file}]"),
+            Lang::Zh => format!("  [自定义：{file}]"),
+        },
+        None => String::new(),
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", words(lang, "Rulings", "裁判"));
+    for r in &catalog.rulings {
+        let _ = writeln!(
+            out,
+            "  {}  {} ({}){}",
+            r.id,
+            r.title.get(lang),
+            r.date,
+            mark(&r.origin)
+        );
+    }
+    let _ = writeln!(out, "\n{}", words(lang, "Articles", "法条"));
+    for law in &catalog.laws {
+        let _ = writeln!(
+            out,
+            "  {}  {}{}",
+            law.id,
+            law.citation(lang),
+            mark(&law.origin)
+        );
+    }
+    if !catalog.events.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            words(
+                lang,
+                "Regulators' actions and incidents",
+                "监管行动与公开事件"
+            )
+        );
+        for e in &catalog.events {
+            let _ = writeln!(
+                out,
+                "  {}  {} ({}, {}){}",
+                e.id,
+                e.title.get(lang),
+                e.date,
+                e.kind.name(lang),
+                mark(&e.origin)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        words(
+            lang,
+            "`privaudit explain ID` explains one; `privaudit list` lists the apps.",
+            "用 `privaudit explain ID` 查看其中一项；`privaudit list` 列出各应用。"
+        )
+    );
     out
 }
 
@@ -298,44 +445,6 @@ fn app_text(profile: &Profile, lang: Lang) -> String {
         "\n{}\n  {}",
         words(lang, "Sources", "来源"),
         app.sources.join("; ")
-    );
-    out
-}
-
-/// A regulator's action or a public incident, with how sure we are of it.
-fn event_text(event: &crate::catalog::Event, lang: Lang) -> String {
-    let w = |en, zh| words(lang, en, zh);
-    let c = w(": ", "：");
-    let mut out = String::new();
-    let _ = writeln!(out, "{}  ({})", event.title.get(lang), event.id);
-    let _ = writeln!(out, "{}{c}{}", w("Kind", "类型"), event.kind.name(lang));
-    let _ = writeln!(
-        out,
-        "{}{c}{}",
-        w("Who or where", "主体"),
-        event.actor.get(lang)
-    );
-    let _ = writeln!(out, "{}{c}{}", w("Date", "日期"), event.date);
-    let _ = writeln!(
-        out,
-        "{}{c}{}",
-        w("How sure", "可信程度"),
-        event.evidence.name(lang)
-    );
-    let _ = writeln!(out, "\n  {}", event.summary.get(lang));
-    let _ = writeln!(
-        out,
-        "\n  {}",
-        w(
-            "An event is context for the settings that name it: not a ruling on them, and no part of any verdict.",
-            "事件只是相关设置的背景参考：并非针对这些设置的裁判，也不影响任何审计结论。"
-        )
-    );
-    let _ = writeln!(
-        out,
-        "\n{}\n  {}",
-        w("Sources", "来源"),
-        event.sources.join(w("; ", "；"))
     );
     out
 }

@@ -1,4 +1,10 @@
 //! `privaudit list`: the profiles available.
+//!
+//! A user profile (or catalog file) that cannot be read is named on stderr with its whole
+//! problem and left out, and the list still exits 0: it lists what is available, and a
+//! broken file of the user's is not bad input to `list` (`privaudit validate FILE` is the
+//! command that judges a file). A user profile standing in for a built-in one is said
+//! too.
 
 use super::{Outcome, emit};
 use crate::catalog;
@@ -18,14 +24,22 @@ struct Row<'a> {
     settings: usize,
     source: &'static str,
     path: &'a str,
+    /// A user profile used instead of the built-in profile of the same app.
+    replaces_builtin: bool,
 }
 
 pub fn run(args: &ListArgs) -> Outcome {
-    let (profiles, problems) = registry::all_profiles(catalog::builtin());
-    for problem in &problems {
-        crate::diag::print_error(problem);
+    let merged = catalog::load_in(&catalog::catalog_dirs(&[]));
+    merged.report(&[]);
+    let found = registry::find_all_in(&merged.catalog, &registry::profile_dirs(&[]));
+    for problem in &found.problems {
+        crate::diag::print_warning(format_args!("{problem} (profile left out)"));
     }
-    let rows: Vec<Row<'_>> = profiles
+    for replaced in &found.replaced {
+        crate::diag::print_notice(replaced);
+    }
+    let rows: Vec<Row<'_>> = found
+        .profiles
         .iter()
         .map(|p| Row {
             id: &p.app.id,
@@ -36,13 +50,10 @@ pub fn run(args: &ListArgs) -> Outcome {
             settings: p.settings.len(),
             source: if p.builtin { "built-in" } else { "user" },
             path: &p.origin,
+            replaces_builtin: found.replaced.iter().any(|r| r.app == p.app.id),
         })
         .collect();
-    let outcome = if problems.is_empty() {
-        Outcome::Pass
-    } else {
-        Outcome::BadInput
-    };
+    let outcome = Outcome::Pass;
     match args.format {
         ListFormat::Json => emit(
             &(serde_json::to_string_pretty(&rows).expect("rows serialise") + "\n"),
@@ -59,7 +70,9 @@ pub fn run(args: &ListArgs) -> Outcome {
                     r.name_zh.to_owned(),
                     r.version.to_owned(),
                     r.settings.to_string(),
-                    if r.source == "user" {
+                    if r.replaces_builtin {
+                        format!("{} (replaces built-in)", r.path)
+                    } else if r.source == "user" {
                         r.path.to_owned()
                     } else {
                         r.source.to_owned()

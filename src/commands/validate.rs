@@ -17,20 +17,36 @@ use std::path::Path;
 /// when a file could not be read at all (missing, a directory, too large, not UTF-8,
 /// empty).
 pub fn run(args: &crate::cli::ValidateArgs) -> Outcome {
-    let catalog = catalog::builtin();
-    // States are checked against the profiles `check` would use, the project's included.
-    let project = if args.no_config || args.state.is_empty() {
+    // Profiles and states are checked against what `check` would use: the project's
+    // catalog files and (for states) profiles included. With no state only its catalog
+    // directories matter, and a project config found in the working directory that cannot
+    // be read is a warning.
+    let project = if args.no_config {
         None
     } else {
         match crate::project::load(args.config.as_deref()) {
             Ok(project) => project,
+            Err(problem) if args.state.is_empty() && args.config.is_none() => {
+                crate::diag::print_warning(format_args!(
+                    "{problem} (the project config's catalog-dirs are not read)"
+                ));
+                None
+            }
             Err(problem) => {
                 crate::diag::print_error(problem);
                 return Outcome::BadInput;
             }
         }
     };
-    let project_dirs = project.map(|p| p.profile_dirs).unwrap_or_default();
+    let (project_dirs, catalog_dirs) = project
+        .map(|p| (p.profile_dirs, p.catalog_dirs))
+        .unwrap_or_default();
+    let merged = catalog::load_in(&catalog::catalog_dirs(&catalog_dirs));
+    // A broken catalog file of the project's is a problem found, as a broken profile of
+    // its is; one of the user's own is left out with a warning.
+    let project_problems = merged.problems_in(&catalog_dirs);
+    merged.report(&catalog_dirs);
+    let catalog: &Catalog = &merged.catalog;
     let mut v = Validation {
         catalog,
         out: Out::default(),
@@ -41,6 +57,9 @@ pub fn run(args: &crate::cli::ValidateArgs) -> Outcome {
         project_dirs,
         key: args.key.clone(),
     };
+    if !project_problems.is_empty() {
+        v.problems(&project_problems);
+    }
     for path in &args.files {
         v.profile(path);
     }
@@ -109,7 +128,10 @@ impl Validation<'_> {
                 ));
                 self.given.push(profile);
             }
-            Err(problems) => self.problems(&problems),
+            Err(mut problems) => {
+                self.catalog.hint_left_out(&mut problems);
+                self.problems(&problems)
+            }
         }
     }
 

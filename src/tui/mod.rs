@@ -52,7 +52,8 @@ pub fn run(options: &Options) -> Outcome {
         Ok(config) => config,
         Err(problem) => return fail_with(&[problem]),
     };
-    let catalog = catalog::builtin();
+    let merged = catalog::load_in(&catalog::catalog_dirs(&[]));
+    let catalog: &Catalog = &merged.catalog;
     let mut found = match load_profiles(options, catalog) {
         Ok(found) => found,
         Err(problems) => return fail_with(&problems),
@@ -103,7 +104,7 @@ pub fn run(options: &Options) -> Outcome {
     };
     loop {
         let (profiles, open, skipped) = &found;
-        let mut app = build_app(catalog, profiles, *open, skipped, options, &mut carry);
+        let mut app = build_app(&merged, profiles, *open, skipped, options, &mut carry);
         let result = event_loop(
             &mut guard,
             &mut app,
@@ -268,7 +269,7 @@ fn bind_undo(profile: &Profile, carried: &[CarriedChange]) -> Vec<app::Change> {
 
 /// The app over one set of profiles, in the state carried over.
 fn build_app<'a>(
-    catalog: &'a Catalog,
+    merged: &'a catalog::Merged,
     profiles: &'a [Profile],
     open: Option<usize>,
     skipped: &[Diagnostic],
@@ -302,7 +303,7 @@ fn build_app<'a>(
         })
         .collect();
     let mut app = App::new(
-        catalog,
+        &merged.catalog,
         profiles,
         entries,
         carry.lang,
@@ -316,6 +317,14 @@ fn build_app<'a>(
         }
     }
     app.broken = skipped.iter().map(ToString::to_string).collect();
+    // A catalog file left out is listed with the profiles that could not be read, each
+    // problem in full.
+    app.broken.extend(
+        merged
+            .problems
+            .iter()
+            .map(|p| format!("{p}{}", crate::i18n::catalog_file_left_out(carry.lang))),
+    );
     let by_id = |id: &str| profiles.iter().position(|p| p.app.id == id);
     let reopen = carry.open_id.as_deref().and_then(by_id);
     let last = app.memory.last_app.as_deref().and_then(by_id);
@@ -340,6 +349,19 @@ fn build_app<'a>(
         // A broken user profile should not lock a person out of the others: the picker
         // lists each problem in full; carry on without them.
         notes.push((crate::i18n::broken_profiles_note(skipped.len(), lang), true));
+    }
+    notes.extend(crate::i18n::catalog_note(
+        merged.catalog.left_out.len(),
+        &merged.replaced,
+        lang,
+    ));
+    let replaced: Vec<String> = profiles
+        .iter()
+        .filter_map(registry::replaced_builtin)
+        .map(|r| r.app)
+        .collect();
+    if !replaced.is_empty() {
+        notes.push((crate::i18n::replaced_profiles_note(&replaced, lang), false));
     }
     notes.extend(carry.status.take());
     notes.extend(app.status.take());

@@ -37,7 +37,20 @@ pub fn run(args: &CheckArgs) -> Outcome {
         print_error(message);
         return Outcome::BadInput;
     }
-    let catalog = catalog::builtin();
+    let merged = catalog::load_in(&catalog::catalog_dirs(&options.catalog_dirs));
+    // The project's catalog files were named on purpose, as its profiles were: one that
+    // is broken is bad input. The user's own is left out with a warning.
+    let project_problems = merged.problems_in(&options.catalog_dirs);
+    if !project_problems.is_empty() {
+        for problem in &project_problems {
+            print_error(problem);
+        }
+        return Outcome::BadInput;
+    }
+    if !options.quiet {
+        merged.report(&options.catalog_dirs);
+    }
+    let catalog: &Catalog = &merged.catalog;
     let profiles = match profiles(args, &options, catalog) {
         Ok(p) => p,
         Err(problems) => return fail_with(&problems),
@@ -294,11 +307,11 @@ fn profiles(
         // Every state names its app: any built-in or user profile may be needed. A broken
         // user profile is left out, and said so: its states would otherwise fail with
         // "no profile for app" and no reason.
-        let (profiles, problems) = registry::all_profiles_in(catalog, &dirs);
+        let found = registry::find_all_in(catalog, &dirs);
         // The project's own profiles were named on purpose: one that is broken must not
         // quietly give way to a built-in profile of the same app.
         let (project, others): (Vec<Diagnostic>, Vec<Diagnostic>) =
-            problems.into_iter().partition(|problem| {
+            found.problems.into_iter().partition(|problem| {
                 let file = Path::new(&problem.file);
                 options.profile_dirs.iter().any(|dir| file.starts_with(dir))
             });
@@ -309,13 +322,28 @@ fn profiles(
             for problem in others {
                 crate::diag::print_warning(format_args!("{problem} (profile left out)"));
             }
+            for replaced in &found.replaced {
+                crate::diag::print_notice(replaced);
+            }
         }
-        return Ok(profiles);
+        return Ok(found.profiles);
     }
-    args.apps
+    let profiles: Vec<Profile> = args
+        .apps
         .iter()
         .map(|app| registry::resolve_in(app, catalog, &dirs))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    if !options.quiet {
+        // An app asked for by id whose user profile stands in for the built-in one; a
+        // file named on the command line is what was asked for.
+        let by_id = args.apps.iter().zip(&profiles);
+        for (_, profile) in by_id.filter(|(a, _)| !registry::looks_like_path(a)) {
+            if let Some(replaced) = registry::replaced_builtin(profile) {
+                crate::diag::print_notice(replaced);
+            }
+        }
+    }
+    Ok(profiles)
 }
 
 /// What makes a check fail: the `--fail-on` threshold and the `--unconfirmed` policy.

@@ -30,6 +30,8 @@ pub struct CheckOptions {
     pub color: bool,
     /// Directories of profiles from the project config, searched before the user's own.
     pub profile_dirs: Vec<PathBuf>,
+    /// Directories of catalog files from the project config, read after the user's own.
+    pub catalog_dirs: Vec<PathBuf>,
     /// The project's waivers, for every state checked.
     pub waivers: Vec<ProjectWaiver>,
     /// The project config and waivers file, which no report may overwrite.
@@ -138,6 +140,7 @@ impl CheckOptions {
             lang: args.lang.or(project.lang).unwrap_or_default(),
             color,
             profile_dirs: project.profile_dirs,
+            catalog_dirs: project.catalog_dirs,
             waivers: project.waivers,
             config_files: project.files,
         })
