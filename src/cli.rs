@@ -30,6 +30,7 @@ Examples:
   privaudit explain douyin/recommend-me-to-people-who-may-know-me --lang zh
   privaudit validate my-app.toml                    check a profile you wrote
   privaudit schema report                           the JSON Schema of a JSON report
+  privaudit schema profile                          the JSON Schema of a profile, for editors
 
 `check` reads privaudit.toml in the working directory, if any (see --config).
 
@@ -84,8 +85,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// What moved between two profiles of an app (its defaults) or two account states
     Diff(DiffArgs),
-    /// Print the JSON Schema of privaudit's JSON output (a report, a JSON Lines line, the
-    /// --format json document)
+    /// Print a JSON Schema: of privaudit's JSON output (a report, a JSON Lines line, the
+    /// --format json document) or of its TOML input (a profile, an account state)
     Schema(SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish) that also
     /// completes app, setting, ruling, law and event ids
@@ -103,9 +104,10 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Which JSON: `report` (one report of --format json, or a full JSON Lines line),
-    /// `line` (any line of --format jsonl: full, compact or error) or `document` (the whole
-    /// --format json document)
+    /// Which: `report` (one report of --format json, or a full JSON Lines line), `line`
+    /// (any line of --format jsonl: full, compact or error), `document` (the whole
+    /// --format json document), `profile` (a profile TOML file, for editors) or `state` (an
+    /// account state TOML file)
     #[arg(value_enum, value_name = "KIND")]
     pub kind: SchemaKind,
 }
@@ -115,6 +117,8 @@ pub enum SchemaKind {
     Report,
     Line,
     Document,
+    Profile,
+    State,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,5 @@
-//! `privaudit schema`: the JSON Schema of privaudit's JSON output, for whoever reads it.
+//! `privaudit schema`: JSON Schemas of privaudit's JSON output, for whoever reads it, and of
+//! its TOML input (profiles, account states), for editors.
 
 use super::{Outcome, emit};
 use crate::cli::{SchemaArgs, SchemaKind};
@@ -10,6 +11,8 @@ pub fn text(kind: SchemaKind) -> String {
         SchemaKind::Report => schema_of::<JsonReport<'_>>(),
         SchemaKind::Line => schema_of::<JsonLine<'_>>(),
         SchemaKind::Document => schema_of::<JsonDocument<'_>>(),
+        SchemaKind::Profile => crate::profile::schema::profile_schema(),
+        SchemaKind::State => crate::state::schema::state_schema(),
     };
     serde_json::to_string_pretty(&schema).expect("schemas serialise") + "\n"
 }

@@ -1,6 +1,7 @@
 //! The profile model: facts about one app's settings, never verdicts.
 
 mod load;
+pub mod schema;
 
 pub use load::{is_valid_id, parse_profile};
 

@@ -489,7 +489,7 @@ pub fn schema_of<T: JsonSchema>() -> Schema {
 /// A schema as its readers want it: descriptions (doc comments) as paragraphs, not lines
 /// wrapped for the source, and no Rust integer types as formats (`uint8`: the range says
 /// it).
-fn for_readers(schema: &mut Schema) {
+pub(crate) fn for_readers(schema: &mut Schema) {
     if let Some(serde_json::Value::String(text)) = schema.get_mut("description") {
         *text = text
             .split("\n\n")

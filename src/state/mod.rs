@@ -11,6 +11,7 @@
 
 mod fast;
 mod parse;
+pub mod schema;
 pub mod store;
 
 pub use fast::{Bound, FastBinder};
