@@ -81,6 +81,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Check profiles and account states you wrote; prints each problem as
     /// file:line:column: message
+    #[command(after_help = VALIDATE_HELP)]
     Validate(ValidateArgs),
     /// What moved between two profiles of an app (its defaults) or two account states
     Diff(DiffArgs),
@@ -344,10 +345,48 @@ pub struct ExplainArgs {
     pub lang: Lang,
 }
 
+/// What `privaudit validate --help` says after the options: the strict rules, and the
+/// form without files.
+const VALIDATE_HELP: &str = "\
+Every problem is listed at once, each as file:line:column: message: a key the table does not \
+have (with the nearest known key), a key it needs, a value of the wrong type, an unknown id \
+(ruling, law, event, data, audience, source, evidence level, switch, market, label-kind, an \
+option named as default or recommended: with \"did you mean\" when one is close, and the \
+known ids), a ruling linked \"direct\" in an app offered only outside China, text missing in \
+English or Chinese, a default or menu path without its evidence level.
+
+With no PROFILE.toml and no --state, every *.toml in your profile directory is checked \
+(<config dir>/profiles, ~/.config/privaudit/profiles on Linux); a missing or empty directory \
+is said plainly and is not an error (exit 0).
+
+--strict also demands, each reported at its place:
+  - `sources = [...]` on [app] and on every setting (where the facts come from)
+  - `evidence.flows` on every setting (how sure what each option sends is; otherwise it
+    silently takes the label's level)
+  - `reviewed = YYYY-MM-DD` on [app] (when the facts were last checked)
+  - `market = \"china\"` or `\"outside-china\"` on [app]
+  - no placeholder text left from `privaudit new` (text starting with \"TODO:\" or \"待填：\")
+Always required, strict or not: English and Chinese in every text, and an evidence level for \
+every default and menu path stated.
+
+Examples:
+  privaudit validate                          every profile in your profile directory
+  privaudit validate my-app.toml --strict     ready to share: sources, reviewed, market
+  privaudit validate --state me.toml          an account state, against its app's profile
+
+Exit codes: 0 every profile and state valid (or none to check); 1 a problem found; 2 a file \
+could not be read (missing, a directory, too large, not UTF-8, empty).";
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    #[arg(required_unless_present = "state", value_name = "PROFILE.toml")]
+    /// Profiles to check; with none (and no --state), every profile in your profile
+    /// directory
+    #[arg(value_name = "PROFILE.toml")]
     pub files: Vec<PathBuf>,
+    /// Also demand sources on the app and every setting, evidence.flows on every setting,
+    /// `reviewed` and `market` on the app, and no placeholder left from `privaudit new`
+    #[arg(long)]
+    pub strict: bool,
     /// Account state to check against the profile of the app it names, as `check` would
     /// (TOML; or JSON Lines, one state per line, when the name ends in .jsonl or .json);
     /// repeat for several
