@@ -83,6 +83,9 @@ pub enum Command {
     /// file:line:column: message
     #[command(after_help = VALIDATE_HELP)]
     Validate(ValidateArgs),
+    /// Write a commented skeleton profile for a new app, to start from
+    #[command(after_help = NEW_HELP)]
+    New(NewArgs),
     /// What moved between two profiles of an app (its defaults) or two account states
     Diff(DiffArgs),
     /// Print the JSON Schema of privaudit's JSON output (a report, a JSON Lines line, the
@@ -376,6 +379,37 @@ Examples:
 
 Exit codes: 0 every profile and state valid (or none to check); 1 a problem found; 2 a file \
 could not be read (missing, a directory, too large, not UTF-8, empty).";
+
+/// What `privaudit new --help` says after the options.
+const NEW_HELP: &str = "\
+The skeleton explains every key in comments, with the ids each one accepts; its texts start \
+with \"TODO:\" (English) or \"待填：\" (Chinese) until you replace them. It is a valid profile \
+as written, so it shows at once in `privaudit list` and the picker; `privaudit validate \
+--strict` lists what is still to fill in.
+
+Beside the profile, in the same directory, goes profile.schema.json (the JSON Schema of the \
+profile format, `privaudit schema profile`), which the skeleton's first line names for editors \
+that complete and check TOML (taplo, Even Better TOML).
+
+Examples:
+  privaudit new my-app                  writes <config dir>/profiles/my-app.toml
+  privaudit new my-app -o my-app.toml   writes it here
+  privaudit new my-app -o -             prints it
+
+Exit codes: 0 written; 2 an invalid id, a file that already exists (never overwritten), or a \
+file that could not be written.";
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new app's id: lower-case letters, digits and '-' (at most 64), e.g. my-fitness-app
+    #[arg(value_name = "APP-ID")]
+    pub app_id: String,
+    /// Where to write the skeleton instead of <config dir>/profiles/<APP-ID>.toml: a file,
+    /// a directory (<APP-ID>.toml in it), or `-` for standard output. An existing file is
+    /// never overwritten.
+    #[arg(short, long, value_name = "PATH|-")]
+    pub output: Option<PathBuf>,
+}
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
