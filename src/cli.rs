@@ -378,7 +378,7 @@ Examples:
   privaudit validate --state me.toml          an account state, against its app's profile
 
 Exit codes: 0 every profile and state valid (or none to check); 1 a problem found; 2 a file \
-could not be read (missing, a directory, too large, not UTF-8, empty).";
+could not be read (missing, a directory, too large, not UTF-8, empty), or the profile directory.";
 
 /// What `privaudit new --help` says after the options.
 const NEW_HELP: &str = "\
@@ -426,7 +426,7 @@ pub struct ValidateArgs {
     /// repeat for several
     #[arg(long, value_name = "FILE")]
     pub state: Vec<PathBuf>,
-    /// The field of a JSON state that holds the record's key, as `check --key` [default: id]
+    /// The field of a JSON state that holds the record's key, as `check --key`
     #[arg(long, value_name = "FIELD", default_value = crate::state::DEFAULT_KEY_FIELD)]
     pub key: String,
     /// The project config whose profile directories states are checked against, as
