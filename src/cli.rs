@@ -82,7 +82,11 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Check profiles and account states you wrote; prints each problem as
     /// file:line:column: message
+    #[command(after_help = VALIDATE_HELP)]
     Validate(ValidateArgs),
+    /// Write a commented skeleton profile for a new app, to start from
+    #[command(after_help = NEW_HELP)]
+    New(NewArgs),
     /// What moved between two profiles of an app (its defaults) or two account states
     Diff(DiffArgs),
     /// Print a JSON Schema: of privaudit's JSON output (a report, a JSON Lines line, the
@@ -349,16 +353,85 @@ pub struct ExplainArgs {
     pub lang: Lang,
 }
 
+/// What `privaudit validate --help` says after the options: the strict rules, and the
+/// form without files.
+const VALIDATE_HELP: &str = "\
+Every problem is listed at once, each as file:line:column: message: a key the table does not \
+have (with the nearest known key), a key it needs, a value of the wrong type, an unknown id \
+(ruling, law, event, data, audience, source, evidence level, switch, market, label-kind, an \
+option named as default or recommended: with \"did you mean\" when one is close, and the \
+known ids), a ruling linked \"direct\" in an app offered only outside China, text missing in \
+English or Chinese, a default or menu path without its evidence level.
+
+With no PROFILE.toml and no --state, every *.toml in your profile directory is checked \
+(<config dir>/profiles, ~/.config/privaudit/profiles on Linux); a missing or empty directory \
+is said plainly and is not an error (exit 0).
+
+--strict also demands, each reported at its place:
+  - `sources = [...]` on [app] and on every setting (where the facts come from)
+  - `evidence.flows` on every setting (how sure what each option sends is; otherwise it
+    silently takes the label's level)
+  - `reviewed = YYYY-MM-DD` on [app] (when the facts were last checked)
+  - `market = \"china\"` or `\"outside-china\"` on [app]
+  - no placeholder text left from `privaudit new` (text starting with \"TODO:\" or \"待填：\")
+Always required, strict or not: English and Chinese in every text, and an evidence level for \
+every default and menu path stated.
+
+Examples:
+  privaudit validate                          every profile in your profile directory
+  privaudit validate my-app.toml --strict     ready to share: sources, reviewed, market
+  privaudit validate --state me.toml          an account state, against its app's profile
+
+Exit codes: 0 every profile and state valid (or none to check); 1 a problem found; 2 a file \
+could not be read (missing, a directory, too large, not UTF-8, empty), or the profile directory.";
+
+/// What `privaudit new --help` says after the options.
+const NEW_HELP: &str = "\
+The skeleton explains every key in comments, with the ids each one accepts; its texts start \
+with \"TODO:\" (English) or \"待填：\" (Chinese) until you replace them. It is a valid profile \
+as written, so it shows at once in `privaudit list` and the picker; `privaudit validate \
+--strict` lists what is still to fill in.
+
+Beside the profile, in the same directory, goes profile.schema.json (the JSON Schema of the \
+profile format, `privaudit schema profile`), which the skeleton's first line names for editors \
+that complete and check TOML (taplo, Even Better TOML).
+
+Examples:
+  privaudit new my-app                  writes <config dir>/profiles/my-app.toml
+  privaudit new my-app -o my-app.toml   writes it here
+  privaudit new my-app -o -             prints it
+
+Exit codes: 0 written; 2 an invalid id, a file that already exists (never overwritten), or a \
+file that could not be written.";
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new app's id: lower-case letters, digits and '-' (at most 64), e.g. my-fitness-app
+    #[arg(value_name = "APP-ID")]
+    pub app_id: String,
+    /// Where to write the skeleton instead of <config dir>/profiles/<APP-ID>.toml: a file,
+    /// a directory (<APP-ID>.toml in it), or `-` for standard output. An existing file is
+    /// never overwritten.
+    #[arg(short, long, value_name = "PATH|-")]
+    pub output: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    #[arg(required_unless_present = "state", value_name = "PROFILE.toml")]
+    /// Profiles to check; with none (and no --state), every profile in your profile
+    /// directory
+    #[arg(value_name = "PROFILE.toml")]
     pub files: Vec<PathBuf>,
+    /// Also demand sources on the app and every setting, evidence.flows on every setting,
+    /// `reviewed` and `market` on the app, and no placeholder left from `privaudit new`
+    #[arg(long)]
+    pub strict: bool,
     /// Account state to check against the profile of the app it names, as `check` would
     /// (TOML; or JSON Lines, one state per line, when the name ends in .jsonl or .json);
     /// repeat for several
     #[arg(long, value_name = "FILE")]
     pub state: Vec<PathBuf>,
-    /// The field of a JSON state that holds the record's key, as `check --key` [default: id]
+    /// The field of a JSON state that holds the record's key, as `check --key`
     #[arg(long, value_name = "FIELD", default_value = crate::state::DEFAULT_KEY_FIELD)]
     pub key: String,
     /// The project config whose profile directories states are checked against, as

@@ -55,7 +55,7 @@ fn a_catalog_file_in_the_config_dir_is_used_by_validate_check_and_explain() {
     let env = home_with_catalog();
     let r = run(env.cmd().arg("validate").arg(profile_path(&env)));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("ok (app `example-tracker`, 1 settings)"));
+    assert!(r.stdout.contains("ok (app `example-tracker`, 1 setting)"));
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 
     // check, text: the user's ruling and the internal policy are cited.

@@ -179,7 +179,7 @@ const MAXIMAL_PROFILE: &str = r#"#:schema ./profile.schema.json
 [app]
 id = "every-key"
 family = "every-key-family"
-market = "outside-china"
+market = "china"
 name = { en = "Every Key", zh = "全部键名" }
 vendor = { en = "Example Co.", zh = "示例公司" }
 version = { en = "recent build", zh = "近期版本" }
@@ -661,7 +661,7 @@ fn what_the_loader_refuses_the_schema_refuses() {
         ),
         (
             "unknown market",
-            mutate(m, "market = \"outside-china\"", "market = \"eu\""),
+            mutate(m, "market = \"china\"", "market = \"eu\""),
         ),
         (
             "unknown label-kind",

@@ -334,7 +334,9 @@ fn exit_status(roff: &mut Roff) {
              at all without --allow-empty (with --bad-input report, states that could not be \
              checked are reported and do not make it 2); a JSON Lines input whose reading \
              stopped before its end; a bad privaudit.toml or waivers file; output that could \
-             not be written. For validate: a file that could not be read.",
+             not be written. For validate: a file that could not be read. For new: an \
+             invalid app id, a file that already exists (never overwritten), or one that \
+             could not be written.",
         ),
         (
             "128+N",

@@ -6,6 +6,7 @@ mod completions;
 mod diff;
 mod explain;
 mod list;
+mod new;
 mod schema;
 pub(crate) mod sink;
 mod validate;
@@ -22,6 +23,7 @@ pub fn run(cli: crate::cli::Cli) -> Outcome {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Explain(args)) => explain::run(&args),
         Some(Command::Validate(args)) => validate::run(&args),
+        Some(Command::New(args)) => new::run(&args),
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Schema(args)) => schema::run(&args),
         Some(Command::Completions(args)) => completions::run(&args),

@@ -5,17 +5,20 @@ use super::{Out, Outcome};
 use crate::batch::{JsonLines, StateInput};
 use crate::catalog::{self, Catalog};
 use crate::diag::Diagnostic;
-use crate::profile::{Profile, parse_profile};
+use crate::profile::{Profile, Strictness, parse_profile_with};
 use crate::registry;
 // Files named on the command line: a pipe (`<(...)`, `/dev/stdin`) is read too.
-use crate::source::{read_profile_file_or_stream, read_text_file_or_stream};
+use crate::source::{
+    SourceText, read_profile_file, read_profile_file_or_stream, read_text_file_or_stream,
+};
 use crate::state::{AccountState, parse_state_toml_owned};
 use crate::text::sanitize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Exit 0 when every profile and state is valid, 1 when a problem was found in one, 2
 /// when a file could not be read at all (missing, a directory, too large, not UTF-8,
-/// empty).
+/// empty). With neither profiles nor states named, the user's profile directory is
+/// checked; nothing there to check is said, and is no error.
 pub fn run(args: &crate::cli::ValidateArgs) -> Outcome {
     // Profiles and states are checked against what `check` would use: the project's
     // catalog files and (for states) profiles included. With no state only its catalog
@@ -56,9 +59,17 @@ pub fn run(args: &crate::cli::ValidateArgs) -> Outcome {
         dirs: registry::profile_dirs(&project_dirs),
         project_dirs,
         key: args.key.clone(),
+        strictness: if args.strict {
+            Strictness::Strict
+        } else {
+            Strictness::Required
+        },
     };
     if !project_problems.is_empty() {
         v.problems(&project_problems);
+    }
+    if args.files.is_empty() && args.state.is_empty() {
+        v.user_profiles();
     }
     for path in &args.files {
         v.profile(path);
@@ -95,6 +106,8 @@ struct Validation<'c> {
     project_dirs: Vec<std::path::PathBuf>,
     /// The field of a JSON state that holds its key.
     key: String,
+    /// What profiles must say (`--strict`).
+    strictness: Strictness,
 }
 
 impl Validation<'_> {
@@ -118,19 +131,92 @@ impl Validation<'_> {
             Ok(source) => source,
             Err(problem) => return self.unreadable(&problem),
         };
-        match parse_profile(&source, self.catalog, &source.name, false) {
+        self.profile_source(&source, None);
+    }
+
+    /// Check a profile's text; one from a profile directory (`found_in`) must also be
+    /// named for its app, or `check` and the picker would not find it by its id.
+    fn profile_source(&mut self, source: &SourceText, found_in: Option<&Path>) {
+        let parsed = parse_profile_with(source, self.catalog, &source.name, false, self.strictness);
+        match parsed {
             Ok(profile) => {
+                if let Some(path) = found_in {
+                    let stem = path.file_stem().map(|s| s.to_string_lossy());
+                    if stem.as_deref() != Some(profile.app.id.as_str()) {
+                        return self.problems(&[Diagnostic::whole_file(
+                            &source.name,
+                            format!(
+                                "user profile for app `{id}` must be named {id}.toml",
+                                id = profile.app.id
+                            ),
+                        )]);
+                    }
+                }
                 self.out.write(format!(
-                    "{}: ok (app `{}`, {} settings)\n",
+                    "{}: ok (app `{}`, {})\n",
                     sanitize(&source.name),
                     profile.app.id,
-                    profile.settings.len()
+                    counted(profile.settings.len(), "setting")
                 ));
                 self.given.push(profile);
             }
             Err(mut problems) => {
                 self.catalog.hint_left_out(&mut problems);
                 self.problems(&problems)
+            }
+        }
+    }
+
+    /// Every `*.toml` in the user's profile directory, in name order, after a line saying
+    /// which directory and how many files. A directory that does not exist or holds no
+    /// profile is said plainly: nothing is wrong.
+    fn user_profiles(&mut self) {
+        let Some(dir) = registry::user_profile_dir() else {
+            return self.unreadable(&Diagnostic::whole_file(
+                "privaudit",
+                "cannot tell where your profile directory is (no home directory); name the profiles to check",
+            ));
+        };
+        let shown = sanitize(&dir.display().to_string());
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.out.write(format!(
+                    "No profiles to check: your profile directory {shown} does not exist yet. \
+                     `privaudit new APP-ID` writes a profile there to start from.\n"
+                ));
+                return;
+            }
+            Err(e) => {
+                let message = match e.kind() {
+                    std::io::ErrorKind::NotADirectory => "is not a directory".to_owned(),
+                    _ => format!("cannot read the directory: {e}"),
+                };
+                return self.unreadable(&Diagnostic::whole_file(&shown, message));
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        if paths.is_empty() {
+            self.out.write(format!(
+                "No profiles to check: your profile directory {shown} holds no *.toml file. \
+                 `privaudit new APP-ID` writes one there to start from.\n"
+            ));
+            return;
+        }
+        self.out.write(format!(
+            "Checking {} in your profile directory {shown}\n",
+            counted(paths.len(), "profile")
+        ));
+        for path in paths {
+            // Found, not named: a FIFO or a device here is refused, never waited on.
+            match read_profile_file(&path) {
+                Ok(source) => self.profile_source(&source, Some(&path)),
+                Err(problem) => self.unreadable(&problem),
             }
         }
     }

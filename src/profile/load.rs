@@ -1,8 +1,12 @@
 //! Parsing a profile from TOML and checking it, with a position for every problem.
 //!
-//! Parsing goes through "raw" structs that keep the source span of each value; checking
-//! then collects every problem it finds (not just the first), so `privaudit validate`
-//! can show a profile author all of them at once.
+//! The text is parsed once into toml's tree of spanned values (`DeTable`); every table is
+//! then read key by key, each value on its own. So one broken value never hides another:
+//! `privaudit validate` shows an author, in one run, every unknown key, missing key and
+//! value of the wrong kind, in every table, together with every problem of what the values
+//! say (unknown ids, a default that is not an option, text missing in a language). A value
+//! that could not be read is left out of the checks that depend on it, so a wrong type is
+//! reported once, not again as the problems it would cause further on.
 
 use super::{
     App, Flow, LabelKind, Link, Market, MenuPath, PartialDate, Profile, RulingLink, Setting,
@@ -14,187 +18,149 @@ use crate::evidence::Evidence;
 use crate::source::SourceText;
 use crate::text::{Localized, sanitize};
 use crate::vocab::{Audience, DataCategory, Source};
-use serde::Deserialize;
 use std::collections::{BTreeSet, HashSet};
+use std::ops::Range;
 use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProfile {
-    app: RawApp,
-    #[serde(default)]
-    settings: Vec<RawSetting>,
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// How much a profile must say beyond what the engine needs to judge it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Strictness {
+    /// What every profile must satisfy to be loaded at all.
+    #[default]
+    Required,
+    /// `privaudit validate --strict`: also where the facts come from (`sources` on the
+    /// app and on every setting), how sure what each option sends is (`evidence.flows`,
+    /// which otherwise falls back to the label's level), when the facts were last checked
+    /// (`reviewed`), where the app is offered (`market`), and no placeholder text left
+    /// from `privaudit new`.
+    Strict,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields, remote = "Self")]
-struct RawApp {
-    id: Spanned<String>,
-    #[serde(default)]
-    family: Option<Spanned<String>>,
-    #[serde(default)]
-    market: Option<Spanned<String>>,
-    name: Spanned<RawText>,
-    vendor: Spanned<RawText>,
-    version: Spanned<RawVersion>,
-    #[serde(default)]
-    version_date: Option<Spanned<String>>,
-    #[serde(default)]
-    reviewed: Option<Spanned<toml::value::Datetime>>,
-    #[serde(default)]
-    sources: Vec<String>,
-    #[serde(default)]
-    note: Option<Spanned<RawText>>,
+/// Text `privaudit new` writes for the author to replace starts with one of these, so
+/// `validate --strict` can find what is left.
+pub const PLACEHOLDER_MARKS: [&str; 2] = ["TODO:", "待填："];
+
+/// Is this text a placeholder written by `privaudit new`?
+pub fn is_placeholder(text: &str) -> bool {
+    let text = text.trim_start();
+    PLACEHOLDER_MARKS.iter().any(|mark| text.starts_with(mark))
 }
 
-diag::map_only!(
-    RawApp,
-    "a table such as [app] with id, name, vendor and version"
-);
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, remote = "Self")]
-struct RawText {
-    #[serde(default)]
-    en: Option<String>,
-    #[serde(default)]
-    zh: Option<String>,
+/// The catalog's lists a setting cites by id.
+#[derive(Clone, Copy)]
+enum CatalogList {
+    Laws,
+    Events,
 }
 
-diag::map_only!(
-    RawText,
-    "a text in both languages such as { en = \"...\", zh = \"...\" }"
-);
-
-/// `"3.3.0"`, or words in each language: `{ en = "recent build", zh = "近期版本" }`. A
-/// hand-written visitor, so a wrong type is reported like any other type error.
-enum RawVersion {
-    Plain(String),
-    Text(RawText),
+/// What an optional key held, once read.
+enum Got<T> {
+    /// The key is not there.
+    Absent,
+    /// The key is there, but its value could not be read (the problem is reported).
+    Bad,
+    Read(T),
 }
 
-impl<'de> Deserialize<'de> for RawVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RawVersion;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string such as \"3.3.0\" or { en = \"...\", zh = \"...\" }")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawVersion, E> {
-                Ok(RawVersion::Plain(v.to_owned()))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<RawVersion, A::Error> {
-                RawText::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(RawVersion::Text)
-            }
+impl<T> Got<T> {
+    fn read(&self) -> Option<&T> {
+        match self {
+            Got::Read(value) => Some(value),
+            _ => None,
         }
-        d.deserialize_any(Visitor)
+    }
+
+    fn is_absent(&self) -> bool {
+        matches!(self, Got::Absent)
+    }
+
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Got<U> {
+        match self {
+            Got::Absent => Got::Absent,
+            Got::Bad => Got::Bad,
+            Got::Read(value) => Got::Read(f(value)),
+        }
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, remote = "Self")]
-struct RawPath {
-    #[serde(default)]
-    en: Vec<String>,
-    #[serde(default)]
-    zh: Vec<String>,
+/// A table being read: each key is taken out as it is read, so what is left at the end is
+/// what the table should not hold.
+struct Table<'i> {
+    entries: DeTable<'i>,
+    /// The table's header (`[app]`, `[[settings]]`) or its opening brace: where a missing
+    /// key is reported.
+    span: Range<usize>,
 }
 
-diag::map_only!(
-    RawPath,
-    "a menu path such as { en = [\"Me\", \"Settings\"], zh = [...] }"
-);
-
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields, remote = "Self")]
-struct RawSetting {
-    id: Spanned<String>,
-    label: Spanned<RawText>,
-    #[serde(default)]
-    label_kind: Option<Spanned<String>>,
-    #[serde(default)]
-    path: Option<Spanned<RawPath>>,
-    options: Spanned<Vec<RawOption>>,
-    #[serde(default)]
-    default: Option<Spanned<String>>,
-    #[serde(default)]
-    recommended: Option<Spanned<String>>,
-    /// Ruling ids (cited by analogy) or `{ id = "...", link = "direct" | "analogy" }`.
-    #[serde(default)]
-    rulings: Vec<Spanned<toml::Value>>,
-    #[serde(default)]
-    laws: Vec<Spanned<String>>,
-    #[serde(default)]
-    events: Vec<Spanned<String>>,
-    #[serde(default)]
-    sources: Vec<String>,
-    evidence: Spanned<RawEvidence>,
-    #[serde(default)]
-    note: Option<Spanned<RawText>>,
-    #[serde(default)]
-    caveat: Option<Spanned<RawText>>,
-    #[serde(default)]
-    switch: Option<Spanned<String>>,
-    #[serde(default)]
-    instead: Option<Spanned<RawText>>,
+impl<'i> Table<'i> {
+    fn take(&mut self, key: &str) -> Option<Value<'i>> {
+        self.entries.remove(key)
+    }
 }
 
-diag::map_only!(
-    RawSetting,
-    "a table such as [[settings]] with id, label, options and evidence"
-);
-
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields, remote = "Self")]
-struct RawEvidence {
-    label: Spanned<String>,
-    #[serde(default)]
-    default: Option<Spanned<String>>,
-    #[serde(default)]
-    default_note: Option<Spanned<RawText>>,
-    #[serde(default)]
-    path: Option<Spanned<String>>,
-    #[serde(default)]
-    flows: Option<Spanned<String>>,
+/// What a value of the wrong kind should have been, in the author's words.
+mod expected {
+    pub const APP: &str = "a table such as [app] with id, name, vendor and version";
+    pub const TEXT: &str = "a text in both languages such as { en = \"...\", zh = \"...\" }";
+    pub const VERSION: &str = "a string such as \"3.3.0\" or { en = \"...\", zh = \"...\" }";
+    pub const PATH: &str = "a menu path such as { en = [\"Me\", \"Settings\"], zh = [...] }";
+    pub const SETTINGS: &str = "an array of tables such as [[settings]]";
+    pub const SETTING: &str = "a table such as [[settings]] with id, label, options and evidence";
+    pub const EVIDENCE: &str = "a table such as { label = \"verified\", default = \"secondary\" }";
+    pub const OPTIONS: &str = "an array of tables such as [[settings.options]]";
+    pub const OPTION: &str = "a table such as [[settings.options]] with id, label and flows";
+    pub const FLOWS: &str =
+        "an array of flows such as [{ data = [\"contacts\"], to = \"friends\" }]";
+    pub const FLOW: &str = "a flow such as { data = [\"contacts\"], to = \"friends\" }";
+    pub const RULINGS: &str = "an array of ruling ids or { id = \"...\", link = \"...\" }";
+    pub const RULING: &str = "a ruling id or { id = \"...\", link = \"direct\" | \"analogy\" }";
+    pub const STRING: &str = "a string";
+    pub const STRINGS: &str = "an array of strings";
+    pub const DATE: &str = "a date such as 2026-11-01";
 }
 
-diag::map_only!(
-    RawEvidence,
-    "a table such as { label = \"verified\", default = \"secondary\" }"
-);
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, remote = "Self")]
-struct RawOption {
-    id: Spanned<String>,
-    label: Spanned<RawText>,
-    #[serde(default)]
-    flows: Vec<RawFlow>,
+/// The keys each table may hold, in the order the README explains them.
+mod keys {
+    pub const ROOT: &[&str] = &["app", "settings"];
+    pub const APP: &[&str] = &[
+        "id",
+        "family",
+        "market",
+        "name",
+        "vendor",
+        "version",
+        "version-date",
+        "reviewed",
+        "sources",
+        "note",
+    ];
+    pub const TEXT: &[&str] = &["en", "zh"];
+    pub const SETTING: &[&str] = &[
+        "id",
+        "label",
+        "label-kind",
+        "path",
+        "options",
+        "default",
+        "recommended",
+        "rulings",
+        "laws",
+        "events",
+        "sources",
+        "evidence",
+        "note",
+        "caveat",
+        "switch",
+        "instead",
+    ];
+    pub const EVIDENCE: &[&str] = &["label", "default", "default-note", "path", "flows"];
+    pub const OPTION: &[&str] = &["id", "label", "flows"];
+    pub const FLOW: &[&str] = &["data", "to", "from"];
+    pub const RULING: &[&str] = &["id", "link"];
 }
-
-diag::map_only!(
-    RawOption,
-    "a table such as [[settings.options]] with id, label and flows"
-);
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, remote = "Self")]
-struct RawFlow {
-    data: Spanned<Vec<Spanned<String>>>,
-    to: Spanned<String>,
-    #[serde(default)]
-    from: Option<Spanned<String>>,
-}
-
-diag::map_only!(
-    RawFlow,
-    "a flow such as { data = [\"contacts\"], to = \"friends\" }"
-);
 
 /// Ids are kebab-case ASCII so they are stable across languages and safe in every format.
 pub fn is_valid_id(id: &str) -> bool {
@@ -206,6 +172,59 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// The known word closest to `word`, when it is close enough to be what was meant: a
+/// typo (`huang-v-tencent-202`), a transposition (`defualt`), `_` for `-`, or the start of
+/// an id (`ling-v-douyin`). Jaro-Winkler weighs a shared beginning, which ids of one
+/// family have; 0.85 keeps unrelated words (`certain` against `verified`: 0.60) out.
+fn nearest<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    const CLOSE: f64 = 0.85;
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in known {
+        let score = strsim::jaro_winkler(word, candidate);
+        if score >= CLOSE && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
+}
+
+/// "unknown law id `pipl-99`; did you mean `pipl-29`? (known: ...)": the word, the nearest
+/// known one when it is close, and every known one.
+fn unknown(what: &str, word: &str, known: &[&str]) -> String {
+    let mut message = format!("unknown {what} `{}`", sanitize(word));
+    if let Some(near) = nearest(word, known.iter().copied()) {
+        message.push_str(&format!("; did you mean `{near}`?"));
+    }
+    message.push_str(&format!(" (known: {})", known.join(", ")));
+    message
+}
+
+/// "; did you mean `off`?" when one of `options` is close to `word`, else nothing.
+fn did_you_mean<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) -> String {
+    nearest(word, known)
+        .map(|near| format!("; did you mean `{near}`?"))
+        .unwrap_or_default()
+}
+
+/// A value as a message names it: its kind, and a short quote of a scalar.
+fn kind(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::String(s) => {
+            const SHOWN: usize = 60;
+            match s.char_indices().nth(SHOWN) {
+                Some((at, _)) => format!("string {:?}…", &s[..at]),
+                None => format!("string {s:?}"),
+            }
+        }
+        DeValue::Integer(i) => format!("integer `{}`", i.as_str()),
+        DeValue::Float(f) => format!("float `{}`", f.as_str()),
+        DeValue::Boolean(b) => format!("boolean `{b}`"),
+        DeValue::Datetime(_) => "datetime".to_owned(),
+        DeValue::Array(_) => "array".to_owned(),
+        DeValue::Table(_) => "table".to_owned(),
+    }
+}
+
 /// Parse and check a profile. On failure, every problem found, in file order.
 pub fn parse_profile(
     source: &SourceText,
@@ -213,18 +232,33 @@ pub fn parse_profile(
     origin: &str,
     builtin: bool,
 ) -> Result<Profile, Vec<Diagnostic>> {
-    let raw: RawProfile = toml::from_str(&source.text)
+    parse_profile_with(source, catalog, origin, builtin, Strictness::Required)
+}
+
+/// [`parse_profile`], demanding what `strictness` asks for too.
+pub fn parse_profile_with(
+    source: &SourceText,
+    catalog: &Catalog,
+    origin: &str,
+    builtin: bool,
+    strictness: Strictness,
+) -> Result<Profile, Vec<Diagnostic>> {
+    let root = DeTable::parse(&source.text)
         .map_err(|e| vec![diag::from_toml(&source.name, &source.text, &e)])?;
     let mut checker = Checker {
         source,
+        catalog,
+        strict: strictness == Strictness::Strict,
         lines: LineIndex::new(&source.text),
         problems: Vec::new(),
+        market: None,
     };
-    let profile = checker.profile(raw, catalog, origin, builtin);
+    let profile = checker.profile(root, origin, builtin);
     let mut problems = checker.problems;
     if problems.is_empty() {
         Ok(profile)
     } else {
+        // Stable: problems at one place stay in the order they were found.
         problems.sort_by_key(|d| (d.line, d.column));
         Err(problems)
     }
@@ -232,12 +266,42 @@ pub fn parse_profile(
 
 struct Checker<'a> {
     source: &'a SourceText,
+    catalog: &'a Catalog,
+    strict: bool,
     lines: LineIndex,
     problems: Vec<Diagnostic>,
+    /// The app's market, once read: a ruling cannot be linked `direct` outside China.
+    market: Option<Market>,
 }
 
+/// Raw values as read, with their places; `None` or [`Got::Bad`] where a value could not
+/// be read (its problem already reported).
+struct RawText {
+    en: Got<String>,
+    zh: Got<String>,
+}
+
+enum RawVersion {
+    Plain(String),
+    Text(RawText),
+}
+
+struct RawPath {
+    en: Got<Vec<Spanned<String>>>,
+    zh: Got<Vec<Spanned<String>>>,
+}
+
+struct RawEvidence {
+    label: Option<Spanned<String>>,
+    default: Got<Spanned<String>>,
+    default_note: Got<Spanned<RawText>>,
+    path: Got<Spanned<String>>,
+    flows: Got<Spanned<String>>,
+}
+
+// Reading: the kind of each value, the keys of each table.
 impl Checker<'_> {
-    fn problem(&mut self, span: std::ops::Range<usize>, message: String) {
+    fn problem(&mut self, span: Range<usize>, message: String) {
         self.problems.push(Diagnostic::at_indexed(
             &self.source.name,
             &self.source.text,
@@ -251,6 +315,189 @@ impl Checker<'_> {
         self.lines.line(offset.min(self.source.text.len()))
     }
 
+    fn wrong_type(&mut self, value: &Value<'_>, expected: &str) {
+        self.problem(
+            value.span(),
+            format!(
+                "invalid type: {}, expected {expected}",
+                kind(value.get_ref())
+            ),
+        );
+    }
+
+    fn table<'i>(&mut self, value: Value<'i>, expected: &str) -> Option<Table<'i>> {
+        let span = value.span();
+        match value.into_inner() {
+            DeValue::Table(entries) => Some(Table { entries, span }),
+            other => {
+                self.wrong_type(&Spanned::new(span, other), expected);
+                None
+            }
+        }
+    }
+
+    fn array<'i>(&mut self, value: Value<'i>, expected: &str) -> Option<Spanned<DeArray<'i>>> {
+        let span = value.span();
+        match value.into_inner() {
+            DeValue::Array(items) => Some(Spanned::new(span, items)),
+            other => {
+                self.wrong_type(&Spanned::new(span, other), expected);
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, value: Value<'_>) -> Option<Spanned<String>> {
+        let span = value.span();
+        match value.into_inner() {
+            DeValue::String(s) => Some(Spanned::new(span, s.into_owned())),
+            other => {
+                self.wrong_type(&Spanned::new(span, other), expected::STRING);
+                None
+            }
+        }
+    }
+
+    /// An array of strings; an element of another kind is reported and left out.
+    fn strings(&mut self, value: Value<'_>) -> Option<Spanned<Vec<Spanned<String>>>> {
+        let items = self.array(value, expected::STRINGS)?;
+        let span = items.span();
+        let strings = items
+            .into_inner()
+            .into_iter()
+            .filter_map(|item| self.string(item))
+            .collect();
+        Some(Spanned::new(span, strings))
+    }
+
+    fn date(&mut self, value: Value<'_>) -> Option<Spanned<toml::value::Datetime>> {
+        let span = value.span();
+        match value.into_inner() {
+            DeValue::Datetime(d) => Some(Spanned::new(span, d)),
+            other => {
+                self.wrong_type(&Spanned::new(span, other), expected::DATE);
+                None
+            }
+        }
+    }
+
+    /// A key every such table must have.
+    fn required<'i, T>(
+        &mut self,
+        table: &mut Table<'i>,
+        key: &str,
+        context: &str,
+        read: impl FnOnce(&mut Self, Value<'i>) -> Option<T>,
+    ) -> Option<T> {
+        match table.take(key) {
+            Some(value) => read(self, value),
+            None => {
+                self.problem(
+                    table.span.clone(),
+                    format!("missing key `{key}` in {context}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn optional<'i, T>(
+        &mut self,
+        table: &mut Table<'i>,
+        key: &str,
+        read: impl FnOnce(&mut Self, Value<'i>) -> Option<T>,
+    ) -> Got<T> {
+        match table.take(key) {
+            None => Got::Absent,
+            Some(value) => read(self, value).map_or(Got::Bad, Got::Read),
+        }
+    }
+
+    /// Every key left in `table` once the known ones are taken: each one unknown.
+    fn leftover(&mut self, table: Table<'_>, known: &[&str], context: &str) {
+        for (key, _) in table.entries {
+            let message = format!(
+                "unknown key `{}` in {context}{} (known: {})",
+                sanitize(key.get_ref()),
+                did_you_mean(key.get_ref(), known.iter().copied()),
+                known.join(", ")
+            );
+            self.problem(key.span(), message);
+        }
+    }
+
+    fn raw_text(&mut self, value: Value<'_>, what: &str) -> Option<Spanned<RawText>> {
+        let span = value.span();
+        let mut table = self.table(value, expected::TEXT)?;
+        let en = self.optional(&mut table, "en", Self::string);
+        let zh = self.optional(&mut table, "zh", Self::string);
+        self.leftover(table, keys::TEXT, what);
+        Some(Spanned::new(
+            span,
+            RawText {
+                en: en.map(Spanned::into_inner),
+                zh: zh.map(Spanned::into_inner),
+            },
+        ))
+    }
+
+    fn raw_version(&mut self, value: Value<'_>) -> Option<Spanned<RawVersion>> {
+        let span = value.span();
+        match value.get_ref() {
+            DeValue::String(_) => self
+                .string(value)
+                .map(|s| Spanned::new(span, RawVersion::Plain(s.into_inner()))),
+            DeValue::Table(_) => self
+                .raw_text(value, "app version")
+                .map(|t| Spanned::new(span, RawVersion::Text(t.into_inner()))),
+            _ => {
+                self.wrong_type(&value, expected::VERSION);
+                None
+            }
+        }
+    }
+
+    fn raw_path(&mut self, value: Value<'_>, context: &str) -> Option<Spanned<RawPath>> {
+        let span = value.span();
+        let mut table = self.table(value, expected::PATH)?;
+        let en = self
+            .optional(&mut table, "en", Self::strings)
+            .map(Spanned::into_inner);
+        let zh = self
+            .optional(&mut table, "zh", Self::strings)
+            .map(Spanned::into_inner);
+        self.leftover(table, keys::TEXT, &format!("the menu path of {context}"));
+        Some(Spanned::new(span, RawPath { en, zh }))
+    }
+
+    fn raw_evidence(&mut self, value: Value<'_>, context: &str) -> Option<Spanned<RawEvidence>> {
+        let span = value.span();
+        let mut table = self.table(value, expected::EVIDENCE)?;
+        let what = format!("the evidence of {context}");
+        let label = self.required(&mut table, "label", &what, Self::string);
+        let default = self.optional(&mut table, "default", Self::string);
+        let note_what = format!("evidence.default-note of {context}");
+        let default_note = self.optional(&mut table, "default-note", |this, v| {
+            this.raw_text(v, &note_what)
+        });
+        let path = self.optional(&mut table, "path", Self::string);
+        let flows = self.optional(&mut table, "flows", Self::string);
+        self.leftover(table, keys::EVIDENCE, &what);
+        Some(Spanned::new(
+            span,
+            RawEvidence {
+                label,
+                default,
+                default_note,
+                path,
+                flows,
+            },
+        ))
+    }
+}
+
+// Checking: what the values say.
+impl Checker<'_> {
     fn id(&mut self, id: &Spanned<String>, what: &str) -> String {
         if !is_valid_id(id.get_ref()) {
             self.problem(
@@ -264,113 +511,260 @@ impl Checker<'_> {
         id.get_ref().clone()
     }
 
+    /// `--strict`: text left as `privaudit new` wrote it.
+    fn placeholder(&mut self, span: Range<usize>, text: &str, what: &str) {
+        if self.strict && is_placeholder(text) {
+            self.problem(
+                span,
+                format!(
+                    "{what} is still the placeholder `privaudit new` wrote (--strict: replace it)"
+                ),
+            );
+        }
+    }
+
     fn text(&mut self, text: &Spanned<RawText>, what: &str) -> Localized {
-        let raw = text.get_ref();
-        let mut pick = |value: &Option<String>, lang: &str| match value {
-            Some(v) if !v.trim().is_empty() => sanitize(v.trim()),
+        self.text_at(text.span(), text.get_ref(), what)
+    }
+
+    fn text_at(&mut self, span: Range<usize>, raw: &RawText, what: &str) -> Localized {
+        let mut pick = |value: &Got<String>, lang: &str| match value {
+            Got::Read(v) if !v.trim().is_empty() => sanitize(v.trim()),
+            Got::Bad => String::new(),
             _ => {
-                self.problem(text.span(), format!("{what} has no {lang} text"));
+                self.problem(span.clone(), format!("{what} has no {lang} text"));
                 String::new()
             }
         };
         let en = pick(&raw.en, "English (en)");
         let zh = pick(&raw.zh, "Chinese (zh)");
+        // Once for the text, whichever language still holds it.
+        let placeholder = if is_placeholder(&en) { &en } else { &zh };
+        self.placeholder(span, placeholder, what);
         Localized { en, zh }
     }
 
-    fn profile(
+    fn text_field<'i>(&mut self, table: &mut Table<'i>, key: &str, what: &str) -> Got<Localized> {
+        self.optional(table, key, |this, v| this.raw_text(v, what))
+            .map(|raw| self.text(&raw, what))
+    }
+
+    /// Sources: where the facts come from, as text. `--strict` wants them everywhere.
+    fn sources(
         &mut self,
-        raw: RawProfile,
-        catalog: &Catalog,
-        origin: &str,
-        builtin: bool,
-    ) -> Profile {
-        let app = self.app(&raw.app);
-        let mut seen = HashSet::new();
-        let mut settings = Vec::with_capacity(raw.settings.len());
-        for raw_setting in &raw.settings {
-            if !seen.insert(raw_setting.id.get_ref().clone()) {
+        got: Got<Spanned<Vec<Spanned<String>>>>,
+        table_span: Range<usize>,
+        context: &str,
+    ) -> Vec<String> {
+        match got {
+            Got::Read(list) => {
+                if self.strict && list.get_ref().is_empty() {
+                    self.problem(
+                        list.span(),
+                        format!(
+                            "{context} lists no sources (--strict: name where its facts come from)"
+                        ),
+                    );
+                }
+                list.into_inner()
+                    .into_iter()
+                    .map(|s| {
+                        self.placeholder(s.span(), s.get_ref(), &format!("a source of {context}"));
+                        sanitize(s.get_ref())
+                    })
+                    .collect()
+            }
+            Got::Absent => {
+                if self.strict {
+                    self.problem(
+                        table_span,
+                        format!(
+                            "{context} has no `sources` (--strict: name where its facts come from, sources = [\"...\"])"
+                        ),
+                    );
+                }
+                Vec::new()
+            }
+            Got::Bad => Vec::new(),
+        }
+    }
+
+    fn profile(&mut self, root: Spanned<DeTable<'_>>, origin: &str, builtin: bool) -> Profile {
+        let mut root = Table {
+            span: root.span(),
+            entries: root.into_inner(),
+        };
+        let (app, app_id_span) = match root.take("app") {
+            Some(value) => self.app(value),
+            None => {
                 self.problem(
-                    raw_setting.id.span(),
-                    format!(
-                        "duplicate setting id `{}`",
-                        sanitize(raw_setting.id.get_ref())
-                    ),
+                    root.span.clone(),
+                    "missing key `app`: a profile starts with [app] (id, name, vendor, version)"
+                        .to_owned(),
                 );
+                (None, None)
             }
-            if let Some(setting) = self.setting(raw_setting, catalog) {
-                settings.push(setting);
+        };
+        let no_settings = |this: &mut Self| {
+            this.problem(
+                app_id_span.clone().unwrap_or(0..0),
+                "profile declares no settings".to_owned(),
+            );
+        };
+        let mut settings = Vec::new();
+        match root.take("settings") {
+            None => no_settings(self),
+            Some(value) => {
+                if let Some(items) = self.array(value, expected::SETTINGS) {
+                    let items = items.into_inner();
+                    if items.is_empty() {
+                        no_settings(self);
+                    }
+                    settings.reserve(items.len());
+                    let mut seen = HashSet::with_capacity(items.len());
+                    for item in items {
+                        if let Some(setting) = self.setting(item, &mut seen) {
+                            settings.push(setting);
+                        }
+                    }
+                }
             }
         }
-        if raw.settings.is_empty() {
-            self.problem(raw.app.id.span(), "profile declares no settings".to_owned());
-        }
+        self.leftover(root, keys::ROOT, "the profile's top level");
         Profile {
-            app,
+            app: app.unwrap_or_else(|| App {
+                id: String::new(),
+                family: String::new(),
+                market: None,
+                name: Localized::default(),
+                vendor: Localized::default(),
+                version: Localized::default(),
+                version_date: None,
+                reviewed: None,
+                sources: Vec::new(),
+                note: None,
+            }),
             settings,
             origin: origin.to_owned(),
             builtin,
         }
     }
 
-    fn app(&mut self, raw: &RawApp) -> App {
-        let id = self.id(&raw.id, "app");
-        let family = match &raw.family {
-            Some(family) => self.id(family, "family"),
-            None => id.clone(),
+    /// The app, and where its id is (where "no settings" is reported).
+    fn app(&mut self, value: Value<'_>) -> (Option<App>, Option<Range<usize>>) {
+        let Some(mut table) = self.table(value, expected::APP) else {
+            return (None, None);
         };
-        let market = raw.market.as_ref().and_then(|m| {
-            let market = Market::from_id(m.get_ref());
-            if market.is_none() {
-                self.problem(
-                    m.span(),
-                    format!(
-                        "unknown market `{}` (known: {})",
-                        sanitize(m.get_ref()),
-                        Market::ALL.map(|m| m.id()).join(", ")
-                    ),
-                );
+        let context = "[app]";
+        let raw_id = self.required(&mut table, "id", context, Self::string);
+        let id = raw_id
+            .as_ref()
+            .map(|id| self.id(id, "app"))
+            .unwrap_or_default();
+        let family = match self.optional(&mut table, "family", Self::string) {
+            Got::Read(family) => self.id(&family, "family"),
+            _ => id.clone(),
+        };
+        let market = match self.optional(&mut table, "market", Self::string) {
+            Got::Read(m) => {
+                let market = Market::from_id(m.get_ref());
+                if market.is_none() {
+                    let known = Market::ALL.map(|m| m.id());
+                    self.problem(m.span(), unknown("market", m.get_ref(), &known));
+                }
+                market
             }
-            market
-        });
-        let version = self.version(&raw.version);
-        let version_date = raw.version_date.as_ref().and_then(|d| {
-            let parsed = PartialDate::parse(d.get_ref().trim());
-            if parsed.is_none() {
-                self.problem(
-                    d.span(),
-                    "`version-date` must be \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"".to_owned(),
-                );
+            Got::Absent => {
+                if self.strict {
+                    self.problem(
+                        table.span.clone(),
+                        "[app] has no `market` (--strict: say where the app is offered, \"china\" or \"outside-china\")".to_owned(),
+                    );
+                }
+                None
             }
-            parsed
-        });
-        let reviewed = raw.reviewed.as_ref().map(|r| {
-            let value = r.get_ref();
-            if value.date.is_none() || value.time.is_some() {
-                self.problem(
-                    r.span(),
-                    "`reviewed` must be a date such as 2026-11-23".to_owned(),
-                );
+            Got::Bad => None,
+        };
+        self.market = market;
+        let name = self
+            .required(&mut table, "name", context, |this, v| {
+                this.raw_text(v, "app name")
+            })
+            .map(|raw| self.text(&raw, "app name"))
+            .unwrap_or_default();
+        let vendor = self
+            .required(&mut table, "vendor", context, |this, v| {
+                this.raw_text(v, "app vendor")
+            })
+            .map(|raw| self.text(&raw, "app vendor"))
+            .unwrap_or_default();
+        let version = self
+            .required(&mut table, "version", context, Self::raw_version)
+            .map(|raw| self.version(&raw))
+            .unwrap_or_default();
+        let version_date = match self.optional(&mut table, "version-date", Self::string) {
+            Got::Read(d) => {
+                let parsed = PartialDate::parse(d.get_ref().trim());
+                if parsed.is_none() {
+                    self.problem(
+                        d.span(),
+                        "`version-date` must be \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"".to_owned(),
+                    );
+                }
+                parsed
             }
-            value.to_string()
-        });
-        App {
+            _ => None,
+        };
+        let reviewed = match self.optional(&mut table, "reviewed", Self::date) {
+            Got::Read(r) => {
+                let value = r.get_ref();
+                if value.date.is_none() || value.time.is_some() {
+                    self.problem(
+                        r.span(),
+                        "`reviewed` must be a date such as 2026-11-23".to_owned(),
+                    );
+                }
+                Some(value.to_string())
+            }
+            Got::Absent => {
+                if self.strict {
+                    self.problem(
+                        table.span.clone(),
+                        "[app] has no `reviewed` (--strict: the date the facts were last checked, such as reviewed = 2026-11-26)".to_owned(),
+                    );
+                }
+                None
+            }
+            Got::Bad => None,
+        };
+        let sources = self.optional(&mut table, "sources", Self::strings);
+        let sources = self.sources(sources, table.span.clone(), "[app]");
+        let note = self
+            .text_field(&mut table, "note", "app note")
+            .read()
+            .cloned();
+        let span = table.span.clone();
+        self.leftover(table, keys::APP, context);
+        let app = App {
             id,
             family,
             market,
-            name: self.text(&raw.name, "app name"),
-            vendor: self.text(&raw.vendor, "app vendor"),
+            name,
+            vendor,
             version,
             version_date,
             reviewed,
-            sources: raw.sources.iter().map(|s| sanitize(s)).collect(),
-            note: raw.note.as_ref().map(|n| self.text(n, "app note")),
-        }
+            sources,
+            note,
+        };
+        let id_span = raw_id.map_or(span, |id| id.span());
+        (Some(app), Some(id_span))
     }
 
     fn version(&mut self, raw: &Spanned<RawVersion>) -> Localized {
         match raw.get_ref() {
             RawVersion::Plain(v) if !v.trim().is_empty() => {
+                self.placeholder(raw.span(), v, "app version");
                 let v = sanitize(v.trim());
                 Localized::new(v.clone(), v)
             }
@@ -378,153 +772,130 @@ impl Checker<'_> {
                 self.problem(raw.span(), "app version is empty".to_owned());
                 Localized::default()
             }
-            RawVersion::Text(text) => {
-                let spanned = Spanned::new(
-                    raw.span(),
-                    RawText {
-                        en: text.en.clone(),
-                        zh: text.zh.clone(),
-                    },
-                );
-                self.text(&spanned, "app version")
-            }
+            RawVersion::Text(text) => self.text_at(raw.span(), text, "app version"),
         }
     }
 
-    fn setting(&mut self, raw: &RawSetting, catalog: &Catalog) -> Option<Setting> {
-        let id = self.id(&raw.id, "setting");
-        let label = self.text(&raw.label, &format!("label of setting `{id}`"));
-        let path = match &raw.path {
-            Some(path) => self.menu_path(path, &id),
-            None => MenuPath::default(),
+    fn setting(&mut self, value: Value<'_>, seen: &mut HashSet<String>) -> Option<Setting> {
+        let mut table = self.table(value, expected::SETTING)?;
+        let raw_id = self.required(&mut table, "id", "[[settings]]", Self::string);
+        let id = match &raw_id {
+            Some(raw) => {
+                let id = self.id(raw, "setting");
+                if !seen.insert(id.clone()) {
+                    self.problem(
+                        raw.span(),
+                        format!("duplicate setting id `{}`", sanitize(&id)),
+                    );
+                }
+                id
+            }
+            None => String::new(),
         };
-        let options = self.options(&raw.options, &id);
+        let context = match &raw_id {
+            Some(_) => format!("setting `{}`", sanitize(&id)),
+            None => "[[settings]]".to_owned(),
+        };
+        let label_what = format!("label of {context}");
+        let label = self
+            .required(&mut table, "label", &context, |this, v| {
+                this.raw_text(v, &label_what)
+            })
+            .map(|raw| self.text(&raw, &label_what))
+            .unwrap_or_default();
+        let label_kind = match self.optional(&mut table, "label-kind", Self::string) {
+            Got::Read(kind) => match kind.get_ref().as_str() {
+                "on-screen" => LabelKind::OnScreen,
+                "descriptive" => LabelKind::Descriptive,
+                other => {
+                    let message = unknown("label-kind", other, &["on-screen", "descriptive"]);
+                    self.problem(kind.span(), message);
+                    LabelKind::OnScreen
+                }
+            },
+            _ => LabelKind::OnScreen,
+        };
+        let raw_path = self.optional(&mut table, "path", |this, v| this.raw_path(v, &context));
+        let path = match &raw_path {
+            Got::Read(path) => self.menu_path(path, &context),
+            _ => MenuPath::default(),
+        };
+        let options = self
+            .required(&mut table, "options", &context, |this, v| {
+                this.array(v, expected::OPTIONS)
+            })
+            .map(|items| self.options(items, &context));
+        let default = self.optional(&mut table, "default", Self::string);
+        let recommended = self.optional(&mut table, "recommended", Self::string);
+        // Where each value names an option: only when every option's id could be read, or
+        // a name could be missing for no fault of its own.
+        let named = options.as_ref().filter(|(_, complete)| *complete);
         let find = |this: &mut Self, value: &Spanned<String>, what: &str| {
+            let (options, _) = named?;
             let index = options.iter().position(|o| &o.id == value.get_ref());
             if index.is_none() {
+                let ids: Vec<&str> = options.iter().map(|o| o.id.as_str()).collect();
                 this.problem(
                     value.span(),
                     format!(
-                        "{what} `{}` of setting `{id}` is not one of its options ({})",
+                        "{what} `{}` of {context} is not one of its options ({}){}",
                         sanitize(value.get_ref()),
-                        options
-                            .iter()
-                            .map(|o| o.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        ids.join(", "),
+                        did_you_mean(value.get_ref(), ids.iter().copied())
                     ),
                 );
             }
             index
         };
-        let default = raw.default.as_ref().and_then(|d| find(self, d, "default"));
-        let declared = raw
-            .recommended
-            .as_ref()
+        let default_index = default.read().and_then(|d| find(self, d, "default"));
+        let declared = recommended
+            .read()
             .map(|r| find(self, r, "recommended option"));
-        let rulings: Vec<RulingLink> = raw
-            .rulings
-            .iter()
-            .filter_map(|r| self.ruling_link(r, catalog))
-            .collect();
-        let label_kind = match &raw.label_kind {
-            None => LabelKind::OnScreen,
-            Some(kind) => match kind.get_ref().as_str() {
-                "on-screen" => LabelKind::OnScreen,
-                "descriptive" => LabelKind::Descriptive,
-                other => {
-                    self.problem(
-                        kind.span(),
-                        format!(
-                            "unknown label-kind `{}` (known: on-screen, descriptive)",
-                            sanitize(other)
-                        ),
-                    );
-                    LabelKind::OnScreen
-                }
-            },
+        let rulings = match self.optional(&mut table, "rulings", |this, v| {
+            this.array(v, expected::RULINGS)
+        }) {
+            Got::Read(items) => items
+                .into_inner()
+                .into_iter()
+                .filter_map(|item| self.ruling_link(item))
+                .collect(),
+            _ => Vec::new(),
         };
-        let switch = match &raw.switch {
-            None => Switch::InApp,
-            Some(value) => Switch::from_id(value.get_ref()).unwrap_or_else(|| {
-                self.problem(
-                    value.span(),
-                    format!(
-                        "unknown switch `{}` (known: {})",
-                        sanitize(value.get_ref()),
-                        Switch::ALL.map(|s| s.id()).join(", ")
-                    ),
-                );
+        let laws = self.catalog_ids(&mut table, CatalogList::Laws);
+        let events = self.catalog_ids(&mut table, CatalogList::Events);
+        let sources = self.optional(&mut table, "sources", Self::strings);
+        let sources = self.sources(sources, table.span.clone(), &context);
+        let raw_evidence = self.required(&mut table, "evidence", &context, |this, v| {
+            this.raw_evidence(v, &context)
+        });
+        let evidence = raw_evidence
+            .as_ref()
+            .map(|raw| self.evidence(raw, &context, &default, &raw_path));
+        let note = self.text_field(&mut table, "note", &format!("note of {context}"));
+        let caveat = self.text_field(&mut table, "caveat", &format!("caveat of {context}"));
+        let raw_switch = self.optional(&mut table, "switch", Self::string);
+        let switch = match &raw_switch {
+            Got::Read(value) => Switch::from_id(value.get_ref()).unwrap_or_else(|| {
+                let known = Switch::ALL.map(|s| s.id());
+                self.problem(value.span(), unknown("switch", value.get_ref(), &known));
                 Switch::InApp
             }),
+            _ => Switch::InApp,
         };
-        let instead = raw
-            .instead
-            .as_ref()
-            .map(|n| self.text(n, &format!("`instead` of setting `{id}`")));
-        if switch != Switch::InApp && instead.is_none() {
-            let span = raw.switch.as_ref().map_or(raw.id.span(), |s| s.span());
+        let instead = self.text_field(&mut table, "instead", &format!("`instead` of {context}"));
+        if switch != Switch::InApp && instead.is_absent() {
+            let span = raw_switch.read().map_or(table.span.clone(), |s| s.span());
             self.problem(
                 span,
                 format!(
-                    "setting `{id}` cannot be changed in the app (switch = \"{}\"): say what a user can do instead with `instead = {{ en = ..., zh = ... }}`",
+                    "{context} cannot be changed in the app (switch = \"{}\"): say what a user can do instead with `instead = {{ en = ..., zh = ... }}`",
                     switch.id()
                 ),
             );
         }
-        let caveat = raw
-            .caveat
-            .as_ref()
-            .map(|n| self.text(n, &format!("caveat of setting `{id}`")));
-        for law in &raw.laws {
-            if catalog.law(law.get_ref()).is_none() {
-                self.problem(
-                    law.span(),
-                    format!("unknown law id `{}`", sanitize(law.get_ref())),
-                );
-            }
-        }
-        for event in &raw.events {
-            if catalog.event(event.get_ref()).is_none() {
-                self.problem(
-                    event.span(),
-                    format!("unknown event id `{}`", sanitize(event.get_ref())),
-                );
-            }
-        }
-        let evidence = self.evidence(&raw.evidence, &id);
-        if raw.default.is_none() && evidence.default.is_some() {
-            self.problem(
-                raw.evidence.span(),
-                format!("setting `{id}` gives evidence for a default it does not state"),
-            );
-        }
-        if raw.default.is_some() && evidence.default.is_none() {
-            self.problem(
-                raw.evidence.span(),
-                format!(
-                    "setting `{id}` states a default without saying how sure it is (evidence.default)"
-                ),
-            );
-        }
-        if raw.path.is_some() && evidence.path.is_none() {
-            self.problem(
-                raw.evidence.span(),
-                format!(
-                    "setting `{id}` gives a menu path without saying how sure it is (evidence.path)"
-                ),
-            );
-        }
-        if raw.path.is_none() && evidence.path.is_some() {
-            self.problem(
-                raw.evidence.span(),
-                format!("setting `{id}` gives evidence for a menu path it does not state"),
-            );
-        }
-        let note = raw
-            .note
-            .as_ref()
-            .map(|n| self.text(n, &format!("note of setting `{id}`")));
+        self.leftover(table, keys::SETTING, &context);
+        let (options, _) = options?;
+        let evidence = evidence?;
         if options.is_empty() {
             return None;
         }
@@ -533,215 +904,352 @@ impl Checker<'_> {
             Some(None) => return None,
             None => (least_exposing(&options), false),
         };
+        let raw_id = raw_id?;
         Some(Setting {
-            line: self.line_of(raw.id.span().start),
-            default_line: raw.default.as_ref().map(|d| self.line_of(d.span().start)),
+            line: self.line_of(raw_id.span().start),
+            default_line: default.read().map(|d| self.line_of(d.span().start)),
             id,
             label,
             label_kind,
             path,
             options,
-            default,
+            default: default_index,
             recommended,
             recommended_declared,
             rulings,
-            laws: raw.laws.iter().map(|l| l.get_ref().clone()).collect(),
-            events: raw.events.iter().map(|e| e.get_ref().clone()).collect(),
-            sources: raw.sources.iter().map(|s| sanitize(s)).collect(),
+            laws,
+            events,
+            sources,
             evidence,
-            note,
-            caveat,
+            note: note.read().cloned(),
+            caveat: caveat.read().cloned(),
             switch,
-            instead,
+            instead: instead.read().cloned(),
         })
     }
 
+    /// A list of catalog ids (laws, events): each one the catalog does not have is a
+    /// problem, with the nearest known id.
+    fn catalog_ids(&mut self, table: &mut Table<'_>, list: CatalogList) -> Vec<String> {
+        let (key, what) = match list {
+            CatalogList::Laws => ("laws", "law id"),
+            CatalogList::Events => ("events", "event id"),
+        };
+        let Got::Read(ids) = self.optional(table, key, Self::strings) else {
+            return Vec::new();
+        };
+        let ids = ids.into_inner();
+        let catalog = self.catalog;
+        for id in &ids {
+            let known = match list {
+                CatalogList::Laws => catalog.law(id.get_ref()).is_some(),
+                CatalogList::Events => catalog.event(id.get_ref()).is_some(),
+            };
+            if !known {
+                let all: Vec<&str> = match list {
+                    CatalogList::Laws => catalog.laws.iter().map(|l| l.id.as_str()).collect(),
+                    CatalogList::Events => catalog.events.iter().map(|e| e.id.as_str()).collect(),
+                };
+                self.problem(id.span(), unknown(what, id.get_ref(), &all));
+            }
+        }
+        ids.into_iter().map(|id| id.into_inner()).collect()
+    }
+
     /// `"ruling-id"` (by analogy, the cautious reading) or `{ id = "...", link = "..." }`.
-    fn ruling_link(&mut self, raw: &Spanned<toml::Value>, catalog: &Catalog) -> Option<RulingLink> {
-        let (id, link) = match raw.get_ref() {
-            toml::Value::String(id) => (id.clone(), Link::Analogy),
-            toml::Value::Table(table) => {
-                if let Some(key) = table.keys().find(|k| !matches!(k.as_str(), "id" | "link")) {
-                    self.problem(
-                        raw.span(),
-                        format!(
-                            "unknown key `{}` in a ruling link (known: id, link)",
-                            sanitize(key)
-                        ),
-                    );
-                    return None;
-                }
-                let Some(id) = table.get("id").and_then(toml::Value::as_str) else {
-                    self.problem(raw.span(), "a ruling link needs `id = \"...\"`".to_owned());
-                    return None;
+    fn ruling_link(&mut self, value: Value<'_>) -> Option<RulingLink> {
+        let (id, link) = match value.get_ref() {
+            DeValue::String(_) => (self.string(value)?, None),
+            DeValue::Table(_) => {
+                let mut table = self.table(value, expected::RULING)?;
+                let context = "a ruling link";
+                let id = self.required(&mut table, "id", context, Self::string);
+                let link = self.optional(&mut table, "link", Self::string);
+                self.leftover(table, keys::RULING, context);
+                let link = match link {
+                    Got::Read(link) => Some(link),
+                    Got::Absent => None,
+                    Got::Bad => return None,
                 };
-                let link = match table.get("link").map(|l| l.as_str()) {
-                    None => Link::Analogy,
-                    Some(Some("direct")) => Link::Direct,
-                    Some(Some("analogy")) => Link::Analogy,
-                    Some(other) => {
-                        self.problem(
-                            raw.span(),
-                            format!(
-                                "unknown link `{}` (known: direct, analogy)",
-                                sanitize(other.unwrap_or("(not a string)"))
-                            ),
-                        );
-                        return None;
-                    }
-                };
-                (id.to_owned(), link)
+                (id?, link)
             }
             _ => {
-                self.problem(
-                    raw.span(),
-                    "a ruling is an id or { id = \"...\", link = \"direct\" | \"analogy\" }"
-                        .to_owned(),
-                );
+                self.wrong_type(&value, expected::RULING);
                 return None;
             }
         };
-        if catalog.ruling(&id).is_none() {
-            self.problem(raw.span(), format!("unknown ruling id `{}`", sanitize(&id)));
+        let link = match link {
+            None => Link::Analogy,
+            Some(link) => match link.get_ref().as_str() {
+                "direct" => {
+                    if self.market == Some(Market::OutsideChina) {
+                        self.problem(
+                            link.span(),
+                            format!(
+                                "ruling `{}` is linked \"direct\", but the app is offered only outside China (market = \"outside-china\"): no Chinese court ruled on it, so the ruling can only be an analogy (link = \"analogy\")",
+                                sanitize(id.get_ref())
+                            ),
+                        );
+                    }
+                    Link::Direct
+                }
+                "analogy" => Link::Analogy,
+                other => {
+                    self.problem(link.span(), unknown("link", other, &["direct", "analogy"]));
+                    return None;
+                }
+            },
+        };
+        if self.catalog.ruling(id.get_ref()).is_none() {
+            let known: Vec<&str> = self.catalog.rulings.iter().map(|r| r.id.as_str()).collect();
+            let message = unknown("ruling id", id.get_ref(), &known);
+            self.problem(id.span(), message);
             return None;
         }
-        Some(RulingLink { id, link })
+        Some(RulingLink {
+            id: id.into_inner(),
+            link,
+        })
     }
 
-    fn menu_path(&mut self, path: &Spanned<RawPath>, id: &str) -> MenuPath {
+    fn menu_path(&mut self, path: &Spanned<RawPath>, context: &str) -> MenuPath {
         let raw = path.get_ref();
-        if raw.en.is_empty() || raw.zh.is_empty() {
+        let steps = |got: &Got<Vec<Spanned<String>>>| -> Option<Vec<String>> {
+            match got {
+                Got::Read(steps) => {
+                    Some(steps.iter().map(|s| sanitize(s.get_ref().trim())).collect())
+                }
+                Got::Absent => Some(Vec::new()),
+                Got::Bad => None,
+            }
+        };
+        let (en, zh) = (steps(&raw.en), steps(&raw.zh));
+        if en.as_ref().is_some_and(Vec::is_empty) || zh.as_ref().is_some_and(Vec::is_empty) {
             self.problem(
                 path.span(),
-                format!("menu path of setting `{id}` needs both `en` and `zh` steps"),
+                format!("menu path of {context} needs both `en` and `zh` steps"),
             );
         }
-        MenuPath {
-            en: raw.en.iter().map(|s| sanitize(s.trim())).collect(),
-            zh: raw.zh.iter().map(|s| sanitize(s.trim())).collect(),
-        }
-    }
-
-    fn options(&mut self, raw: &Spanned<Vec<RawOption>>, setting: &str) -> Vec<SettingOption> {
-        if raw.get_ref().is_empty() {
-            self.problem(raw.span(), format!("setting `{setting}` has no options"));
-        }
-        let mut seen = HashSet::new();
-        let mut options = Vec::new();
-        for option in raw.get_ref() {
-            let id = self.id(&option.id, "option");
-            if !seen.insert(id.clone()) {
-                self.problem(
-                    option.id.span(),
-                    format!(
-                        "duplicate option id `{}` in setting `{setting}`",
-                        sanitize(&id)
-                    ),
+        for steps in [&raw.en, &raw.zh] {
+            for step in steps.read().into_iter().flatten() {
+                self.placeholder(
+                    step.span(),
+                    step.get_ref(),
+                    &format!("a step of the menu path of {context}"),
                 );
             }
-            let label = self.text(&option.label, &format!("label of option `{id}`"));
-            let mut flows = BTreeSet::new();
-            for flow in &option.flows {
-                let from = match &flow.from {
-                    None => Some(Source::ThisApp),
-                    Some(from) => {
-                        let source = Source::from_id(from.get_ref());
-                        if source.is_none() {
-                            self.problem(
-                                from.span(),
-                                format!(
-                                    "unknown source `{}` (known: {})",
-                                    sanitize(from.get_ref()),
-                                    Source::ALL.map(|s| s.id()).join(", ")
-                                ),
-                            );
-                        }
-                        source
-                    }
-                };
-                let to = Audience::from_id(flow.to.get_ref());
-                if to.is_none() {
-                    self.problem(
-                        flow.to.span(),
-                        format!(
-                            "unknown audience `{}` (known: {})",
-                            sanitize(flow.to.get_ref()),
-                            Audience::ALL.map(|a| a.id()).join(", ")
-                        ),
-                    );
-                }
-                if flow.data.get_ref().is_empty() {
-                    self.problem(
-                        flow.data.span(),
-                        "a flow must name at least one data category".to_owned(),
-                    );
-                }
-                for data in flow.data.get_ref() {
-                    match DataCategory::from_id(data.get_ref()) {
-                        Some(d) => {
-                            if let (Some(to), Some(from)) = (to, from) {
-                                flows.insert(Flow { data: d, to, from });
-                            }
-                        }
-                        None if data.get_ref() == DataCategory::SPLIT_LOCATION => self.problem(
-                            data.span(),
-                            "`location` is split in two: `precise-location` (positions, movement trails) or `coarse-location` (city or region)".to_owned(),
-                        ),
-                        None => self.problem(
-                            data.span(),
-                            format!(
-                                "unknown data category `{}` (known: {})",
-                                sanitize(data.get_ref()),
-                                DataCategory::ALL.map(|d| d.id()).join(", ")
-                            ),
-                        ),
-                    }
-                }
-            }
-            options.push(SettingOption {
-                id,
-                label,
-                flows: flows.into_iter().collect(),
-            });
         }
-        options
+        MenuPath {
+            en: en.unwrap_or_default(),
+            zh: zh.unwrap_or_default(),
+        }
     }
 
-    fn evidence(&mut self, raw: &Spanned<RawEvidence>, setting: &str) -> SettingEvidence {
+    /// Every option of a setting, and whether every option's id could be read.
+    fn options(
+        &mut self,
+        items: Spanned<DeArray<'_>>,
+        setting: &str,
+    ) -> (Vec<SettingOption>, bool) {
+        let span = items.span();
+        let items = items.into_inner();
+        if items.is_empty() {
+            self.problem(span, format!("{setting} has no options"));
+        }
+        let mut seen = HashSet::new();
+        let mut options = Vec::with_capacity(items.len());
+        let mut complete = true;
+        for item in items {
+            let Some(mut table) = self.table(item, expected::OPTION) else {
+                complete = false;
+                continue;
+            };
+            let option_context = format!("[[settings.options]] of {setting}");
+            let Some(raw_id) = self.required(&mut table, "id", &option_context, Self::string)
+            else {
+                complete = false;
+                self.option_rest(table, &option_context, "");
+                continue;
+            };
+            let id = self.id(&raw_id, "option");
+            if !seen.insert(id.clone()) {
+                self.problem(
+                    raw_id.span(),
+                    format!("duplicate option id `{}` in {setting}", sanitize(&id)),
+                );
+            }
+            let context = format!("option `{}` of {setting}", sanitize(&id));
+            let (label, flows) = self.option_rest(table, &context, &id);
+            options.push(SettingOption { id, label, flows });
+        }
+        (options, complete)
+    }
+
+    /// An option's label and flows.
+    fn option_rest(
+        &mut self,
+        mut table: Table<'_>,
+        context: &str,
+        id: &str,
+    ) -> (Localized, Vec<Flow>) {
+        let label_what = if id.is_empty() {
+            format!("label of {context}")
+        } else {
+            format!("label of option `{}`", sanitize(id))
+        };
+        let label = self
+            .required(&mut table, "label", context, |this, v| {
+                this.raw_text(v, &label_what)
+            })
+            .map(|raw| self.text(&raw, &label_what))
+            .unwrap_or_default();
+        let mut flows = BTreeSet::new();
+        if let Got::Read(items) = self.optional(&mut table, "flows", |this, v| {
+            this.array(v, expected::FLOWS)
+        }) {
+            for item in items.into_inner() {
+                self.flow(item, &mut flows);
+            }
+        }
+        self.leftover(table, keys::OPTION, context);
+        (label, flows.into_iter().collect())
+    }
+
+    fn flow(&mut self, value: Value<'_>, flows: &mut BTreeSet<Flow>) {
+        let Some(mut table) = self.table(value, expected::FLOW) else {
+            return;
+        };
+        let context = "a flow";
+        let data = self.required(&mut table, "data", context, Self::strings);
+        let to = self.required(&mut table, "to", context, Self::string);
+        let from = self.optional(&mut table, "from", Self::string);
+        self.leftover(table, keys::FLOW, context);
+        let from = match from {
+            Got::Absent => Some(Source::ThisApp),
+            Got::Bad => None,
+            Got::Read(from) => {
+                let source = Source::from_id(from.get_ref());
+                if source.is_none() {
+                    let known = Source::ALL.map(|s| s.id());
+                    self.problem(from.span(), unknown("source", from.get_ref(), &known));
+                }
+                source
+            }
+        };
+        let to = to.and_then(|to| {
+            let audience = Audience::from_id(to.get_ref());
+            if audience.is_none() {
+                let known = Audience::ALL.map(|a| a.id());
+                self.problem(to.span(), unknown("audience", to.get_ref(), &known));
+            }
+            audience
+        });
+        let Some(data) = data else {
+            return;
+        };
+        if data.get_ref().is_empty() {
+            self.problem(
+                data.span(),
+                "a flow must name at least one data category".to_owned(),
+            );
+        }
+        for item in data.get_ref() {
+            match DataCategory::from_id(item.get_ref()) {
+                Some(d) => {
+                    if let (Some(to), Some(from)) = (to, from) {
+                        flows.insert(Flow { data: d, to, from });
+                    }
+                }
+                None if item.get_ref() == DataCategory::SPLIT_LOCATION => self.problem(
+                    item.span(),
+                    "`location` is split in two: `precise-location` (positions, movement trails) or `coarse-location` (city or region)".to_owned(),
+                ),
+                None => {
+                    let known = DataCategory::ALL.map(|d| d.id());
+                    self.problem(item.span(), unknown("data category", item.get_ref(), &known));
+                }
+            }
+        }
+    }
+
+    /// The evidence levels, and their agreement with the facts they are about: a level
+    /// for every default and path stated, none for one that is not.
+    fn evidence(
+        &mut self,
+        raw: &Spanned<RawEvidence>,
+        context: &str,
+        default: &Got<Spanned<String>>,
+        path: &Got<Spanned<RawPath>>,
+    ) -> SettingEvidence {
         let mut level = |value: &Spanned<String>| {
             Evidence::from_id(value.get_ref()).unwrap_or_else(|| {
+                let known = Evidence::ALL.map(|e| e.id());
                 self.problem(
                     value.span(),
-                    format!(
-                        "unknown evidence level `{}` (known: {})",
-                        sanitize(value.get_ref()),
-                        Evidence::ALL.map(|e| e.id()).join(", ")
-                    ),
+                    unknown("evidence level", value.get_ref(), &known),
                 );
                 Evidence::Unverified
             })
         };
         let r = raw.get_ref();
-        let label = level(&r.label);
-        let default = r.default.as_ref().map(&mut level);
-        let path = r.path.as_ref().map(&mut level);
-        let flows = r.flows.as_ref().map(&mut level).unwrap_or(label);
+        let label = r.label.as_ref().map(&mut level);
+        let default_level = r.default.read().map(&mut level);
+        let path_level = r.path.read().map(&mut level);
+        let flows = r.flows.read().map(&mut level);
         let default_note = r
             .default_note
-            .as_ref()
-            .map(|n| self.text(n, &format!("evidence.default-note of setting `{setting}`")));
-        if default.is_none() && default_note.is_some() {
+            .read()
+            .map(|n| self.text(n, &format!("evidence.default-note of {context}")));
+        let span = raw.span();
+        if default.is_absent() && default_level.is_some() {
             self.problem(
-                raw.span(),
-                format!("setting `{setting}` has a default-note but no default evidence"),
+                span.clone(),
+                format!("{context} gives evidence for a default it does not state"),
             );
         }
+        if default.read().is_some() && r.default.is_absent() {
+            self.problem(
+                span.clone(),
+                format!(
+                    "{context} states a default without saying how sure it is (evidence.default)"
+                ),
+            );
+        }
+        if path.read().is_some() && r.path.is_absent() {
+            self.problem(
+                span.clone(),
+                format!(
+                    "{context} gives a menu path without saying how sure it is (evidence.path)"
+                ),
+            );
+        }
+        if path.is_absent() && path_level.is_some() {
+            self.problem(
+                span.clone(),
+                format!("{context} gives evidence for a menu path it does not state"),
+            );
+        }
+        if r.default.is_absent() && default_note.is_some() {
+            self.problem(
+                span.clone(),
+                format!("{context} has a default-note but no default evidence"),
+            );
+        }
+        if self.strict && r.flows.is_absent() {
+            self.problem(
+                span,
+                format!(
+                    "the evidence of {context} does not state `flows` (--strict: say how sure what each option sends is; without it the label's level is taken)"
+                ),
+            );
+        }
+        let label = label.unwrap_or(Evidence::Unverified);
         SettingEvidence {
             label,
-            default,
+            default: default_level,
             default_note,
-            path,
-            flows,
+            path: path_level,
+            flows: flows.unwrap_or(label),
         }
     }
 }

@@ -3,7 +3,7 @@
 mod load;
 pub mod schema;
 
-pub use load::{is_valid_id, parse_profile};
+pub use load::{Strictness, is_placeholder, is_valid_id, parse_profile, parse_profile_with};
 
 use crate::evidence::Evidence;
 use crate::text::{Lang, Localized};

@@ -452,6 +452,10 @@ fn event_loop(
 ) -> anyhow::Result<Exit> {
     let mut hits = ui::Hits::default();
     let mut dirty = true;
+    // crossterm starts listening for window resizes when its event source is first used: a
+    // resize between the first frame and the first read would be lost (and the first frame
+    // drawn for the old size kept), so the source is started before anything is drawn.
+    crossterm::event::poll(std::time::Duration::ZERO).context("reading the terminal")?;
     loop {
         if dirty {
             guard
