@@ -464,3 +464,28 @@ fn a_profile_that_does_not_say_where_the_app_is_offered_says_so_where_it_cites_c
     );
     assert!(!en.contains("does not say whether"), "{en}");
 }
+
+#[test]
+fn an_article_of_another_jurisdiction_from_a_user_catalog_is_never_shown_as_chinese_law() {
+    use privaudit::audit::{citation, explain::standing_words};
+    use privaudit::profile::Market;
+    use privaudit::text::Lang;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/catalogs/example-co.toml",
+        dir.path().join("example-co.toml"),
+    )
+    .unwrap();
+    let merged = catalog::load_in(&[dir.path().to_path_buf()]);
+    let policy = merged.catalog.law("example-policy-4").expect("loaded");
+    for market in [Some(Market::China), Some(Market::OutsideChina), None] {
+        let c = citation(policy, &[], None, market);
+        assert_eq!(c.layer, Layer::OtherRules, "{market:?}");
+    }
+    let c = citation(policy, &[], None, Some(Market::China));
+    let words = standing_words(policy, Some(&c), Lang::En);
+    assert!(words.contains("Example Co. internal policy"), "{words}");
+    assert!(!words.contains("GDPR"), "{words}");
+    let words = standing_words(policy, Some(&c), Lang::Zh);
+    assert!(words.contains("示例公司内部政策"), "{words}");
+}

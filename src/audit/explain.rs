@@ -462,6 +462,11 @@ pub fn layer_name(layer: Layer, lang: Lang) -> &'static str {
             "Chinese law, by analogy (it does not bind this app)",
             "中国法律（类比参考，对该应用没有约束力）",
         ),
+        Layer::OtherRules => w(
+            lang,
+            "other rules (from your catalog)",
+            "其他规范（来自你的目录）",
+        ),
         Layer::EuComparison => w(lang, "EU comparison", "欧盟法比较"),
     }
 }
@@ -474,6 +479,11 @@ pub fn standing_words(law: &Law, citation: Option<&Citation>, lang: Lang) -> Str
 
 fn standing_parts(law: &Law, citation: Option<&Citation>, eu_reach: bool, lang: Lang) -> String {
     let mut parts = Vec::new();
+    // Whose rule it is, where the layer does not say it (a user catalog's other
+    // jurisdiction or internal policy).
+    if law.jurisdiction == Jurisdiction::Other {
+        parts.push(law.jurisdiction_words(lang).to_owned());
+    }
     if let Some(date) = &law.in_force {
         parts.push(match (law.jurisdiction, lang) {
             (Jurisdiction::Cn, Lang::En) => format!("in force since {date}"),

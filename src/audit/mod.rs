@@ -125,15 +125,19 @@ pub enum Layer {
     /// Chinese law cited for an app offered only outside China: the same principle, by
     /// analogy; it does not bind the app.
     CnAnalogy,
+    /// Rules of another jurisdiction or an internal policy, from a user's catalog
+    /// (`jurisdiction = "other"`): shown under its own name, never as Chinese law.
+    OtherRules,
     /// The EU's GDPR: a comparison; it reaches a Chinese app only under its Art. 3.
     EuComparison,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 4] = [
+    pub const ALL: [Layer; 5] = [
         Layer::CourtBasis,
         Layer::CurrentLaw,
         Layer::CnAnalogy,
+        Layer::OtherRules,
         Layer::EuComparison,
     ];
 
@@ -142,6 +146,7 @@ impl Layer {
             Layer::CourtBasis => "court-basis",
             Layer::CurrentLaw => "current-law",
             Layer::CnAnalogy => "cn-analogy",
+            Layer::OtherRules => "other-rules",
             Layer::EuComparison => "eu-comparison",
         }
     }
@@ -602,6 +607,8 @@ pub fn citation(
         Layer::CourtBasis
     } else if law.jurisdiction == Jurisdiction::Eu {
         Layer::EuComparison
+    } else if law.jurisdiction == Jurisdiction::Other {
+        Layer::OtherRules
     } else if market == Some(Market::OutsideChina) {
         Layer::CnAnalogy
     } else {
