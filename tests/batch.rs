@@ -600,3 +600,27 @@ fn diff_compares_two_versions_of_one_app_by_family_and_names_the_versions() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("the same `family`"), "{}", r.stderr);
 }
+
+#[test]
+fn between_two_versions_a_setting_only_the_newer_profile_describes_is_not_said_to_have_moved() {
+    let env = Env::new();
+    // douyin-2019 describes two behaviours; the recent profile a dozen switches the older
+    // one does not describe (they may have existed).
+    let r = run(env.cmd().args(["diff", "douyin-2019", "douyin"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(!r.stdout.contains("TOWARD EXPOSURE"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("only in the newer profile"),
+        "{}",
+        r.stdout
+    );
+    // Within one profile's revisions a new exposing setting still counts toward exposure.
+    let text = std::fs::read_to_string("profiles/wechat.toml").unwrap();
+    let start = text.find("[[settings]]").unwrap();
+    let end = start + 1 + text[start + 1..].find("[[settings]]").unwrap();
+    let without_first = format!("{}{}", &text[..start], &text[end..]);
+    let older = env.file("wechat-older.toml", without_first);
+    let r = run(env.cmd().args(["diff", older.to_str().unwrap(), "wechat"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("TOWARD EXPOSURE"), "{}", r.stdout);
+}

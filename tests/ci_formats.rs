@@ -666,7 +666,7 @@ fn diff_labels_a_removed_setting_from_the_old_profile_and_json_keeps_ids() {
     let r = diff(&env, &["douyin", newer.to_str().unwrap(), "--lang", "zh"]);
     assert!(
         r.stdout
-            .contains("- 在线状态 [online-status]：设置已移除，“开启” -> 无"),
+            .contains("- 在线状态 [online-status]：仅见于较旧的档案，“开启” -> 无"),
         "{}",
         r.stdout
     );

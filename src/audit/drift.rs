@@ -121,9 +121,16 @@ pub fn profile_drift(old: &Profile, new: &Profile) -> Vec<Change> {
                 (None, None) => {}
             },
             None => {
-                // A new setting whose default exposes more than its recommendation is a
-                // default that moved toward exposure.
-                let verdict = setting.default.and_then(|d| judge(setting, d, true));
+                // A new setting in a revision of one profile whose default exposes more than
+                // its recommendation is a default that moved toward exposure. Between two
+                // versions' profiles (`douyin-2019` and `douyin`) a setting the older one
+                // does not describe may have existed all along: what it exposes is listed,
+                // but nothing is said to have moved.
+                let same_profile = old.app.id == new.app.id;
+                let verdict = setting
+                    .default
+                    .and_then(|d| judge(setting, d, true))
+                    .filter(|_| same_profile);
                 changes.push(Change {
                     setting: setting.id.clone(),
                     change: ChangeKind::Added,

@@ -276,8 +276,10 @@ fn groups(lang: Lang) -> [(Direction, &'static str, &'static str); 3] {
 fn change_words(kind: ChangeKind, lang: Lang) -> &'static str {
     match kind {
         ChangeKind::Changed => w(lang, "changed", "已变更"),
-        ChangeKind::Added => w(lang, "new setting", "新增设置"),
-        ChangeKind::Removed => w(lang, "setting removed", "设置已移除"),
+        // Only what the profiles describe is known: a setting one of them leaves out may
+        // still exist in that version of the app.
+        ChangeKind::Added => w(lang, "only in the newer profile", "仅见于较新的档案"),
+        ChangeKind::Removed => w(lang, "only in the older profile", "仅见于较旧的档案"),
         ChangeKind::DefaultNowKnown => w(lang, "default now known", "默认值已明确"),
         ChangeKind::DefaultNowUnknown => w(lang, "default no longer known", "默认值不再明确"),
         ChangeKind::WaiverAdded => w(lang, "waiver added", "新增豁免"),
