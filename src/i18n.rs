@@ -109,7 +109,7 @@ messages! {
     Search => "Search", "搜索";
     MemoryIgnored => "The remembered interface state could not be read; the file is left as it is and nothing is remembered this session", "界面记忆文件无法读取，已保持原样；本次不记住界面设置";
     UserProfileMark => "yours", "自定义";
-    OtherVersion => "another version", "其他版本";
+    OtherVersion => "same app", "同一应用";
     BrokenProfiles => "Profiles that could not be read (left out)", "无法读取的应用档案（已略过）";
     ProfilesReloaded => "Profiles read again from disk", "已从磁盘重新读取应用档案";
     NoSettingMatch => "No setting matches the search (Esc clears it).", "没有符合搜索条件的设置项（按 Esc 清除搜索）。";

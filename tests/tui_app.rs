@@ -1003,7 +1003,7 @@ fn the_picker_lists_versions_of_one_app_together_under_its_name() {
         .position(|l| l.contains("Douyin /"))
         .unwrap_or_else(|| panic!("{screen:#?}"));
     assert!(
-        screen[douyin + 1].contains("└ another version"),
+        screen[douyin + 1].contains("└ same app"),
         "{screen:#?}"
     );
     assert!(screen[douyin + 1].contains("4.3.1"), "{screen:#?}");

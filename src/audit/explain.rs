@@ -256,6 +256,16 @@ pub fn certainty_badge(finding: &Finding, lang: Lang) -> Option<&'static str> {
 
 /// The evidence behind each fact of a setting: "Evidence: label verified (on-screen text);
 /// default unverified (seen only in …); menu path secondary sources; effect verified."
+/// An evidence level as a predicate after its subject: 名称已核实, 默认值仅有单一来源.
+fn zh_level(level: Evidence) -> &'static str {
+    match level {
+        Evidence::Verified => "已核实",
+        Evidence::Secondary => "来自多个二手来源",
+        Evidence::SingleSource => "仅有单一来源",
+        Evidence::Unverified => "未经核实",
+    }
+}
+
 pub fn evidence_sentence(setting: &Setting, lang: Lang) -> String {
     let ev = &setting.evidence;
     let mut parts = Vec::new();
@@ -269,28 +279,28 @@ pub fn evidence_sentence(setting: &Setting, lang: Lang) -> String {
     };
     parts.push(match lang {
         Lang::En => format!("label {} ({kind})", ev.label.name(lang)),
-        Lang::Zh => format!("名称{}（{kind}）", ev.label.name(lang)),
+        Lang::Zh => format!("名称{}（{kind}）", zh_level(ev.label)),
     });
     match (ev.default, &ev.default_note) {
         (Some(level), Some(note)) => parts.push(match lang {
             Lang::En => format!("default {} ({})", level.name(lang), note.get(lang)),
-            Lang::Zh => format!("默认值{}（{}）", level.name(lang), note.get(lang)),
+            Lang::Zh => format!("默认值{}（{}）", zh_level(level), note.get(lang)),
         }),
         (Some(level), None) => parts.push(match lang {
             Lang::En => format!("default {}", level.name(lang)),
-            Lang::Zh => format!("默认值{}", level.name(lang)),
+            Lang::Zh => format!("默认值{}", zh_level(level)),
         }),
         (None, _) => parts.push(w(lang, "default not known", "默认值未知").to_owned()),
     }
     if let Some(level) = ev.path {
         parts.push(match lang {
             Lang::En => format!("menu path {}", level.name(lang)),
-            Lang::Zh => format!("菜单路径{}", level.name(lang)),
+            Lang::Zh => format!("菜单路径{}", zh_level(level)),
         });
     }
     parts.push(match lang {
         Lang::En => format!("what each option sends {}", ev.flows.name(lang)),
-        Lang::Zh => format!("各选项的数据流向{}", ev.flows.name(lang)),
+        Lang::Zh => format!("各选项的数据流向{}", zh_level(ev.flows)),
     });
     match lang {
         Lang::En => format!("Evidence: {}.", parts.join("; ")),

@@ -408,6 +408,7 @@ fn citing_settings(catalog: &Catalog, cites: impl Fn(&Setting) -> bool) -> Vec<S
 
 fn app_text(profile: &Profile, lang: Lang) -> String {
     let app = &profile.app;
+    let c = words(lang, ": ", "：");
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -420,18 +421,31 @@ fn app_text(profile: &Profile, lang: Lang) -> String {
     if let Some(date) = &app.version_date {
         let _ = writeln!(
             out,
-            "{}: {date}",
+            "{}{c}{date}",
             words(lang, "Version in use", "该版本使用时间")
         );
     }
     let _ = writeln!(
         out,
-        "{}: {}",
+        "{}{c}{}",
         words(lang, "Vendor", "开发者"),
         app.vendor.get(lang)
     );
+    let market = match (app.market, lang) {
+        (Some(crate::profile::Market::China), Lang::En) => "mainland China (Chinese law applies)",
+        (Some(crate::profile::Market::China), Lang::Zh) => "中国大陆（适用中国法律）",
+        (Some(crate::profile::Market::OutsideChina), Lang::En) => {
+            "outside mainland China (Chinese rulings and law are cited by analogy only)"
+        }
+        (Some(crate::profile::Market::OutsideChina), Lang::Zh) => {
+            "中国大陆以外（中国的裁判和法律仅作类比参考）"
+        }
+        (None, Lang::En) => "not stated in the profile",
+        (None, Lang::Zh) => "档案未说明",
+    };
+    let _ = writeln!(out, "{}{c}{market}", words(lang, "Offered in", "提供地区"));
     if let Some(reviewed) = &app.reviewed {
-        let _ = writeln!(out, "{}: {reviewed}", words(lang, "Reviewed", "核对日期"));
+        let _ = writeln!(out, "{}{c}{reviewed}", words(lang, "Reviewed", "核对日期"));
     }
     if let Some(note) = &app.note {
         let _ = writeln!(out, "\n  {}", note.get(lang));

@@ -36,10 +36,27 @@ pub const ELLIPSIS: &str = "…";
 /// (`^[`, `<U+FFFE>`); newlines and line separators stay line breaks.
 pub fn for_terminal(text: &str) -> Cow<'_, str> {
     let safe = crate::text::sanitize_multiline(text);
-    if safe == text && !text.chars().any(unstable_width) {
+    if safe == text
+        && !text
+            .chars()
+            .any(|c| unstable_width(c) || newly_wide(c).is_some())
+    {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(safe.chars().filter(|&c| !unstable_width(c)).collect())
+    Cow::Owned(
+        safe.chars()
+            .filter(|&c| !unstable_width(c))
+            .map(|c| newly_wide(c).unwrap_or(c))
+            .collect(),
+    )
+}
+
+/// Characters Unicode 16 made wide that terminals still draw one cell wide (tmux 3.3,
+/// VTE): the width table and the terminal disagree, and the screen keeps stale cells. The
+/// trigram ☰ is how help pages draw an app's menu button (TikTok's "Profile > ☰"); the
+/// one-cell ≡ (as Douyin's profile writes it) shows the same button.
+fn newly_wide(c: char) -> Option<char> {
+    matches!(c, '\u{2630}'..='\u{2637}').then_some('≡')
 }
 
 fn unstable_width(c: char) -> bool {
@@ -306,6 +323,20 @@ mod tests {
 
     fn wrapped(text: &str, max: usize) -> Vec<String> {
         plain(&wrap(&Line::raw(text.to_owned()), max))
+    }
+
+    #[test]
+    fn a_menu_trigram_is_drawn_as_the_one_cell_menu_sign() {
+        // Unicode 16 made ☰ wide; terminals draw it one cell wide.
+        assert_eq!(
+            for_terminal("Profile > ☰ > Settings"),
+            "Profile > ≡ > Settings"
+        );
+        assert_eq!(width("☰"), 1);
+        assert!(matches!(
+            for_terminal("Profile > Settings"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

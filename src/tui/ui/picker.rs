@@ -88,14 +88,27 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
         .max()
         .unwrap_or(0)
         // One very long name must not push every app's count off the screen: names get
-        // at most half the row, versions a quarter, cut with "…".
+        // at most half the row; versions what is left beside the count ("12 exposed") and
+        // the "[yours]" mark, at least a quarter, cut with "…".
         .min(usize::from(inner.width) / 2);
+    let count_width = width(&format!("99 {}", Msg::Exposed.text(lang)));
+    let mark_width = if rows.iter().any(|&i| !app.auditors[i].profile.builtin) {
+        width(&format!("  [{}]", Msg::UserProfileMark.text(lang)))
+    } else {
+        0
+    };
+    // Marker, name, two spaces, the version, two spaces, the count, the mark.
+    let beside_version = 2 + name_width + 2 + 2 + count_width + mark_width;
     let version_width = rows
         .iter()
         .map(|&i| width(app.auditors[i].profile.app.version.get(lang)))
         .max()
         .unwrap_or(0)
-        .min(usize::from(inner.width) / 4);
+        .min(
+            usize::from(inner.width)
+                .saturating_sub(beside_version)
+                .max(usize::from(inner.width) / 4),
+        );
     let fit = |text: String, room: usize| {
         let cut = crate::tui::text::truncate(Line::raw(text), room).to_string();
         let pad = " ".repeat(room.saturating_sub(width(&cut)));

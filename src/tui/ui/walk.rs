@@ -64,7 +64,10 @@ pub fn render_step(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Re
             .map(|b| parens(b, lang))
             .unwrap_or_default();
         lines.push(Line::styled(
-            format!("{}{badge}", f.severity.name(lang).to_uppercase()),
+            match lang {
+                Lang::En => format!("{}{badge}", f.severity.name(lang).to_uppercase()),
+                Lang::Zh => format!("风险：{}{badge}", f.severity.name(lang)),
+            },
             theme.severity(f.severity),
         ));
     }
