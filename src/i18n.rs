@@ -214,21 +214,40 @@ pub fn io_error(e: &std::io::Error, lang: Lang) -> String {
 
 /// What the score means, and how many of the findings it weighs rest on facts not yet
 /// confirmed.
-pub fn score_explained(unconfirmed: usize, lang: Lang) -> String {
+pub fn score_explained(
+    findings: usize,
+    unconfirmed: usize,
+    unassessed: usize,
+    lang: Lang,
+) -> String {
     let means = match lang {
         Lang::En => {
             "100 means nothing is shared beyond the recommendations; each finding lowers it by its severity, kept ones too."
         }
         Lang::Zh => "100 分表示没有超出建议的共享；每项发现按严重程度扣分，保留的也扣。",
     };
-    let rests = match (lang, unconfirmed) {
-        (Lang::En, 0) => " All rest on confirmed facts.".to_owned(),
-        (Lang::En, 1) => " 1 rests on facts not yet confirmed.".to_owned(),
-        (Lang::En, n) => format!(" {n} rest on facts not yet confirmed."),
-        (Lang::Zh, 0) => "全部依据已证实的事实。".to_owned(),
-        (Lang::Zh, n) => format!("其中 {n} 项依据尚未证实的事实。"),
+    // With no finding there is nothing for facts to be confirmed under.
+    let rests = match (lang, findings, unconfirmed) {
+        (_, 0, _) => String::new(),
+        (Lang::En, _, 0) => " All rest on confirmed facts.".to_owned(),
+        (Lang::En, _, 1) => " 1 rests on facts not yet confirmed.".to_owned(),
+        (Lang::En, _, n) => format!(" {n} rest on facts not yet confirmed."),
+        (Lang::Zh, _, 0) => "全部依据已证实的事实。".to_owned(),
+        (Lang::Zh, _, n) => format!("其中 {n} 项依据尚未证实的事实。"),
     };
-    format!("{means}{rests}")
+    // A setting whose default is unknown weighs nothing either way: a high score with
+    // such settings is not a clean bill.
+    let unjudged = match (lang, unassessed) {
+        (_, 0) => String::new(),
+        (Lang::En, 1) => {
+            " 1 setting could not be judged (default unknown) and is not in the score.".to_owned()
+        }
+        (Lang::En, n) => {
+            format!(" {n} settings could not be judged (default unknown) and are not in the score.")
+        }
+        (Lang::Zh, n) => format!("另有 {n} 项设置因默认值未知而无法评估，未计入得分。"),
+    };
+    format!("{means}{rests}{unjudged}")
 }
 
 /// Between two clauses of one message: "; " or "；".

@@ -55,7 +55,11 @@ fn new_then_validate_then_check_work_on_the_skeleton_as_written() {
     assert!(
         checked
             .stdout
-            .contains("Not assessed (default unknown; set them in a state file): todo-setting"),
+            .contains("Not assessed (default unknown; set them in a state file): ")
+            && checked.stdout.contains("[todo-setting]")
+            && checked
+                .stdout
+                .contains("the settings below could not be judged"),
         "no default is invented: {}",
         checked.stdout
     );

@@ -1002,10 +1002,7 @@ fn the_picker_lists_versions_of_one_app_together_under_its_name() {
         .iter()
         .position(|l| l.contains("Douyin /"))
         .unwrap_or_else(|| panic!("{screen:#?}"));
-    assert!(
-        screen[douyin + 1].contains("└ same app"),
-        "{screen:#?}"
-    );
+    assert!(screen[douyin + 1].contains("└ same app"), "{screen:#?}");
     assert!(screen[douyin + 1].contains("4.3.1"), "{screen:#?}");
     // Enter on that row opens the older version, not the next profile in file order.
     press(&mut app, "jj");

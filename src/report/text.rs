@@ -82,12 +82,17 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
     };
     let _ = writeln!(out, "{counts}");
     if report.findings.is_empty() {
+        // With settings left unjudged, "nothing is exposed" would promise too much.
         let _ = writeln!(
             out,
             "{}",
-            match lang {
-                Lang::En => "Nothing is exposed beyond the recommendations.",
-                Lang::Zh => "没有超出建议范围的信息暴露。",
+            match (lang, report.summary.unassessed) {
+                (Lang::En, 0) => "Nothing is exposed beyond the recommendations.",
+                (Lang::Zh, 0) => "没有超出建议范围的信息暴露。",
+                (Lang::En, _) => {
+                    "Nothing judged is exposed beyond the recommendations; the settings below could not be judged."
+                }
+                (Lang::Zh, _) => "已评估的设置没有超出建议范围的信息暴露；下列设置无法评估。",
             }
         );
     }
@@ -179,14 +184,26 @@ pub fn render(checked: &Checked<'_>, style: Style<'_>) -> String {
         }
     }
     if !report.unassessed.is_empty() {
+        // Each by its label (what a reader recognises) and its id (what a state file needs).
+        let named: Vec<String> = report
+            .unassessed
+            .iter()
+            .map(|id| match profile.setting(id) {
+                Some(s) => match lang {
+                    Lang::En => format!("{} [{id}]", s.label.get(lang)),
+                    Lang::Zh => format!("“{}”[{id}]", s.label.get(lang)),
+                },
+                None => (*id).to_owned(),
+            })
+            .collect();
         let line = match lang {
             Lang::En => format!(
                 "\nNot assessed (default unknown; set them in a state file): {}",
-                report.unassessed.join(", ")
+                named.join(", ")
             ),
             Lang::Zh => format!(
                 "\n未评估（默认值未知，请在账户状态文件中注明）：{}",
-                report.unassessed.join(", ")
+                named.join("、")
             ),
         };
         let _ = writeln!(out, "{line}");

@@ -345,7 +345,12 @@ fn score_label(report: &Report<'_>, lang: crate::text::Lang) -> String {
 pub fn score_explained(report: &Report<'_>, lang: crate::text::Lang) -> String {
     // Every finding the score weighs, kept ones too (the summary's count leaves those out).
     let unconfirmed = report.findings.iter().filter(|f| !f.confirmed()).count();
-    crate::i18n::score_explained(unconfirmed, lang)
+    crate::i18n::score_explained(
+        report.findings.len(),
+        unconfirmed,
+        report.summary.unassessed,
+        lang,
+    )
 }
 
 /// " (confirmed facts only: 88/100)", or nothing when the two scores agree.
