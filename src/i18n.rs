@@ -27,6 +27,7 @@ messages! {
     Exposed => "exposed", "项暴露";
     Unreadable => "state unreadable", "状态文件无法读取";
     NoMatch => "No app matches the filter.", "没有符合筛选条件的应用。";
+    NoRulingMatch => "No ruling or article matches the search (Esc clears it).", "没有符合搜索条件的裁判或法条（按 Esc 清除搜索）。";
     Score => "Score", "得分";
     ConfirmedOnly => "confirmed facts only: ", "只计已证实事实：";
     Unconfirmed => "unconfirmed", "未证实";

@@ -1009,3 +1009,21 @@ fn the_picker_lists_versions_of_one_app_together_under_its_name() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.profile().app.id, "douyin-old");
 }
+
+#[test]
+fn esc_closes_the_exposure_map_before_it_leaves_the_app() {
+    let mut app = app(false);
+    key(&mut app, KeyCode::Enter);
+    select(&mut app, "private-reading");
+    press(&mut app, "m");
+    assert!(app.show_map);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.show_map);
+    assert_eq!(app.screen, Screen::Dashboard);
+    assert_eq!(
+        app.profile().settings[app.selected_setting()].id,
+        "private-reading"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Picker);
+}

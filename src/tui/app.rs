@@ -751,6 +751,11 @@ impl<'a> App<'a> {
                 self.refilter(Screen::Dashboard);
                 return Effect::None;
             }
+            // The map replaces the details: Esc closes it first, as it would a popup.
+            Action::Back if self.show_map => {
+                self.show_map = false;
+                return Effect::None;
+            }
             Action::Back => {
                 self.screen = Screen::Picker;
                 self.status = None;

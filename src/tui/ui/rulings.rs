@@ -54,7 +54,7 @@ pub fn render(app: &App<'_>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) -
             frame,
             detail,
             block(Msg::Details.text(lang), theme.title),
-            &[Line::raw(Msg::NoMatch.text(lang))],
+            &[Line::raw(Msg::NoRulingMatch.text(lang))],
             0,
             lang,
             theme,
