@@ -91,7 +91,7 @@ messages! {
     DemoNoWrite => "Demo mode: nothing is written", "演示模式：不写入任何文件";
     ExportedTo => "Checklist written", "清单已写入";
     ResetDone => "Reset to the app's defaults", "已重置为应用默认设置";
-    StepsDone => "All steps done", "全部步骤已完成";
+    StepsDone => "End of the walk-through (skipped steps stay skipped; W starts again)", "逐项引导已结束（跳过的步骤仍保持跳过；按 W 重新开始）";
     Before => "before", "之前";
     After => "after", "之后";
     NotAssessed => "Not assessed: the default is not known. Press c to say what yours is set to.", "未评估：默认值未知。按 c 注明你的设置。";
