@@ -821,3 +821,45 @@ fn ctrl_l_redraws_on_a_terminal_that_does_not_answer_cursor_queries() {
     s.send("qq");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn ctrl_r_reads_a_new_catalog_entry_and_the_profile_citing_it() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(command(home.path(), &[]));
+    s.wait_for("Pick an app");
+    // Meanwhile an author adds a catalog with an internal policy and a profile citing it.
+    let catalog = home.path().join("config/privaudit/catalog/example-co.toml");
+    std::fs::create_dir_all(catalog.parent().unwrap()).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogs/example-co.toml"),
+        &catalog,
+    )
+    .unwrap();
+    let profile = home
+        .path()
+        .join("config/privaudit/profiles/example-tracker.toml");
+    std::fs::create_dir_all(profile.parent().unwrap()).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogs/example-tracker.toml"),
+        &profile,
+    )
+    .unwrap();
+    s.send("\x12");
+    s.wait_for("Profiles read again from disk");
+    // The profile loads (its ids are known now) rather than being listed as broken.
+    let name = std::fs::read_to_string(&profile).unwrap();
+    let en_name = name
+        .lines()
+        .find(|l| l.starts_with("name = "))
+        .and_then(|l| l.split('"').nth(1))
+        .unwrap()
+        .to_owned();
+    s.wait_for(&en_name);
+    let screen = s.contents();
+    assert!(
+        !screen.contains("could not be read"),
+        "nothing left out:\n{screen}"
+    );
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -52,9 +52,8 @@ pub fn run(options: &Options) -> Outcome {
         Ok(config) => config,
         Err(problem) => return fail_with(&[problem]),
     };
-    let merged = catalog::load_in(&catalog::catalog_dirs(&[]));
-    let catalog: &Catalog = &merged.catalog;
-    let mut found = match load_profiles(options, catalog) {
+    let mut merged = catalog::load_in(&catalog::catalog_dirs(&[]));
+    let mut found = match load_profiles(options, &merged.catalog) {
         Ok(found) => found,
         Err(problems) => return fail_with(&problems),
     };
@@ -117,7 +116,10 @@ pub fn run(options: &Options) -> Outcome {
             Ok(Exit::Reload) => {
                 carry.take_from(&app);
                 drop(app);
-                match load_profiles(options, catalog) {
+                // Ctrl-R reads the user's catalog files again too: an author adding a
+                // ruling and a profile citing it sees both.
+                merged = catalog::load_in(&catalog::catalog_dirs(&[]));
+                match load_profiles(options, &merged.catalog) {
                     Ok(again) => found = again,
                     // The profile named on the command line broke meanwhile: keep the
                     // profiles as they were and say why.
