@@ -479,11 +479,10 @@ fn linkedin_defaults_follow_the_dossier_tags_old_sources_included() {
             // Email to connections and their connected apps (4 x 3 = 12, high), raised by the
             // verified default; only as sure as the one 2018 guide that names the options.
             ("email-visibility", "critical", "single-source"),
-            ("profile-viewing-options", "high", "verified"),
+            // Name and headline reach only the member whose profile you open: approved.
+            ("profile-viewing-options", "medium", "verified"),
             ("public-profile-visibility", "high", "secondary"),
             ("connections-visibility", "high", "verified"),
-            // The 2015 default is verified, the narrower options are not known.
-            ("posts-and-activity-visibility", "high", "unverified"),
             ("share-profile-updates", "medium", "secondary"),
             ("contact-import-invitations", "medium", "verified"),
         ])
@@ -500,10 +499,31 @@ fn linkedin_defaults_follow_the_dossier_tags_old_sources_included() {
     );
     assert_eq!(email.evidence.default, Some(Evidence::Verified));
     // The old help pages are named as old where a default rests on them.
-    for id in ["connections-visibility", "posts-and-activity-visibility"] {
-        let note = setting(&p, id).evidence.default_note.as_ref().unwrap();
-        assert!(note.en.contains("2015") && note.zh.contains("2015"), "{id}");
+    let note = setting(&p, "connections-visibility")
+        .evidence
+        .default_note
+        .as_ref()
+        .unwrap();
+    assert!(note.en.contains("2015") && note.zh.contains("2015"));
+    // Posts and activity: the 2015 page says only that the default *may* be Everyone and
+    // names no options or path, so it is a fact in the app note, not a judged setting.
+    assert!(p.setting("posts-and-activity-visibility").is_none());
+    let app_note = p.app.note.as_ref().unwrap();
+    assert!(app_note.en.contains("may be that everyone on LinkedIn"));
+    // Viewing someone's profile shows you to that one member, never to a wider audience.
+    for option in ["name-and-headline", "private-profile-characteristics"] {
+        assert!(
+            option_flows(&p, "profile-viewing-options", option)
+                .iter()
+                .all(|(_, to)| *to == Audience::Approved),
+            "{option}"
+        );
     }
+    let public = setting(&p, "public-profile-visibility")
+        .caveat
+        .as_ref()
+        .unwrap();
+    assert!(!public.en.contains("number of") && !public.zh.contains("数量"));
     // Pre-ticked invitations are not consent: GDPR art. 7 and recital 32.
     let invitations = setting(&p, "contact-import-invitations");
     assert!(invitations.laws.iter().any(|l| l == "gdpr-7"));
