@@ -182,14 +182,8 @@ fn a_court_ruled_directly_only_on_the_features_before_it() {
                 "reading-info-to-friends",
             ],
         ),
-        (
-            "wechat-read-recent",
-            &[
-                "wechat-friend-import",
-                "auto-follow-friends",
-                "reading-info-to-friends",
-            ],
-        ),
+        // The court ruled on 3.3.0: later builds cite it by analogy only.
+        ("wechat-read-recent", &[]),
         ("douyin", &["recommend-me-to-people-who-may-know-me"]),
         (
             "douyin-2019",
@@ -340,6 +334,23 @@ fn wechat_read_later_builds_dropped_the_automatic_follows_and_know_little_else()
     assert_eq!(follows.default_option().unwrap().id, "off");
     assert_eq!(follows.evidence.default, Some(Evidence::SingleSource));
     assert_eq!(follows.switch, Switch::None);
+    // Nothing shows the friend import still exists after 3.3.0: its label is unconfirmed,
+    // and the court's ruling on 3.3.0 is cited for it by analogy.
+    let import = setting(&new, "wechat-friend-import");
+    assert_eq!(import.evidence.label, Evidence::Unverified);
+    for s in &new.settings {
+        assert!(
+            s.rulings.iter().all(|r| r.link == Link::Analogy),
+            "{}",
+            s.id
+        );
+    }
+    // The leaderboard source (findmover/wxread README) is undated: never called recent.
+    let board = setting(&new, "reading-time-leaderboard")
+        .note
+        .as_ref()
+        .unwrap();
+    assert!(!board.en.contains("recent") && !board.zh.contains("近期"));
     // The friend-visibility switch of current builds is not confirmed.
     let visibility = setting(&new, "reading-info-to-friends");
     assert_eq!(visibility.label_kind, LabelKind::Descriptive);
