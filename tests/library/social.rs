@@ -237,8 +237,10 @@ fn strava_adult_defaults_expose_routes_and_workouts_to_anyone_on_verified_defaul
             ("activities", "critical", "verified"),
             ("group-activities", "critical", "verified"),
             ("flyby", "critical", "verified"),
-            // The opt-out model is verified (2018), what feeds the heatmap secondary.
-            ("aggregated-data-usage", "critical", "secondary"),
+            // The opt-out model is verified (2018); the data go to Strava for de-identified
+            // aggregates (precise location x operator, raised by the default), and that
+            // Followers activities feed them rests on one source.
+            ("aggregated-data-usage", "medium", "single-source"),
             ("profile-page", "high", "verified"),
             // The adult default is only inferred [U]: not raised, marked unconfirmed.
             ("map-visibility", "high", "unverified"),
@@ -268,11 +270,30 @@ fn strava_heatmap_settings_name_the_2018_event_and_followers_are_unapproved_at_a
     for id in ["activities", "aggregated-data-usage"] {
         assert_eq!(setting(&p, id).events, ["strava-heatmap-2018"], "{id}");
     }
-    // Contributing sends routes to the public heatmap; not contributing sends nothing.
-    assert_eq!(
-        option_flows(&p, "aggregated-data-usage", "contribute"),
-        [(DataCategory::PreciseLocation, Audience::Public)]
-    );
+    // Contributing gives routes to Strava for de-identified aggregates: no source says
+    // others see your own routes through them, so nobody beyond Strava is named.
+    for profile in [&p, &profile("strava-under-18")] {
+        assert_eq!(
+            option_flows(profile, "aggregated-data-usage", "contribute"),
+            [(DataCategory::PreciseLocation, Audience::Operator)]
+        );
+        let data = setting(profile, "aggregated-data-usage");
+        assert_eq!(data.evidence.flows, Evidence::SingleSource);
+        assert_eq!(data.evidence.path, Some(Evidence::Unverified));
+        let note = data.note.as_ref().unwrap();
+        assert!(note.en.contains("military bases") && !note.en.contains("layout"));
+        assert!(note.zh.contains("军事基地") && !note.zh.contains("布局"));
+        // Who sees a map depends on the Activities setting: the options' audience is assumed.
+        let map = setting(profile, "map-visibility");
+        assert_eq!(map.evidence.flows, Evidence::Unverified);
+    }
+    // The adult default rests on the 2018 opt-out announcement, which the note says.
+    let adult_note = setting(&p, "aggregated-data-usage")
+        .evidence
+        .default_note
+        .as_ref()
+        .unwrap();
+    assert!(adult_note.en.contains("2018") && adult_note.zh.contains("2018"));
     assert!(option_flows(&p, "aggregated-data-usage", "dont-contribute").is_empty());
     // The heatmap caveat says Followers activities still feed it (a fact a reader could miss).
     let caveat = setting(&p, "aggregated-data-usage")
