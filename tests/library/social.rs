@@ -9,7 +9,7 @@ use privaudit::audit::Auditor;
 use privaudit::audit::drift::{ChangeKind, Direction, profile_drift};
 use privaudit::catalog;
 use privaudit::evidence::Evidence;
-use privaudit::profile::{Link, Market, Profile, Setting, Switch};
+use privaudit::profile::{LabelKind, Link, Market, Profile, Setting, Switch};
 use privaudit::state::Selection;
 use privaudit::text::Lang;
 use privaudit::vocab::{Audience, DataCategory};
@@ -436,6 +436,13 @@ fn venmo_never_claims_amounts_are_shown_and_names_the_ftc_settlement_and_the_202
     assert!(caveat.zh.contains("金额都是隐藏的"));
     // Past transactions are a one-off action: described, not modelled as a setting.
     assert!(caveat.en.contains("Past transactions") && caveat.en.contains("cannot be undone"));
+    // The dossier (§7D) says the change *to private* cannot be undone, not any change.
+    assert!(
+        caveat
+            .en
+            .contains("changing them all to Private cannot be undone")
+    );
+    assert!(caveat.zh.contains("全部改为“私密”后无法撤销"));
     assert!(p.setting("past-transactions").is_none());
     // The default is limited to accounts opened before the redesign, and the app note
     // reports the 2026 change as a single report.
@@ -580,6 +587,9 @@ fn facebook_contact_uploading_starts_off_and_being_suggested_from_others_uploads
     assert_eq!(upload.default_option().unwrap().id, "off");
     assert_eq!(upload.evidence.default, Some(Evidence::Verified));
     assert!(upload.cites_ruling("ling-v-douyin-2020"));
+    // "Contact Uploading" is Meta's name for the feature in its help notice, not a label
+    // seen on a Facebook screen.
+    assert_eq!(upload.label_kind, LabelKind::Descriptive);
     // Switched on it sends the whole address book to Meta: contacts x the app = 4, low.
     let on = verdicts_with(&p, &[("contact-uploading", "on")]);
     assert_eq!(on["contact-uploading"], ("low".to_owned(), false));
