@@ -182,14 +182,8 @@ fn a_court_ruled_directly_only_on_the_features_before_it() {
                 "reading-info-to-friends",
             ],
         ),
-        (
-            "wechat-read-recent",
-            &[
-                "wechat-friend-import",
-                "auto-follow-friends",
-                "reading-info-to-friends",
-            ],
-        ),
+        // The court ruled on 3.3.0: later builds cite it by analogy only.
+        ("wechat-read-recent", &[]),
         ("douyin", &["recommend-me-to-people-who-may-know-me"]),
         (
             "douyin-2019",
@@ -233,7 +227,13 @@ fn qq_rests_on_one_source_and_judges_only_the_default_a_page_reported() {
     // SEO pages that copy each other are one source: nothing about QQ is confirmed.
     for s in &qq.settings {
         assert_eq!(s.evidence.label, Evidence::SingleSource, "{}", s.id);
-        assert_eq!(s.evidence.flows, Evidence::SingleSource, "{}", s.id);
+        // The pages say nothing of the data the friend rule lets through: assumed.
+        let flows = if s.id == "ways-to-add-me-as-friend" {
+            Evidence::Unverified
+        } else {
+            Evidence::SingleSource
+        };
+        assert_eq!(s.evidence.flows, flows, "{}", s.id);
         assert_eq!(s.evidence.path, Some(Evidence::SingleSource), "{}", s.id);
         assert_eq!(s.label_kind, LabelKind::OnScreen, "{}", s.id);
         assert!(
@@ -258,6 +258,15 @@ fn qq_rests_on_one_source_and_judges_only_the_default_a_page_reported() {
             "qzone-access"
         ])
     );
+    // Ling v. Douyin is the analogy for matching through address books; its holding is an
+    // infringement of personal-information rights, not a bare "unlawful".
+    let matching = setting(&qq, "address-book-matching").note.as_ref().unwrap();
+    assert!(
+        matching
+            .en
+            .contains("infringed his personal-information rights")
+    );
+    assert!(matching.zh.contains("侵害其个人信息权益") && !matching.zh.contains("违法"));
     // Ling v. Douyin is the analogy for matching through address books.
     for id in ["address-book-matching", "recommend-me-to-phone-contacts"] {
         assert!(setting(&qq, id).cites_ruling("ling-v-douyin-2020"), "{id}");
@@ -299,6 +308,13 @@ fn toutiao_has_only_its_personalisation_switch_and_no_default() {
         finding_when_chosen(&toutiao, "personalised-recommendation", "off"),
         None
     );
+    // Art. 17 of the algorithm rules asks for a non-personalised option *or* an off switch.
+    let why = switch.note.as_ref().unwrap();
+    assert!(
+        why.en
+            .contains("either an option not based on your personal characteristics or")
+    );
+    assert!(why.zh.contains("不针对个人特征的选项，或者"));
     // The Liu case is mentioned as heard, with its outcome unknown.
     let note = toutiao.app.note.as_ref().unwrap();
     assert!(note.en.contains("2019-06-20") && note.en.contains("outcome was not found"));
@@ -340,6 +356,23 @@ fn wechat_read_later_builds_dropped_the_automatic_follows_and_know_little_else()
     assert_eq!(follows.default_option().unwrap().id, "off");
     assert_eq!(follows.evidence.default, Some(Evidence::SingleSource));
     assert_eq!(follows.switch, Switch::None);
+    // Nothing shows the friend import still exists after 3.3.0: its label is unconfirmed,
+    // and the court's ruling on 3.3.0 is cited for it by analogy.
+    let import = setting(&new, "wechat-friend-import");
+    assert_eq!(import.evidence.label, Evidence::Unverified);
+    for s in &new.settings {
+        assert!(
+            s.rulings.iter().all(|r| r.link == Link::Analogy),
+            "{}",
+            s.id
+        );
+    }
+    // The leaderboard source (findmover/wxread README) is undated: never called recent.
+    let board = setting(&new, "reading-time-leaderboard")
+        .note
+        .as_ref()
+        .unwrap();
+    assert!(!board.en.contains("recent") && !board.zh.contains("近期"));
     // The friend-visibility switch of current builds is not confirmed.
     let visibility = setting(&new, "reading-info-to-friends");
     assert_eq!(visibility.label_kind, LabelKind::Descriptive);
@@ -434,6 +467,23 @@ fn douyin_in_early_2019_is_what_the_courts_saw_and_nothing_more() {
     let identity = setting(&old, "wechat-qq-identity-in-friend-recommendations");
     assert_eq!(identity.switch, Switch::InApp);
     assert!(identity.cites_ruling("tencent-v-bytedance-2019"));
+    // Linked directly because the order concerned this very feature (§1A order (i)), but it
+    // was interim: the note says it decided nothing on the merits or on consent.
+    let order = identity.note.as_ref().unwrap();
+    assert!(order.en.contains("interim conduct-preservation order"));
+    assert!(order.zh.contains("诉中行为保全裁定"));
+    // Deletion of Ling's data rests on one report, its wording unconfirmed (§1C).
+    let deletion = matched.instead.as_ref().unwrap();
+    assert!(deletion.en.contains("one report says"));
+    assert!(deletion.zh.contains("判令抖音删除凌某某") && !deletion.zh.contains("删除了"));
+    assert!(
+        matched
+            .note
+            .as_ref()
+            .unwrap()
+            .en
+            .contains("personal-information rights")
+    );
     assert!(
         identity.options[identity.default.unwrap()]
             .flows

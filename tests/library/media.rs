@@ -182,7 +182,12 @@ fn tiktok_adult_defaults_expose_with_the_certainty_of_each_facts_tag() {
                 "medium",
                 "secondary"
             ),
-            ("suggest-account-to-people-via-links", "medium", "secondary"),
+            // Only makeuseof names the links group as on by default [1S]: not raised.
+            (
+                "suggest-account-to-people-via-links",
+                "low",
+                "single-source"
+            ),
             // Everyone by default [1S]: not raised for it.
             ("following-list", "high", "single-source"),
             // On for public adults [1S]; the English label "Downloads" is [U].
@@ -239,6 +244,23 @@ fn tiktok_facts_carry_their_own_tags() {
     }
     let links = setting(&p, "suggest-account-to-people-via-links");
     assert_eq!(links.evidence.flows, Evidence::Secondary);
+    assert_eq!(links.evidence.default, Some(Evidence::SingleSource));
+    assert!(links.evidence.default_note.is_some());
+    // "Public by default for adults" is tacklebullying.ie's [1S], not TikTok's own word.
+    let private_note = private.note.as_ref().unwrap();
+    assert!(private_note.en.contains("tacklebullying.ie"));
+    // Pre-ticked choices are not consent: that is recital 32, cited beside art. 7.
+    for note in [
+        p.app.note.as_ref().unwrap(),
+        setting(&p, "suggest-account-to-mutual-connections")
+            .note
+            .as_ref()
+            .unwrap(),
+        profile("spotify").app.note.as_ref().unwrap(),
+    ] {
+        assert!(note.en.contains("recital 32"), "{}", note.en);
+        assert!(note.zh.contains("鉴于条款第32条"), "{}", note.zh);
+    }
 
     let downloads = setting(&p, "downloads");
     assert_eq!(downloads.evidence.label, Evidence::Unverified);
@@ -269,6 +291,11 @@ fn tiktok_under_16_is_a_version_of_tiktok_whose_defaults_differ_where_2021_said(
     for s in &young.settings {
         assert_eq!(s.evidence.default, Some(Evidence::Secondary), "{}", s.id);
         assert!(adult.setting(&s.id).is_some(), "{} is not in tiktok", s.id);
+        // 2021 announced the setting as a whole off [S]; its group names are today's
+        // labels (§7A), not known for the 2021 app.
+        if s.id.starts_with("suggest-account-to-") {
+            assert_eq!(s.evidence.label, Evidence::Unverified, "{}", s.id);
+        }
     }
     // Users under 16 cannot turn downloads on: there is no switch to take.
     let downloads = setting(&young, "downloads");

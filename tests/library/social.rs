@@ -9,7 +9,7 @@ use privaudit::audit::Auditor;
 use privaudit::audit::drift::{ChangeKind, Direction, profile_drift};
 use privaudit::catalog;
 use privaudit::evidence::Evidence;
-use privaudit::profile::{Link, Market, Profile, Setting, Switch};
+use privaudit::profile::{LabelKind, Link, Market, Profile, Setting, Switch};
 use privaudit::state::Selection;
 use privaudit::text::Lang;
 use privaudit::vocab::{Audience, DataCategory};
@@ -237,8 +237,10 @@ fn strava_adult_defaults_expose_routes_and_workouts_to_anyone_on_verified_defaul
             ("activities", "critical", "verified"),
             ("group-activities", "critical", "verified"),
             ("flyby", "critical", "verified"),
-            // The opt-out model is verified (2018), what feeds the heatmap secondary.
-            ("aggregated-data-usage", "critical", "secondary"),
+            // The opt-out model is verified (2018); the data go to Strava for de-identified
+            // aggregates (precise location x operator, raised by the default), and that
+            // Followers activities feed them rests on one source.
+            ("aggregated-data-usage", "medium", "single-source"),
             ("profile-page", "high", "verified"),
             // The adult default is only inferred [U]: not raised, marked unconfirmed.
             ("map-visibility", "high", "unverified"),
@@ -268,11 +270,30 @@ fn strava_heatmap_settings_name_the_2018_event_and_followers_are_unapproved_at_a
     for id in ["activities", "aggregated-data-usage"] {
         assert_eq!(setting(&p, id).events, ["strava-heatmap-2018"], "{id}");
     }
-    // Contributing sends routes to the public heatmap; not contributing sends nothing.
-    assert_eq!(
-        option_flows(&p, "aggregated-data-usage", "contribute"),
-        [(DataCategory::PreciseLocation, Audience::Public)]
-    );
+    // Contributing gives routes to Strava for de-identified aggregates: no source says
+    // others see your own routes through them, so nobody beyond Strava is named.
+    for profile in [&p, &profile("strava-under-18")] {
+        assert_eq!(
+            option_flows(profile, "aggregated-data-usage", "contribute"),
+            [(DataCategory::PreciseLocation, Audience::Operator)]
+        );
+        let data = setting(profile, "aggregated-data-usage");
+        assert_eq!(data.evidence.flows, Evidence::SingleSource);
+        assert_eq!(data.evidence.path, Some(Evidence::Unverified));
+        let note = data.note.as_ref().unwrap();
+        assert!(note.en.contains("military bases") && !note.en.contains("layout"));
+        assert!(note.zh.contains("军事基地") && !note.zh.contains("布局"));
+        // Who sees a map depends on the Activities setting: the options' audience is assumed.
+        let map = setting(profile, "map-visibility");
+        assert_eq!(map.evidence.flows, Evidence::Unverified);
+    }
+    // The adult default rests on the 2018 opt-out announcement, which the note says.
+    let adult_note = setting(&p, "aggregated-data-usage")
+        .evidence
+        .default_note
+        .as_ref()
+        .unwrap();
+    assert!(adult_note.en.contains("2018") && adult_note.zh.contains("2018"));
     assert!(option_flows(&p, "aggregated-data-usage", "dont-contribute").is_empty());
     // The heatmap caveat says Followers activities still feed it (a fact a reader could miss).
     let caveat = setting(&p, "aggregated-data-usage")
@@ -415,6 +436,13 @@ fn venmo_never_claims_amounts_are_shown_and_names_the_ftc_settlement_and_the_202
     assert!(caveat.zh.contains("金额都是隐藏的"));
     // Past transactions are a one-off action: described, not modelled as a setting.
     assert!(caveat.en.contains("Past transactions") && caveat.en.contains("cannot be undone"));
+    // The dossier (§7D) says the change *to private* cannot be undone, not any change.
+    assert!(
+        caveat
+            .en
+            .contains("changing them all to Private cannot be undone")
+    );
+    assert!(caveat.zh.contains("全部改为“私密”后无法撤销"));
     assert!(p.setting("past-transactions").is_none());
     // The default is limited to accounts opened before the redesign, and the app note
     // reports the 2026 change as a single report.
@@ -479,11 +507,10 @@ fn linkedin_defaults_follow_the_dossier_tags_old_sources_included() {
             // Email to connections and their connected apps (4 x 3 = 12, high), raised by the
             // verified default; only as sure as the one 2018 guide that names the options.
             ("email-visibility", "critical", "single-source"),
-            ("profile-viewing-options", "high", "verified"),
+            // Name and headline reach only the member whose profile you open: approved.
+            ("profile-viewing-options", "medium", "verified"),
             ("public-profile-visibility", "high", "secondary"),
             ("connections-visibility", "high", "verified"),
-            // The 2015 default is verified, the narrower options are not known.
-            ("posts-and-activity-visibility", "high", "unverified"),
             ("share-profile-updates", "medium", "secondary"),
             ("contact-import-invitations", "medium", "verified"),
         ])
@@ -500,10 +527,31 @@ fn linkedin_defaults_follow_the_dossier_tags_old_sources_included() {
     );
     assert_eq!(email.evidence.default, Some(Evidence::Verified));
     // The old help pages are named as old where a default rests on them.
-    for id in ["connections-visibility", "posts-and-activity-visibility"] {
-        let note = setting(&p, id).evidence.default_note.as_ref().unwrap();
-        assert!(note.en.contains("2015") && note.zh.contains("2015"), "{id}");
+    let note = setting(&p, "connections-visibility")
+        .evidence
+        .default_note
+        .as_ref()
+        .unwrap();
+    assert!(note.en.contains("2015") && note.zh.contains("2015"));
+    // Posts and activity: the 2015 page says only that the default *may* be Everyone and
+    // names no options or path, so it is a fact in the app note, not a judged setting.
+    assert!(p.setting("posts-and-activity-visibility").is_none());
+    let app_note = p.app.note.as_ref().unwrap();
+    assert!(app_note.en.contains("may be that everyone on LinkedIn"));
+    // Viewing someone's profile shows you to that one member, never to a wider audience.
+    for option in ["name-and-headline", "private-profile-characteristics"] {
+        assert!(
+            option_flows(&p, "profile-viewing-options", option)
+                .iter()
+                .all(|(_, to)| *to == Audience::Approved),
+            "{option}"
+        );
     }
+    let public = setting(&p, "public-profile-visibility")
+        .caveat
+        .as_ref()
+        .unwrap();
+    assert!(!public.en.contains("number of") && !public.zh.contains("数量"));
     // Pre-ticked invitations are not consent: GDPR art. 7 and recital 32.
     let invitations = setting(&p, "contact-import-invitations");
     assert!(invitations.laws.iter().any(|l| l == "gdpr-7"));
@@ -539,6 +587,9 @@ fn facebook_contact_uploading_starts_off_and_being_suggested_from_others_uploads
     assert_eq!(upload.default_option().unwrap().id, "off");
     assert_eq!(upload.evidence.default, Some(Evidence::Verified));
     assert!(upload.cites_ruling("ling-v-douyin-2020"));
+    // "Contact Uploading" is Meta's name for the feature in its help notice, not a label
+    // seen on a Facebook screen.
+    assert_eq!(upload.label_kind, LabelKind::Descriptive);
     // Switched on it sends the whole address book to Meta: contacts x the app = 4, low.
     let on = verdicts_with(&p, &[("contact-uploading", "on")]);
     assert_eq!(on["contact-uploading"], ("low".to_owned(), false));
