@@ -137,3 +137,30 @@ fn the_authors_guide_worked_example_loads_and_is_judged_as_the_guide_says() {
     let layers: Vec<Layer> = finding.citations().iter().map(|c| c.layer).collect();
     assert!(layers.contains(&Layer::CnAnalogy) && layers.contains(&Layer::EuComparison));
 }
+
+#[test]
+fn every_built_in_profile_passes_strict_validation_and_opens_with_the_schema_line() {
+    use privaudit::profile::{Strictness, parse_profile_with};
+    use privaudit::source::SourceText;
+    let mut checked = 0;
+    for entry in std::fs::read_dir("profiles").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.display().to_string();
+        if path.extension().is_none_or(|e| e != "toml") || name.ends_with("catalog.toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text.lines().next(),
+            Some("#:schema ./profile.schema.json"),
+            "{name}"
+        );
+        // Strict: sources on the app and every setting, every evidence level written out,
+        // reviewed, market.
+        let source = SourceText::from_string(&name, &text);
+        parse_profile_with(&source, catalog::builtin(), &name, true, Strictness::Strict)
+            .unwrap_or_else(|problems| panic!("{problems:#?}"));
+        checked += 1;
+    }
+    assert_eq!(checked, library().len());
+}

@@ -130,48 +130,6 @@ fn the_group_is_offered_in_china_and_its_chinese_reads_as_chinese() {
 }
 
 #[test]
-fn the_group_files_state_every_evidence_level_and_the_sources_of_each_setting() {
-    for id in GROUP {
-        let path = format!("{}/profiles/{id}.toml", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(
-            text.lines().next(),
-            Some("#:schema ./profile.schema.json"),
-            "{path}"
-        );
-        let raw: toml::Table = toml::from_str(&text).unwrap();
-        let app = raw["app"].as_table().unwrap();
-        assert!(!app["sources"].as_array().unwrap().is_empty(), "{path}");
-        for s in raw["settings"].as_array().unwrap() {
-            let s = s.as_table().unwrap();
-            let setting = s["id"].as_str().unwrap();
-            let sources = s.get("sources").and_then(|v| v.as_array());
-            assert!(
-                sources.is_some_and(|v| !v.is_empty()),
-                "{path}: `{setting}` names no sources"
-            );
-            let evidence = s["evidence"].as_table().unwrap();
-            for level in ["label", "flows"] {
-                assert!(
-                    evidence.contains_key(level),
-                    "{path}: `{setting}` leaves evidence.{level} implicit"
-                );
-            }
-            assert_eq!(
-                s.contains_key("default"),
-                evidence.contains_key("default"),
-                "{path}: `{setting}`: a default and its evidence go together"
-            );
-            assert_eq!(
-                s.contains_key("path"),
-                evidence.contains_key("path"),
-                "{path}: `{setting}`: a path and its evidence go together"
-            );
-        }
-    }
-}
-
-#[test]
 fn a_court_ruled_directly_only_on_the_features_before_it() {
     let expected: [(&str, &[&str]); 8] = [
         (

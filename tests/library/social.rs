@@ -129,34 +129,6 @@ fn every_profile_of_the_group_is_offered_outside_china_and_cites_chinese_rulings
     }
 }
 
-#[test]
-fn every_file_opens_with_the_schema_line_and_states_every_evidence_level() {
-    for id in GROUP {
-        let path = format!("{}/profiles/{id}.toml", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(
-            text.lines().next(),
-            Some("#:schema ./profile.schema.json"),
-            "{path}"
-        );
-        let value: toml::Value = toml::from_str(&text).unwrap();
-        for s in value["settings"].as_array().unwrap() {
-            let sid = s["id"].as_str().unwrap();
-            let evidence = s["evidence"].as_table().unwrap();
-            for field in ["label", "flows"] {
-                assert!(evidence.contains_key(field), "{id}/{sid}: evidence.{field}");
-            }
-            for field in ["default", "path"] {
-                assert_eq!(
-                    s.get(field).is_some(),
-                    evidence.contains_key(field),
-                    "{id}/{sid}: `{field}` and evidence.{field} go together"
-                );
-            }
-        }
-    }
-}
-
 /// Chinese text is Chinese: no English word left but the proper nouns (app, company and
 /// product names, a web address, a profile id), and full-width punctuation.
 #[test]
