@@ -356,3 +356,34 @@ fn without_files_a_profile_directory_that_is_a_file_exits_2() {
         format!("privaudit: error: {}: is not a directory\n", dir.display())
     );
 }
+
+#[test]
+fn a_profile_with_twenty_thousand_bad_ids_reports_a_bounded_number_of_problems() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(fixture("validate/near-miss.toml")).unwrap();
+    let many: Vec<String> = (0..20_000)
+        .map(|i| format!("\"no-such-law-{i}\""))
+        .collect();
+    let hostile = text.replacen(
+        "laws = [\"pipl-2\"]",
+        &format!("laws = [{}]", many.join(", ")),
+        1,
+    );
+    assert_ne!(hostile, text);
+    let path = env.file("hostile.toml", hostile);
+    let r = validate(&env, &[path.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines = r.stdout.lines().count();
+    assert!(lines <= 501, "{lines} lines");
+    assert!(
+        r.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .contains("more problems not shown"),
+        "{}",
+        r.stdout.lines().last().unwrap()
+    );
+    // Each line stays short: the known ids are listed, not the file's.
+    assert!(r.stdout.lines().all(|l| l.len() < 2_000));
+}

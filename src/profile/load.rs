@@ -178,8 +178,11 @@ pub fn is_valid_id(id: &str) -> bool {
 /// family have; 0.85 keeps unrelated words (`certain` against `verified`: 0.60) out.
 fn nearest<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
     const CLOSE: f64 = 0.85;
+    // A hostile catalog can hold tens of thousands of ids: past this many, no suggestion
+    // (comparing each bad id with each known one would be quadratic work).
+    const MOST_COMPARED: usize = 2_000;
     let mut best: Option<(f64, &str)> = None;
-    for candidate in known {
+    for candidate in known.into_iter().take(MOST_COMPARED) {
         let score = strsim::jaro_winkler(word, candidate);
         if score >= CLOSE && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, candidate));
@@ -195,9 +198,23 @@ fn unknown(what: &str, word: &str, known: &[&str]) -> String {
     if let Some(near) = nearest(word, known.iter().copied()) {
         message.push_str(&format!("; did you mean `{near}`?"));
     }
-    message.push_str(&format!(" (known: {})", known.join(", ")));
+    // The known ids help when they are few; a catalog's thousands would bury the message.
+    const MOST_LISTED: usize = 40;
+    if known.len() <= MOST_LISTED {
+        message.push_str(&format!(" (known: {})", known.join(", ")));
+    } else {
+        message.push_str(&format!(
+            " (known: {}, ... {} in all: see `privaudit explain`)",
+            known[..MOST_LISTED].join(", "),
+            known.len()
+        ));
+    }
     message
 }
+
+/// At most this many problems are kept from one profile (a hostile file can hold a
+/// million bad ids); the rest are counted in a last line.
+pub const MOST_PROBLEMS: usize = 500;
 
 /// "; did you mean `off`?" when one of `options` is close to `word`, else nothing.
 fn did_you_mean<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) -> String {
@@ -251,6 +268,7 @@ pub fn parse_profile_with(
         strict: strictness == Strictness::Strict,
         lines: LineIndex::new(&source.text),
         problems: Vec::new(),
+        not_kept: 0,
         market: None,
     };
     let profile = checker.profile(root, origin, builtin);
@@ -260,6 +278,15 @@ pub fn parse_profile_with(
     } else {
         // Stable: problems at one place stay in the order they were found.
         problems.sort_by_key(|d| (d.line, d.column));
+        if checker.not_kept > 0 {
+            problems.push(Diagnostic::whole_file(
+                &source.name,
+                format!(
+                    "... and {} more problems not shown (fix these first)",
+                    checker.not_kept
+                ),
+            ));
+        }
         Err(problems)
     }
 }
@@ -270,6 +297,8 @@ struct Checker<'a> {
     strict: bool,
     lines: LineIndex,
     problems: Vec<Diagnostic>,
+    /// Problems found past [`MOST_PROBLEMS`], counted only.
+    not_kept: usize,
     /// The app's market, once read: a ruling cannot be linked `direct` outside China.
     market: Option<Market>,
 }
@@ -302,6 +331,10 @@ struct RawEvidence {
 // Reading: the kind of each value, the keys of each table.
 impl Checker<'_> {
     fn problem(&mut self, span: Range<usize>, message: String) {
+        if self.problems.len() >= MOST_PROBLEMS {
+            self.not_kept += 1;
+            return;
+        }
         self.problems.push(Diagnostic::at_indexed(
             &self.source.name,
             &self.source.text,
