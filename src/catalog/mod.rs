@@ -341,15 +341,30 @@ impl Catalog {
     /// The plain strings shown as they are (the localized texts are made safe as they are
     /// read): a user catalog is input like any other.
     fn sanitize_lists(&mut self) {
+        // Names shown inside one line (a title, a court, a law's name): a line break there
+        // would let a catalog write a line of its own into a report or a CI log.
+        fn one_line(text: &mut Text) {
+            let Localized { en, zh } = &text.0;
+            text.0 = Localized::new(sanitize(en), sanitize(zh));
+        }
         for ruling in &mut self.rulings {
             ruling.sources = ruling.sources.iter().map(|s| sanitize(s)).collect();
             ruling.case_number = ruling.case_number.as_deref().map(sanitize);
+            one_line(&mut ruling.title);
+            one_line(&mut ruling.court);
         }
         for law in &mut self.laws {
             law.article = sanitize(&law.article);
+            one_line(&mut law.law);
+            one_line(&mut law.short);
+            if let Some(name) = &mut law.jurisdiction_name {
+                one_line(name);
+            }
         }
         for event in &mut self.events {
             event.sources = event.sources.iter().map(|s| sanitize(s)).collect();
+            one_line(&mut event.title);
+            one_line(&mut event.actor);
         }
     }
 

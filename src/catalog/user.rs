@@ -819,6 +819,23 @@ mod tests {
     }
 
     #[test]
+    fn a_line_break_in_a_name_cannot_start_a_line_of_its_own() {
+        let d = dir(&[(
+            "x.toml",
+            &cn_law("team-law", "").replace(
+                "{ en = \"Test Act\"",
+                "{ en = \"Test Act\\nprivaudit: FAKE LINE\"",
+            ),
+        )]);
+        let merged = load(&[&d]);
+        assert!(merged.problems.is_empty(), "{:?}", merged.problems);
+        let law = merged.catalog.law("team-law").unwrap();
+        let shown = law.citation(crate::text::Lang::En);
+        assert!(shown.contains("FAKE LINE"), "the text is kept: {shown:?}");
+        assert!(!shown.contains('\n'), "{shown:?}");
+    }
+
+    #[test]
     fn an_unknown_id_in_a_profile_is_told_that_a_catalog_file_was_left_out() {
         let d = dir(&[("x.toml", "[[laws]]\nid = 1\n")]);
         let merged = load(&[&d]);
