@@ -393,8 +393,9 @@ as written, so it shows at once in `privaudit list` and the picker; `privaudit v
 --strict` lists what is still to fill in.
 
 Beside the profile, in the same directory, goes profile.schema.json (the JSON Schema of the \
-profile format, `privaudit schema profile`), which the skeleton's first line names for editors \
-that complete and check TOML (taplo, Even Better TOML).
+profile format, `privaudit schema profile`; written when absent, refreshed when it is an older \
+copy of privaudit's own, never put over another file), which the skeleton's first line names \
+for editors that complete and check TOML (taplo, Even Better TOML).
 
 Examples:
   privaudit new my-app                  writes <config dir>/profiles/my-app.toml

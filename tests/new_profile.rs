@@ -291,3 +291,31 @@ fn the_skeleton_names_every_known_id() {
         assert!(comments.contains(words), "{words} is not explained");
     }
 }
+
+#[test]
+fn new_never_puts_its_schema_over_someone_elses_file_but_refreshes_its_own() {
+    let env = Env::new();
+    let dir = env.path("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = dir.join("profile.schema.json");
+    std::fs::write(&schema, "{\"title\": \"not ours\"}").unwrap();
+    let r = run(env.cmd().args(["new", "first-app", "-o"]).arg(&dir));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(dir.join("first-app.toml").is_file());
+    assert_eq!(
+        std::fs::read_to_string(&schema).unwrap(),
+        "{\"title\": \"not ours\"}"
+    );
+    assert!(r.stderr.contains("left as it is"), "{}", r.stderr);
+    // An older copy of privaudit's own schema is brought up to date.
+    std::fs::write(
+        &schema,
+        "{\"$id\": \"urn:privaudit:schema:profile\", \"title\": \"old\"}",
+    )
+    .unwrap();
+    let r = run(env.cmd().args(["new", "second-app", "-o"]).arg(&dir));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let now = std::fs::read_to_string(&schema).unwrap();
+    let printed = run(env.cmd().args(["schema", "profile"])).stdout;
+    assert_eq!(now, printed);
+}

@@ -65,14 +65,6 @@ pub fn run(args: &NewArgs) -> Outcome {
         ));
         return Outcome::BadInput;
     }
-    let schema_path = dir.join(SCHEMA_FILE);
-    if let Err(e) = replace(&schema_path, &profile_schema_text()) {
-        print_error(format_args!(
-            "{}: cannot write the profile schema: {e}",
-            sanitize(&schema_path.display().to_string())
-        ));
-        return Outcome::BadInput;
-    }
     match create_new(&path, &skeleton) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return exists(&shown),
@@ -80,6 +72,38 @@ pub fn run(args: &NewArgs) -> Outcome {
             print_error(format_args!("{shown}: cannot write: {e}"));
             return Outcome::BadInput;
         }
+    }
+    // The schema beside it, for editors: written when absent, refreshed when it is an
+    // older copy of privaudit's own, and never put over a file of someone else's.
+    let schema_path = dir.join(SCHEMA_FILE);
+    let shown_schema = sanitize(&schema_path.display().to_string());
+    let ours = |text: &str| text.contains("\"$id\": \"urn:privaudit:schema:profile\"");
+    let written = match std::fs::symlink_metadata(&schema_path) {
+        Err(_) => create_new(&schema_path, &profile_schema_text()),
+        Ok(meta) if meta.is_file() && meta.len() < 16 << 20 => {
+            match std::fs::read_to_string(&schema_path) {
+                Ok(text) if text == profile_schema_text() => Ok(()),
+                Ok(text) if ours(&text) => replace(&schema_path, &profile_schema_text()),
+                _ => {
+                    print_warning(format_args!(
+                        "{shown_schema} is not privaudit's profile schema: left as it is (`privaudit schema profile` prints it)"
+                    ));
+                    Ok(())
+                }
+            }
+        }
+        Ok(_) => {
+            print_warning(format_args!(
+                "{shown_schema} is not a regular file: left as it is (`privaudit schema profile` prints the schema)"
+            ));
+            Ok(())
+        }
+    };
+    if let Err(e) = written {
+        // The profile is written: say what went wrong with the schema, and go on.
+        print_warning(format_args!(
+            "{shown_schema}: cannot write the profile schema: {e}"
+        ));
     }
     if registry::known_ids(&[]).iter().any(|known| known == id) && in_profile_dir {
         print_warning(format_args!(
