@@ -17,11 +17,12 @@
 //! it is.
 
 use super::{Catalog, Event, Jurisdiction, Law, Ruling, builtin};
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Diagnostic, LineIndex};
 use crate::source::{SourceText, read_text_file};
 use crate::text::sanitize;
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -153,13 +154,26 @@ fn catalog_paths(dir: &Path) -> Vec<PathBuf> {
 struct UserFile {
     path: PathBuf,
     source: SourceText,
+    /// Line starts, found once: a file with thousands of problems must not count lines
+    /// from the top for each.
+    lines: LineIndex,
     catalog: Catalog,
     at: Positions,
 }
 
 impl UserFile {
     fn problem(&self, span: Range<usize>, message: String) -> Diagnostic {
-        Diagnostic::at_span(&self.source.name, &self.source.text, &span, message)
+        Diagnostic::at_indexed(
+            &self.source.name,
+            &self.source.text,
+            &self.lines,
+            span.start,
+            message,
+        )
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.lines.line(offset.min(self.source.text.len()))
     }
 }
 
@@ -210,6 +224,7 @@ fn parse_file(path: &Path) -> Result<UserFile, Vec<Diagnostic>> {
     }
     let file = UserFile {
         path: path.to_path_buf(),
+        lines: LineIndex::new(&source.text),
         source,
         catalog,
         at,
@@ -230,7 +245,8 @@ fn alone_problems(file: &UserFile) -> Vec<Diagnostic> {
     let c = &file.catalog;
     let at = &file.at;
     let ids = at.rulings.iter().chain(&at.laws).chain(&at.events);
-    let mut seen: Vec<&Spanned<String>> = Vec::new();
+    // Each id with where it is first written.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for id in ids.map(|a| &a.id) {
         if !crate::profile::is_valid_id(id.get_ref()) {
             problem(
@@ -240,8 +256,8 @@ fn alone_problems(file: &UserFile) -> Vec<Diagnostic> {
                     sanitize(id.get_ref())
                 ),
             );
-        } else if let Some(first) = seen.iter().find(|s| s.get_ref() == id.get_ref()) {
-            let (line, _) = diag::line_column(&file.source.text, first.span().start);
+        } else if let Some(&first) = seen.get(id.get_ref().as_str()) {
+            let line = file.line_of(first);
             problem(
                 id.span(),
                 format!(
@@ -250,7 +266,7 @@ fn alone_problems(file: &UserFile) -> Vec<Diagnostic> {
                 ),
             );
         }
-        seen.push(id);
+        seen.entry(id.get_ref()).or_insert(id.span().start);
     }
     for (ruling, at) in c.rulings.iter().zip(&at.rulings) {
         if let Some(date) = &at.date
@@ -308,6 +324,16 @@ fn alone_problems(file: &UserFile) -> Vec<Diagnostic> {
                 ),
             );
         }
+    }
+    // As for a profile: a hostile file's thousands of problems are counted, not listed.
+    let most = crate::profile::MOST_PROBLEMS;
+    if problems.len() > most {
+        let more = problems.len() - most;
+        problems.truncate(most);
+        problems.push(Diagnostic::whole_file(
+            &file.source.name,
+            format!("... and {more} more problems not shown (fix these first)"),
+        ));
     }
     problems
 }
@@ -458,11 +484,12 @@ fn merge(files: &[UserFile]) -> Result<(Catalog, Replacements), (usize, Vec<Diag
     }
     // Every ruling of every file cites laws that are in the merged catalog: its own file's,
     // another file's or built-in ones.
+    let law_ids: HashSet<&str> = catalog.laws.iter().map(|l| l.id.as_str()).collect();
     for (index, file) in files.iter().enumerate() {
         let mut found = Vec::new();
         for (ruling, at) in file.catalog.rulings.iter().zip(&file.at.rulings) {
             for law in at.laws.iter().chain(&at.basis) {
-                if catalog.law(law.get_ref()).is_none() {
+                if !law_ids.contains(law.get_ref().as_str()) {
                     found.push(file.problem(
                         law.span(),
                         format!(
@@ -489,12 +516,20 @@ fn add<T: Entry>(
     notices: &mut Replacements,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    // Ids looked up once per entry: a catalog of tens of thousands of entries must not
+    // scan the whole catalog for each.
+    let mut index: HashMap<String, usize> = T::list(catalog)
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id().to_owned(), i))
+        .collect();
+    let others = other_kinds(catalog, T::KIND);
     for (entry, at) in T::list(&file.catalog).iter().zip(T::positions(&file.at)) {
         let id = entry.id();
         let kind = T::KIND.name();
-        let same_kind = T::list(catalog).iter().position(|e| e.id() == id);
+        let same_kind = index.get(id).copied();
         if same_kind.is_none()
-            && let Some((other, where_)) = used_by_another_kind(catalog, T::KIND, id)
+            && let Some((other, where_)) = others.get(id)
         {
             problems.push(file.problem(
                 at.id.span(),
@@ -503,7 +538,10 @@ fn add<T: Entry>(
             continue;
         }
         match (same_kind, entry.overrides()) {
-            (None, false) => T::list_mut(catalog).push(entry.clone()),
+            (None, false) => {
+                index.insert(id.to_owned(), T::list(catalog).len());
+                T::list_mut(catalog).push(entry.clone());
+            }
             (None, true) => problems.push(file.problem(
                 at.id.span(),
                 format!(
@@ -541,15 +579,25 @@ fn add<T: Entry>(
 }
 
 /// The entry of another kind that already uses `id`, and where it comes from.
-fn used_by_another_kind(catalog: &Catalog, kind: Kind, id: &str) -> Option<(&'static str, String)> {
-    let ruling = catalog.ruling(id).map(|e| (Kind::Ruling, e.origin()));
-    let law = catalog.law(id).map(|e| (Kind::Law, e.origin()));
-    let event = catalog.event(id).map(|e| (Kind::Event, e.origin()));
-    [ruling, law, event]
-        .into_iter()
-        .flatten()
-        .find(|(k, _)| *k != kind)
-        .map(|(k, origin)| (k.name(), place(origin)))
+/// Every id of the other kinds than `kind`: what it names and where it comes from.
+fn other_kinds(catalog: &Catalog, kind: Kind) -> HashMap<String, (&'static str, String)> {
+    let mut ids = HashMap::new();
+    let mut add = |k: Kind, id: &str, origin: Option<&str>| {
+        if k != kind {
+            ids.entry(id.to_owned())
+                .or_insert_with(|| (k.name(), place(origin)));
+        }
+    };
+    for e in &catalog.rulings {
+        add(Kind::Ruling, &e.id, e.origin());
+    }
+    for e in &catalog.laws {
+        add(Kind::Law, &e.id, e.origin());
+    }
+    for e in &catalog.events {
+        add(Kind::Event, &e.id, e.origin());
+    }
+    ids
 }
 
 fn place(origin: Option<&str>) -> String {

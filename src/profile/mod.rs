@@ -3,7 +3,9 @@
 mod load;
 pub mod schema;
 
-pub use load::{Strictness, is_placeholder, is_valid_id, parse_profile, parse_profile_with};
+pub use load::{
+    MOST_PROBLEMS, Strictness, is_placeholder, is_valid_id, parse_profile, parse_profile_with,
+};
 
 use crate::evidence::Evidence;
 use crate::text::{Lang, Localized};
