@@ -22,7 +22,13 @@ impl Date {
         let year = parts.next()?;
         let month = parts.next()?;
         let day = parts.next()?;
+        // Digits only: Rust's integer parsing takes a leading '+', and dates are also
+        // compared as text, where "2021-+9-01" would sort wrongly.
+        let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
         if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+            return None;
+        }
+        if !(digits(year) && digits(month) && digits(day)) {
             return None;
         }
         Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
@@ -83,5 +89,10 @@ mod tests {
         assert!(Date::parse("2027-02-29").is_none());
         assert!(Date::parse("2028-02-29").is_some());
         assert!(Date::parse("27-6-30").is_none());
+        // A sign is not a digit, though Rust's integer parsing accepts it.
+        assert!(Date::parse("2021-+9-01").is_none());
+        assert!(Date::parse("+021-09-01").is_none());
+        assert!(crate::profile::PartialDate::parse("2021-+9").is_none());
+        assert!(crate::profile::PartialDate::parse("2021-09").is_some());
     }
 }

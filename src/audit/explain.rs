@@ -46,7 +46,7 @@ pub fn finding_explanation(
             .iter()
             .filter_map(|link| ruling_link_sentence(link, catalog, lang)),
     );
-    if profile.app.market == Some(Market::OutsideChina) && !finding.rulings.is_empty() {
+    if super::rulings_persuasive_only(profile, setting) {
         parts.push(foreign_rulings_sentence(lang).to_owned());
     }
     if let Some(articles) = citations_sentence(finding.citations(), catalog, lang) {

@@ -574,6 +574,13 @@ pub fn certainty(setting: &Setting, by_default: bool) -> Evidence {
     level
 }
 
+/// Are the rulings tied to `setting` persuasive only: Chinese rulings on a setting of an
+/// app offered outside China, which they do not bind? Every face that lists the rulings
+/// says so when this holds.
+pub fn rulings_persuasive_only(profile: &Profile, setting: &Setting) -> bool {
+    profile.app.market == Some(Market::OutsideChina) && !setting.rulings.is_empty()
+}
+
 /// The standing of each article in `laws` for a finding on `setting` of `profile`.
 pub fn standing(
     laws: &[String],

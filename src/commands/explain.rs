@@ -570,7 +570,7 @@ fn setting_text(profile: &Profile, s: &Setting, catalog: &Catalog, lang: Lang) -
             }
         }
     }
-    if profile.app.market == Some(crate::profile::Market::OutsideChina) && !s.rulings.is_empty() {
+    if crate::audit::rulings_persuasive_only(profile, s) {
         let _ = writeln!(
             out,
             "  {}",

@@ -218,11 +218,17 @@ impl PartialDate {
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Option<PartialDate> {
         let mut parts = text.split('-');
-        let year = parts.next().filter(|y| y.len() == 4)?.parse().ok()?;
+        // Digits only (Rust's integer parsing takes a leading '+').
+        let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+        let year = parts
+            .next()
+            .filter(|y| y.len() == 4 && digits(y))?
+            .parse()
+            .ok()?;
         let mut next = |max: u8| -> Result<Option<u8>, ()> {
             match parts.next() {
                 None => Ok(None),
-                Some(p) if p.len() == 2 => match p.parse::<u8>() {
+                Some(p) if p.len() == 2 && digits(p) => match p.parse::<u8>() {
                     Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
                     _ => Err(()),
                 },

@@ -297,16 +297,21 @@ impl<'a> App<'a> {
         // Versions of one app stay together, the app's own profile (whose id is the
         // family's) first, wherever the others come from (a user's profile of an older
         // version is listed under the built-in one).
-        let family_of = |i: usize| &self.auditors[i].profile.app.family;
-        let first_of_family = |family: &String| {
-            self.auditors
-                .iter()
-                .position(|a| &a.profile.app.family == family)
-                .unwrap_or(usize::MAX)
-        };
+        // Each family's first place, found once (this runs on every frame).
+        let mut first_of_family: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
+        for (i, a) in self.auditors.iter().enumerate() {
+            first_of_family
+                .entry(a.profile.app.family.as_str())
+                .or_insert(i);
+        }
         rows.sort_by_key(|&i| {
             let app = &self.auditors[i].profile.app;
-            (first_of_family(family_of(i)), app.id != app.family, i)
+            (
+                first_of_family[app.family.as_str()],
+                app.id != app.family,
+                i,
+            )
         });
         rows
     }

@@ -440,9 +440,7 @@ pub fn grounds<'a>(
             lines.extend(ruling_card(ruling, link.link, app.catalog, lang, theme));
         }
     }
-    if profile.app.market == Some(crate::profile::Market::OutsideChina)
-        && !setting.rulings.is_empty()
-    {
+    if crate::audit::rulings_persuasive_only(profile, setting) {
         lines.push(Line::styled(
             crate::audit::explain::foreign_rulings_sentence(lang),
             theme.dim,
