@@ -294,17 +294,7 @@ pub fn event_text(event: &Event, catalog: &Catalog, lang: Lang) -> String {
         tag(event.evidence, lang),
         event.summary.get(lang)
     );
-    let citing: Vec<String> = registry::all_profiles(catalog)
-        .0
-        .iter()
-        .flat_map(|p| {
-            p.settings
-                .iter()
-                .filter(|s| s.events.iter().any(|e| e == &event.id))
-                .map(|s| format!("{}/{}", p.app.id, s.id))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let citing = citing_settings(catalog, |s| s.events.iter().any(|e| e == &event.id));
     if !citing.is_empty() {
         let _ = writeln!(
             out,
