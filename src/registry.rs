@@ -130,7 +130,7 @@ pub fn known_ids(dirs: &[PathBuf]) -> Vec<String> {
     let mut ids = builtin_ids();
     ids.extend(
         dirs.iter()
-            .flat_map(|dir| profile_paths(dir))
+            .flat_map(|dir| crate::source::toml_files_in(dir))
             .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())),
     );
     ids.sort();
@@ -141,22 +141,8 @@ pub fn known_ids(dirs: &[PathBuf]) -> Vec<String> {
 /// The `*.toml` files in the user profile directory, in name order.
 pub fn user_profile_paths() -> Vec<PathBuf> {
     user_profile_dir()
-        .map(|dir| profile_paths(&dir))
+        .map(|dir| crate::source::toml_files_in(&dir))
         .unwrap_or_default()
-}
-
-/// The `*.toml` files in `dir`, in name order.
-fn profile_paths(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
-    paths
 }
 
 /// A user profile is found by its file name, so the name must be its app's id.
@@ -251,7 +237,11 @@ fn load_all_in(catalog: &Catalog, dirs: &[PathBuf]) -> (Vec<Profile>, Vec<Diagno
         }
     };
     // Later directories first, so that earlier ones replace what they give.
-    for path in dirs.iter().rev().flat_map(|dir| profile_paths(dir)) {
+    for path in dirs
+        .iter()
+        .rev()
+        .flat_map(|dir| crate::source::toml_files_in(dir))
+    {
         match load_profile_file(&path, catalog) {
             Ok(profile) => {
                 if let Err(problem) = named_for_its_app(&path, &profile) {

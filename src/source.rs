@@ -254,6 +254,21 @@ fn io_message(e: &std::io::Error) -> String {
     }
 }
 
+/// The `*.toml` files in `dir`, in name order; none when it cannot be read (a profile or
+/// catalog directory is usually absent).
+pub fn toml_files_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<std::path::PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,7 +90,10 @@ fn in_dirs(problem: &Diagnostic, dirs: &[PathBuf]) -> bool {
 /// documentation). `dirs` that do not exist are skipped: the user's catalog directory is
 /// usually absent.
 pub fn load_in(dirs: &[PathBuf]) -> Merged {
-    let paths: Vec<PathBuf> = dirs.iter().flat_map(|dir| catalog_paths(dir)).collect();
+    let paths: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|dir| crate::source::toml_files_in(dir))
+        .collect();
     if paths.is_empty() {
         // The common case costs one directory probe: no copy, no parse.
         return Merged {
@@ -134,20 +137,6 @@ pub fn load_in(dirs: &[PathBuf]) -> Merged {
         notices,
         replaced,
     }
-}
-
-/// The `*.toml` files in `dir`, in name order.
-fn catalog_paths(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
-    paths
 }
 
 /// One catalog file that parsed and passed the checks it can pass alone.
