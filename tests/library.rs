@@ -34,6 +34,22 @@ pub fn today() -> Date {
     Date::new(2026, 11, 26).unwrap()
 }
 
+/// The defaults, with one setting set to one option (as a user's account state would).
+pub fn choosing(profile: &Profile, setting: &str, option: &str) -> Selection {
+    let index = profile
+        .settings
+        .iter()
+        .position(|s| s.id == setting)
+        .unwrap_or_else(|| panic!("{}: no setting `{setting}`", profile.app.id));
+    let mut selection = Selection::defaults(profile);
+    selection.chosen[index] = Some(
+        profile.settings[index]
+            .option_index(option)
+            .unwrap_or_else(|| panic!("{setting}: no option `{option}`")),
+    );
+    selection
+}
+
 /// Each finding at the app's defaults: (setting id, severity id, certainty id).
 pub fn findings_at_defaults(profile: &Profile) -> Vec<(String, String, String)> {
     let auditor = Auditor::new(profile, catalog::builtin());

@@ -7,7 +7,7 @@
 //! is, which cannot be judged because no default is known, where a court ruled on the very
 //! feature, and what changed between versions of one app.
 
-use super::{findings_at_defaults, profile, today};
+use super::{choosing, findings_at_defaults, profile, today};
 use privaudit::audit::Auditor;
 use privaudit::audit::drift::{ChangeKind, Direction, profile_drift};
 use privaudit::catalog;
@@ -60,17 +60,7 @@ fn setting<'p>(profile: &'p Profile, id: &str) -> &'p Setting {
 
 /// The finding a setting gives when the user has chosen `option`: (severity, certainty).
 fn finding_when_chosen(profile: &Profile, id: &str, option: &str) -> Option<(String, Evidence)> {
-    let index = profile
-        .settings
-        .iter()
-        .position(|s| s.id == id)
-        .unwrap_or_else(|| panic!("{}: no setting `{id}`", profile.app.id));
-    let mut selection = Selection::defaults(profile);
-    selection.chosen[index] = Some(
-        profile.settings[index]
-            .option_index(option)
-            .unwrap_or_else(|| panic!("{id}: no option `{option}`")),
-    );
+    let selection = choosing(profile, id, option);
     let auditor = Auditor::new(profile, catalog::builtin());
     let report = auditor.audit(&selection, today());
     report

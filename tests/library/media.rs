@@ -6,7 +6,7 @@
 //! settings expose data at the defaults and how sure that is, which cannot be judged because
 //! no default is known, and how the two TikTok profiles differ.
 
-use super::{findings_at_defaults, profile, today};
+use super::{choosing, findings_at_defaults, profile, today};
 use crate::common::{Env, json};
 use privaudit::audit::Auditor;
 use privaudit::audit::drift::{ChangeKind, Direction, profile_drift};
@@ -37,22 +37,6 @@ fn unassessed_at_defaults(profile: &Profile) -> BTreeSet<String> {
     let auditor = Auditor::new(profile, catalog::builtin());
     let report = auditor.audit(&Selection::defaults(profile), today());
     report.unassessed.iter().map(|s| s.to_string()).collect()
-}
-
-/// The defaults, with one setting set to one option (as a user's account state would).
-fn choosing(profile: &Profile, setting: &str, option: &str) -> Selection {
-    let index = profile
-        .settings
-        .iter()
-        .position(|s| s.id == setting)
-        .unwrap_or_else(|| panic!("{}: no setting `{setting}`", profile.app.id));
-    let mut selection = Selection::defaults(profile);
-    selection.chosen[index] = Some(
-        profile.settings[index]
-            .option_index(option)
-            .unwrap_or_else(|| panic!("{setting}: no option `{option}`")),
-    );
-    selection
 }
 
 /// The finding a setting gives under a selection: (severity, certainty, by default).
