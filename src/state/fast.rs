@@ -27,6 +27,9 @@ use std::fmt;
 use std::marker::PhantomData;
 use toml::de::DeTable;
 
+mod ids;
+use ids::ProfileIds;
+
 /// Setting and option ids of the profiles being checked, indexed for lookups. The keys are
 /// the profiles' own ids (short, and not chosen by whoever wrote the states), so a fast
 /// non-cryptographic hash is safe: a lookup of a hostile string costs one hash and at
@@ -36,7 +39,9 @@ pub struct FastBinder<'p> {
     /// [`DEFAULT_KEY_FIELD`](super::DEFAULT_KEY_FIELD)).
     key_field: String,
     apps: HashMap<&'p str, usize>,
-    settings: Vec<HashMap<&'p str, usize>>,
+    /// Per profile, its ids laid out for lookups (`None` only for a profile too large for
+    /// them, whose states then take the straightforward path).
+    ids: Vec<Option<ProfileIds<'p>>>,
     profiles: Vec<&'p Profile>,
 }
 
@@ -49,23 +54,11 @@ impl<'p> FastBinder<'p> {
         for (i, p) in profiles.iter().enumerate().rev() {
             apps.insert(p.app.id.as_str(), i);
         }
-        let settings = profiles
-            .iter()
-            .map(|p| {
-                let mut ids =
-                    HashMap::with_capacity_and_hasher(p.settings.len(), Default::default());
-                // A profile's setting ids are unique (validated on load); should two be
-                // equal, the first is the one found, as by a scan.
-                for (i, s) in p.settings.iter().enumerate().rev() {
-                    ids.insert(s.id.as_str(), i);
-                }
-                ids
-            })
-            .collect();
+        let ids = profiles.iter().map(|p| ProfileIds::new(p)).collect();
         FastBinder {
             key_field: super::DEFAULT_KEY_FIELD.to_owned(),
             apps,
-            settings,
+            ids,
             profiles,
         }
     }
@@ -118,7 +111,9 @@ impl<'p> FastBinder<'p> {
             return false;
         };
         let profile = self.profiles[index];
-        let ids = &self.settings[index];
+        let Some(ids) = self.ids(index) else {
+            return false;
+        };
         bound.profile = index;
         for (setting, option) in raw.settings.0 {
             let Some(found) = self.option(index, setting, option) else {
@@ -127,7 +122,7 @@ impl<'p> FastBinder<'p> {
             bound.choices.push(found);
         }
         for (setting, waiver) in raw.waivers.0 {
-            let Some(&s) = ids.get(setting) else {
+            let Some(s) = ids.setting(setting, usize::MAX) else {
                 return false;
             };
             let Some(waiver) = waiver.bind(profile, s, Pos::Line(line)) else {
@@ -181,7 +176,10 @@ impl<'p> FastBinder<'p> {
         }
         let profile = self.profiles[index];
         for (setting, fields) in waivers.into_iter().flatten() {
-            let Some(&s) = self.settings[index].get(setting.get_ref().as_ref()) else {
+            let found = self
+                .ids(index)
+                .and_then(|ids| ids.setting(setting.get_ref(), usize::MAX));
+            let Some(s) = found else {
                 return false;
             };
             let Some(fields) = fields.get_ref().as_table() else {
@@ -212,6 +210,11 @@ impl<'p> FastBinder<'p> {
         true
     }
 
+    /// The ids of profile `index`, if they could be laid out.
+    fn ids(&self, index: usize) -> Option<&ProfileIds<'p>> {
+        self.ids.get(index)?.as_ref()
+    }
+
     /// The index of `option` of setting `setting` of profile `index`.
     fn option(&self, index: usize, setting: &str, option: &str) -> Option<(usize, usize)> {
         self.option_guessing(index, setting, option, usize::MAX)
@@ -227,12 +230,9 @@ impl<'p> FastBinder<'p> {
         option: &str,
         guess: usize,
     ) -> Option<(usize, usize)> {
-        let settings = &self.profiles[index].settings;
-        let s = match settings.get(guess) {
-            Some(guessed) if guessed.id == setting => guess,
-            _ => *self.settings[index].get(setting)?,
-        };
-        let o = settings[s].options.iter().position(|o| o.id == option)?;
+        let ids = self.ids(index)?;
+        let s = ids.setting(setting, guess)?;
+        let o = ids.option(s, option)?;
         Some((s, o))
     }
 }
@@ -351,6 +351,27 @@ impl Bound {
         selection
     }
 
+    /// The selection's number (see the checker's selection codes): the sum of `strides[s]`
+    /// times one more than the option chosen for each setting `s`. `None` when the state
+    /// has waivers or names a setting twice (the later one wins: [`key`](Self::key) says
+    /// which), or a setting has no stride.
+    pub fn code(&self, strides: &[u64]) -> Option<u64> {
+        if !self.waivers.is_empty() {
+            return None;
+        }
+        let (mut code, mut seen) = (0u64, 0u64);
+        for &(setting, option) in &self.choices {
+            let bit = 1u64.checked_shl(u32::try_from(setting).ok()?)?;
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            let digit = u64::try_from(option + 1).ok()?;
+            code = code.checked_add(digit.checked_mul(*strides.get(setting)?)?)?;
+        }
+        Some(code)
+    }
+
     /// What the state's report depends on, besides its profile, as bytes (`key` is
     /// replaced): the option chosen for each of the profile's `settings` settings, or none.
     /// `false` when the state has waivers (its report then depends on them and on the
@@ -433,9 +454,10 @@ impl<'de> Visitor<'de> for WaiversSeed<'_, '_> {
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
         let profile = self.binder.profiles[self.index];
-        let ids = &self.binder.settings[self.index];
+        let ids = self.binder.ids(self.index).ok_or_else(refuse::<M::Error>)?;
         while let Some((setting, raw)) = map.next_entry::<&'de str, RawWaiver<'de>>()? {
-            let s = *ids.get(setting).ok_or_else(refuse::<M::Error>)?;
+            let s = ids.setting(setting, usize::MAX);
+            let s = s.ok_or_else(refuse::<M::Error>)?;
             let waiver = raw.bind(profile, s, Pos::Line(self.line));
             self.waivers
                 .push((s, waiver.ok_or_else(refuse::<M::Error>)?));

@@ -2,7 +2,7 @@
 //! rendering its reports, on a worker thread.
 
 use super::Gate;
-use super::lines::{Lines, Memo};
+use super::lines::{Lines, Memo, SelectionCodes};
 use super::options::CheckOptions;
 use crate::audit::Auditor;
 use crate::audit::Severity;
@@ -88,6 +88,8 @@ pub(super) struct Checker<'a> {
     pub(super) started: Option<junit::Timestamp>,
     /// Per worker: the lines of selections seen before.
     pub(super) memos: Vec<Mutex<Memo>>,
+    /// Per profile: how its selections are numbered for the memo, if they are few.
+    pub(super) codes: Vec<Option<SelectionCodes>>,
     /// Written buffers of JSON Lines, back for reuse: a fresh buffer for every block would
     /// cost a page fault for every 4 KiB written.
     buffers: Mutex<Vec<Vec<u8>>>,
@@ -163,6 +165,10 @@ impl<'a> Checker<'a> {
             one_by_one: false,
             started: None,
             memos: (0..workers).map(|_| Mutex::default()).collect(),
+            codes: auditors
+                .iter()
+                .map(|a| SelectionCodes::of(a.profile))
+                .collect(),
             buffers: Mutex::default(),
         }
     }

@@ -15,18 +15,78 @@ const MEMO_MAX_SETTINGS: usize = 256;
 /// How many bytes of lines a worker's memo holds.
 const MEMO_BYTES: usize = 4 * 1024 * 1024;
 
-/// A worker's memo of JSON lines: for a selection (a [`Bound::key`]: the profile and the
-/// option of each setting, no waivers), whether it fails the check and its line after the
-/// state's name. A report depends on nothing else, so states set alike (most keep most
-/// defaults) are checked once per worker; the tests compare the output with the
-/// straightforward path's.
+/// Profiles whose selections number at most this many are memoised in a table indexed by
+/// the selection's number (see [`SelectionCodes`]): no hashing at all.
+const MAX_TABLE_CODES: u64 = 1 << 14;
+
+/// How a profile's selections are numbered: each setting is a digit of a mixed-radix
+/// number (0 for left unset, 1 + the option chosen), so every selection without waivers
+/// has its own number below `count`. For profiles whose selections fit in 64 bits.
+pub(super) struct SelectionCodes {
+    strides: Box<[u64]>,
+    count: u64,
+}
+
+impl SelectionCodes {
+    /// The numbering of `profile`'s selections, if they fit in 64 bits.
+    pub(super) fn of(profile: &crate::profile::Profile) -> Option<SelectionCodes> {
+        // A state's settings are told apart by a 64-bit mask (see `Bound::code`).
+        if profile.settings.len() > 64 {
+            return None;
+        }
+        let mut count: u64 = 1;
+        let mut strides = Vec::with_capacity(profile.settings.len());
+        for setting in &profile.settings {
+            strides.push(count);
+            let radix = u64::try_from(setting.options.len() + 1).ok()?;
+            count = count.checked_mul(radix)?;
+        }
+        Some(SelectionCodes {
+            strides: strides.into(),
+            count,
+        })
+    }
+
+    /// Few enough selections for a table with a place for each.
+    fn tabled(&self) -> Option<usize> {
+        (self.count <= MAX_TABLE_CODES).then_some(self.count as usize)
+    }
+}
+
+/// Where a state's line is remembered, if anywhere.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// By its selection's number (see [`SelectionCodes`]).
+    Code(u64),
+    /// By its [`Bound::key`](crate::state::Bound::key), held in `Lines::key`.
+    Key,
+    /// Not remembered: it has waivers, or its profile is too large.
+    None,
+}
+
+/// A worker's memo of JSON lines: for a selection (the profile and the option of each
+/// setting, no waivers), whether it fails the check and its line after the state's name.
+/// A report depends on nothing else, so states set alike (most keep most defaults) are
+/// checked once per worker; the tests compare the output with the straightforward path's.
 #[derive(Default)]
 pub(super) struct Memo {
-    /// Keys come from the states (which options they set), so they are hashed with the
+    /// The lines of selections with a number (see [`SelectionCodes`]).
+    coded: Vec<MemoLine>,
+    /// By profile, for profiles with few selections: the place in `coded` of each
+    /// selection's line, or [`NOT_KEPT`]; empty until the profile's first state.
+    tables: Vec<Vec<u32>>,
+    /// For other numbered selections: the place in `coded` by profile and number. The
+    /// numbers come from the states (which options they set), so they are hashed with the
     /// standard library's keyed hash: whoever wrote the states cannot make them collide.
-    pub(super) lines: std::collections::HashMap<Box<[u8]>, MemoLine>,
+    by_code: std::collections::HashMap<(usize, u64), u32>,
+    /// Lines of selections of profiles too large to number, by
+    /// [`Bound::key`](crate::state::Bound::key) (keyed hash too).
+    keyed: std::collections::HashMap<Box<[u8]>, MemoLine>,
     bytes: usize,
 }
+
+/// A selection whose line is not in a table.
+const NOT_KEPT: u32 = u32::MAX;
 
 /// A remembered line: whether it fails the check, and what follows the state's name.
 pub(super) struct MemoLine {
@@ -49,18 +109,89 @@ const ENTRY_OVERHEAD: usize = 96;
 const MAX_REST_BYTES: usize = 2048;
 
 impl Memo {
+    /// How many lines are remembered.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.coded.len() + self.keyed.len()
+    }
+
+    fn get(&self, profile: usize, slot: Slot, key: &[u8]) -> Option<&MemoLine> {
+        match slot {
+            Slot::Code(code) => {
+                let at = match self.tables.get(profile).filter(|t| !t.is_empty()) {
+                    Some(table) => *table.get(usize::try_from(code).ok()?)?,
+                    None => *self.by_code.get(&(profile, code))?,
+                };
+                self.coded.get(at as usize)
+            }
+            Slot::Key => self.keyed.get(key),
+            Slot::None => None,
+        }
+    }
+
     /// Remember a line's rest, while there is room (first come, first kept).
-    fn keep(&mut self, key: &[u8], fails: bool, rest: Rest) {
+    fn keep(
+        &mut self,
+        profile: usize,
+        codes: Option<&SelectionCodes>,
+        slot: Slot,
+        key: &[u8],
+        line: MemoLine,
+    ) {
         // The map's entry and the boxes' own bookkeeping count too.
         let size = ENTRY_OVERHEAD
-            + key.len()
-            + match &rest {
+            + match &line.rest {
                 Rest::Bytes(bytes) => bytes.len(),
                 Rest::Parts(parts) => parts.size(),
             };
-        if self.bytes + size <= MEMO_BYTES {
-            self.bytes += size;
-            self.lines.insert(key.into(), MemoLine { fails, rest });
+        match slot {
+            Slot::Code(code) => {
+                let Ok(at) = u32::try_from(self.coded.len()) else {
+                    return;
+                };
+                match codes.and_then(SelectionCodes::tabled) {
+                    Some(count) => {
+                        if self.tables.len() <= profile {
+                            self.tables.resize_with(profile + 1, Vec::new);
+                        }
+                        // The profile's table is made with its first line, and counts too.
+                        let new_table = self.tables[profile].is_empty();
+                        let table_bytes = if new_table {
+                            count * size_of::<u32>()
+                        } else {
+                            0
+                        };
+                        if self.bytes + size + table_bytes > MEMO_BYTES {
+                            return;
+                        }
+                        let table = &mut self.tables[profile];
+                        if new_table {
+                            *table = vec![NOT_KEPT; count];
+                        }
+                        let Some(place) = usize::try_from(code).ok().and_then(|c| table.get_mut(c))
+                        else {
+                            return;
+                        };
+                        *place = at;
+                        self.bytes += size + table_bytes;
+                    }
+                    None => {
+                        if self.bytes + size > MEMO_BYTES {
+                            return;
+                        }
+                        self.by_code.insert((profile, code), at);
+                        self.bytes += size;
+                    }
+                }
+                self.coded.push(line);
+            }
+            Slot::Key => {
+                if self.bytes + size + key.len() <= MEMO_BYTES {
+                    self.bytes += size + key.len();
+                    self.keyed.insert(key.into(), line);
+                }
+            }
+            Slot::None => {}
         }
     }
 }
@@ -108,11 +239,18 @@ impl<'c, 'a> Lines<'c, 'a> {
         let profile = checker.auditors[index].profile;
         let cache = &checker.caches[index];
         let head = cache.head(checker.detail);
-        let memoable = profile.settings.len() <= MEMO_MAX_SETTINGS
-            && self.bound.key(profile.settings.len(), &mut self.key);
-        if memoable
-            && let Some(memo) = &self.memo
-            && let Some(remembered) = memo.lines.get(&self.key[..])
+        let codes = checker.codes[index].as_ref();
+        let slot = match codes.and_then(|c| self.bound.code(&c.strides)) {
+            Some(code) => Slot::Code(code),
+            None if profile.settings.len() <= MEMO_MAX_SETTINGS
+                && self.bound.key(profile.settings.len(), &mut self.key) =>
+            {
+                Slot::Key
+            }
+            None => Slot::None,
+        };
+        if let Some(memo) = &self.memo
+            && let Some(remembered) = memo.get(index, slot, &self.key)
         {
             self.failed |= remembered.fails;
             if self.rendering {
@@ -135,15 +273,17 @@ impl<'c, 'a> Lines<'c, 'a> {
         json::write_key(&mut self.bytes, Some(&self.bound.key));
         let rest = self.bytes.len();
         cache.write_rest(&mut self.bytes, &checked, checker.style, checker.detail);
-        if memoable && let Some(memo) = &mut self.memo {
+        if !matches!(slot, Slot::None)
+            && let Some(memo) = &mut self.memo
+        {
             let written = &self.bytes[rest..];
             let kept = if written.len() <= MAX_REST_BYTES {
                 Some(Rest::Bytes(written.into()))
             } else {
                 cache.rest_parts(&checked, checker.detail).map(Rest::Parts)
             };
-            if let Some(kept) = kept {
-                memo.keep(&self.key, fails, kept);
+            if let Some(rest) = kept {
+                memo.keep(index, codes, slot, &self.key, MemoLine { fails, rest });
             }
         }
         if !self.rendering {

@@ -470,7 +470,7 @@ fn fast_paths_give_the_straightforward_output_byte_for_byte() {
                 if format == "jsonl" {
                     // States set alike were taken from the memo.
                     let memo = fast.memos[0].lock().expect("not poisoned");
-                    let remembered = memo.lines.len();
+                    let remembered = memo.len();
                     assert!(
                         remembered > 10 && remembered < fast_verdict.0 / 2,
                         "{remembered} selections remembered of {} states",
