@@ -28,6 +28,7 @@ use std::marker::PhantomData;
 use toml::de::DeTable;
 
 mod ids;
+mod scan;
 use ids::ProfileIds;
 
 /// Setting and option ids of the profiles being checked, indexed for lookups. The keys are
@@ -39,6 +40,9 @@ pub struct FastBinder<'p> {
     /// [`DEFAULT_KEY_FIELD`](super::DEFAULT_KEY_FIELD)).
     key_field: String,
     apps: HashMap<&'p str, usize>,
+    /// Records of the common shape are read by [`scan_into`](Self::scan_into): not when
+    /// the key field is named like one of that shape's fields.
+    scan: bool,
     /// Per profile, its ids laid out for lookups (`None` only for a profile too large for
     /// them, whose states then take the straightforward path).
     ids: Vec<Option<ProfileIds<'p>>>,
@@ -58,6 +62,7 @@ impl<'p> FastBinder<'p> {
         FastBinder {
             key_field: super::DEFAULT_KEY_FIELD.to_owned(),
             apps,
+            scan: true,
             ids,
             profiles,
         }
@@ -66,6 +71,7 @@ impl<'p> FastBinder<'p> {
     /// Records carry their key in the field `field` instead of the default.
     pub fn with_key_field(mut self, field: &str) -> Self {
         field.clone_into(&mut self.key_field);
+        self.scan = !matches!(field, "app" | "settings");
         self
     }
 
@@ -87,8 +93,12 @@ impl<'p> FastBinder<'p> {
         if !text.trim_start().starts_with('{') {
             return false;
         }
-        // Usually `app` comes first, and each setting is looked up as it is read;
-        // otherwise the entries are collected first.
+        // Most records have the common shape, read without serde; then, usually `app`
+        // comes first, and each setting is looked up as it is read; otherwise the entries
+        // are collected first.
+        if self.scan && self.scan_into(text, bound) {
+            return true;
+        }
         let mut reader = serde_json::Deserializer::from_str(text);
         let direct = StateSeed {
             binder: self,

@@ -37,6 +37,9 @@ pub(super) struct ProfileIds<'p> {
     text: String,
     settings: Vec<SettingIds>,
     options: Vec<Span>,
+    /// Every id (the app's too) is plain JSON string content: no quote, backslash or
+    /// control character. Profiles loaded from files always are (ids are kebab-case).
+    plain: bool,
     /// Setting ids, for profiles too large to scan. The keys are the profile's own ids
     /// (not chosen by whoever wrote the states), so a fast unkeyed hash is safe.
     by_id: Option<FxHashMap<&'p str, usize>>,
@@ -80,12 +83,20 @@ impl<'p> ProfileIds<'p> {
             }
             ids
         });
+        let plain = !(profile.app.id.bytes().chain(text.bytes()))
+            .any(|b| b < 0x20 || b == b'"' || b == b'\\');
         Some(ProfileIds {
+            plain,
             text,
             settings,
             options,
             by_id,
         })
+    }
+
+    /// Every id is plain JSON string content (see the field).
+    pub(super) fn plain(&self) -> bool {
+        self.plain
     }
 
     fn id(&self, span: Span) -> &[u8] {

@@ -1,0 +1,225 @@
+//! The common shape of a JSON account state, read without a general parser.
+//!
+//! Nearly every record of a large batch is `{"app":"…","settings":{"…":"…",…}}`: plain
+//! strings, no key, no waivers. A cursor reads that shape straight into a [`Bound`],
+//! several times faster than serde_json's deserializer, whose visitor calls and string
+//! handling cost more than the lookups themselves. Anything else (an escape, another
+//! field, a number, a trailing comma, text after the object) is refused, and the caller
+//! goes on to serde_json, so this only has to be right about what it accepts: exactly
+//! the JSON that serde_json reads into the same state. The tests check that on every
+//! one-byte change of sample records.
+
+use super::{Bound, FastBinder};
+
+/// JSON's whitespace (RFC 8259), which serde_json skips between tokens.
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+struct Cursor<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Cursor<'t> {
+    fn skip_space(&mut self) {
+        let bytes = self.text.as_bytes();
+        while bytes.get(self.at).is_some_and(|&b| is_space(b)) {
+            self.at += 1;
+        }
+    }
+
+    /// The next token is `byte`: step over it.
+    fn eat(&mut self, byte: u8) -> bool {
+        self.skip_space();
+        if self.text.as_bytes().get(self.at) == Some(&byte) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The next token is a string without escapes: its content. The content may hold
+    /// control characters, which JSON forbids; callers only accept strings equal to a
+    /// profile's ids or a field's name, which hold none.
+    fn string(&mut self) -> Option<&'t str> {
+        if !self.eat(b'"') {
+            return None;
+        }
+        let start = self.at;
+        // Byte by byte: ids are short, and for short strings a plain loop beats memchr's
+        // set-up.
+        let bytes = &self.text.as_bytes()[start..];
+        let end = start + bytes.iter().position(|&b| b == b'"' || b == b'\\')?;
+        if self.text.as_bytes()[end] != b'"' {
+            return None;
+        }
+        self.at = end + 1;
+        // Both ends are at ASCII quotes, so on character boundaries.
+        self.text.get(start..end)
+    }
+
+    /// Only whitespace is left.
+    fn at_end(&mut self) -> bool {
+        self.skip_space();
+        self.at == self.text.len()
+    }
+}
+
+impl FastBinder<'_> {
+    /// Read `text` into `bound` if it has the common shape (see the module's text) and
+    /// names the app, settings and options of a profile being checked; `false` otherwise,
+    /// with `bound` left to be cleared by whoever reads it next.
+    pub(super) fn scan_into(&self, text: &str, bound: &mut Bound) -> bool {
+        bound.clear();
+        let mut cursor = Cursor { text, at: 0 };
+        if !cursor.eat(b'{') || cursor.string() != Some("app") || !cursor.eat(b':') {
+            return false;
+        }
+        let Some(&index) = cursor.string().and_then(|app| self.apps.get(app)) else {
+            return false;
+        };
+        let Some(ids) = self.ids(index).filter(|ids| ids.plain()) else {
+            return false;
+        };
+        bound.profile = index;
+        if cursor.eat(b'}') {
+            return cursor.at_end();
+        }
+        if !cursor.eat(b',')
+            || cursor.string() != Some("settings")
+            || !cursor.eat(b':')
+            || !cursor.eat(b'{')
+        {
+            return false;
+        }
+        if !cursor.eat(b'}') {
+            let mut guess = 0;
+            loop {
+                let Some(setting) = cursor.string() else {
+                    return false;
+                };
+                if !cursor.eat(b':') {
+                    return false;
+                }
+                let Some(option) = cursor.string() else {
+                    return false;
+                };
+                let Some(s) = ids.setting(setting, guess) else {
+                    return false;
+                };
+                let Some(o) = ids.option(s, option) else {
+                    return false;
+                };
+                guess = s + 1;
+                bound.choices.push((s, o));
+                if cursor.eat(b'}') {
+                    break;
+                }
+                if !cursor.eat(b',') {
+                    return false;
+                }
+            }
+        }
+        cursor.eat(b'}') && cursor.at_end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{DEFAULT_KEY_FIELD, parse_state_json};
+
+    /// Records of the common shape and near it, for the built-in Douyin and WeChat Read.
+    const SAMPLES: &[&str] = &[
+        r#"{"app":"douyin","settings":{"private-account":"on","local-feed":"off"}}"#,
+        r#" { "app" : "wechat-read" , "settings" : { "auto-follow-friends" : "off" } } "#,
+        "{\"app\":\"douyin\",\n\t\"settings\":{}}\r",
+        r#"{"app":"douyin"}"#,
+        r#"{"app":"douyin","settings":{"local-feed":"on","local-feed":"off"}}"#,
+        r#"{"app":"douyin","settings":{"local-feed":"on"},"id":7}"#,
+    ];
+
+    /// Every text one byte away from a sample: each byte left out, each of a set of
+    /// bytes put before each byte, and each byte replaced by each of them.
+    fn near(sample: &str) -> Vec<String> {
+        const BYTES: &[u8] = b"{}[]\":, \t\n\r\\0a-ux\x01";
+        let bytes = sample.as_bytes();
+        let mut texts = Vec::new();
+        for at in 0..=bytes.len() {
+            if at < bytes.len() {
+                texts.push([&bytes[..at], &bytes[at + 1..]].concat());
+            }
+            for &b in BYTES {
+                texts.push([&bytes[..at], &[b], &bytes[at..]].concat());
+                if at < bytes.len() {
+                    texts.push([&bytes[..at], &[b], &bytes[at + 1..]].concat());
+                }
+            }
+        }
+        texts
+            .into_iter()
+            .filter_map(|t| String::from_utf8(t).ok())
+            .collect()
+    }
+
+    #[test]
+    fn what_the_scan_accepts_the_straightforward_path_reads_alike() {
+        let catalog = crate::catalog::builtin();
+        let profiles = crate::registry::builtin_profiles(catalog).expect("built-in profiles");
+        let binder = FastBinder::new(&profiles);
+        let (mut taken, mut tried) = (0, 0);
+        let mut bound = Bound::default();
+        for sample in SAMPLES {
+            for text in near(sample).iter().map(String::as_str).chain([*sample]) {
+                tried += 1;
+                if !binder.scan_into(text, &mut bound) {
+                    continue;
+                }
+                taken += 1;
+                let state = parse_state_json("t", 1, text, DEFAULT_KEY_FIELD)
+                    .unwrap_or_else(|e| panic!("scanned {text:?}, which the parser refuses: {e}"));
+                let profile = &profiles[bound.profile];
+                assert_eq!(profile.app.id, state.app, "{text:?}");
+                let selection = state
+                    .bind(profile)
+                    .unwrap_or_else(|e| panic!("scanned {text:?}, which binding refuses: {e}"));
+                assert_eq!(bound.selection(profile), selection, "{text:?}");
+                assert!(bound.key.is_empty() && bound.waivers.is_empty());
+            }
+        }
+        // The samples themselves but the keyed one, and a good share of their neighbours
+        // (whitespace added, an option changed) are read; most changes are refused.
+        assert!(
+            taken > 5 && taken < tried / 2,
+            "{taken} of {tried} texts scanned"
+        );
+    }
+
+    #[test]
+    fn the_scan_refuses_what_it_does_not_read_itself() {
+        let catalog = crate::catalog::builtin();
+        let profiles = crate::registry::builtin_profiles(catalog).expect("built-in profiles");
+        let binder = FastBinder::new(&profiles);
+        let mut bound = Bound::default();
+        for text in [
+            r#"{"app":"douyin","settings":{"local-feed":"on",}}"#,
+            r#"{"app":"douyin",}"#,
+            r#"{"app":"dou\u0079in"}"#,
+            r#"{"settings":{},"app":"douyin"}"#,
+            r#"{"app":"douyin","waivers":{}}"#,
+            r#"{"app":"douyin","settings":{"local-feed":"on"}} x"#,
+            r#"{"app":"douyin","settings":{"local-feed":"maybe"}}"#,
+            r#"{"app":"douyin","settings":{"local-feed":"on"},"settings":{}}"#,
+            r#"{"app":"douyin","settings":{"local-feed":true}}"#,
+            "{\"app\":\"douyin\",\u{a0}\"settings\":{}}",
+            r#"["douyin"]"#,
+        ] {
+            assert!(!binder.scan_into(text, &mut bound), "{text}");
+        }
+        // A key field named like the shape's fields turns the scan off.
+        let keyed = FastBinder::new(&profiles).with_key_field("app");
+        assert!(!keyed.scan);
+    }
+}
