@@ -146,6 +146,10 @@ impl<'p> FastBinder<'p> {
     /// [`bind_into`](Self::bind_into) for a TOML account state (the text of a state file):
     /// the document tree is walked and each id looked up, with no copy of any key or value.
     pub fn bind_toml_into(&self, text: &str, bound: &mut Bound) -> bool {
+        // Most state files have the common shape, read without the document parser.
+        if self.scan_toml_into(text, bound) {
+            return true;
+        }
         bound.clear();
         let Ok(document) = DeTable::parse(text) else {
             return false;

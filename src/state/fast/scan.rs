@@ -1,13 +1,14 @@
-//! The common shape of a JSON account state, read without a general parser.
+//! The common shape of an account state, read without a general parser.
 //!
-//! Nearly every record of a large batch is `{"app":"…","settings":{"…":"…",…}}`: plain
-//! strings, no key, no waivers. A cursor reads that shape straight into a [`Bound`],
-//! several times faster than serde_json's deserializer, whose visitor calls and string
-//! handling cost more than the lookups themselves. Anything else (an escape, another
-//! field, a number, a trailing comma, text after the object) is refused, and the caller
-//! goes on to serde_json, so this only has to be right about what it accepts: exactly
-//! the JSON that serde_json reads into the same state. The tests check that on every
-//! one-byte change of sample records.
+//! Nearly every record of a large batch is `{"app":"…","settings":{"…":"…",…}}`, and
+//! nearly every state file `app = "…"`, then `[settings]` and `setting = "option"` lines:
+//! plain strings, no key, no waivers. These read that shape straight into a [`Bound`],
+//! several times faster than serde_json's deserializer or toml's document parser, whose
+//! generality costs more than the lookups themselves. Anything else (an escape, another
+//! field or table, a number, a trailing comma, a comment after a value, text after the
+//! object) is refused, and the caller goes on to the parser as before, so this only has
+//! to be right about what it accepts: exactly the text the parser reads into the same
+//! state. The tests check that on every one-byte change of sample states.
 
 use super::{Bound, FastBinder};
 
@@ -126,10 +127,133 @@ impl FastBinder<'_> {
     }
 }
 
+/// TOML's whitespace within a line.
+fn is_blank(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t')
+}
+
+/// `bytes` without TOML's blanks at the start.
+fn trim_blanks_start(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|&b| !is_blank(b))
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+/// A TOML comment's text (after `#`) is allowed: no control character but tab.
+fn is_comment(text: &[u8]) -> bool {
+    text.iter().all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+}
+
+/// `key = "value"` with a bare key and a string without escapes, then only blanks.
+fn key_value(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let key_end = line
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))?;
+    let (key, rest) = line.split_at(key_end);
+    let rest = trim_blanks_start(rest);
+    let rest = trim_blanks_start(rest.strip_prefix(b"=")?);
+    let rest = rest.strip_prefix(b"\"")?;
+    let end = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
+    if rest[end] != b'"' || !rest[end + 1..].iter().all(|&b| is_blank(b)) || key.is_empty() {
+        return None;
+    }
+    Some((key, &rest[..end]))
+}
+
+impl FastBinder<'_> {
+    /// Read a state file's `text` (without its byte-order mark) into `bound` if it has the
+    /// common shape: blank and comment lines, `app = "…"`, then at most one `[settings]`
+    /// table of `setting = "option"` lines, each key once. `false` otherwise.
+    pub(super) fn scan_toml_into(&self, text: &str, bound: &mut Bound) -> bool {
+        bound.clear();
+        let (mut app, mut in_settings, mut seen, mut guess) = (None, false, 0u64, 0);
+        for line in text.as_bytes().split_inclusive(|&b| b == b'\n') {
+            // TOML ends lines with LF or CRLF; any other carriage return is an error.
+            let line = match line.strip_suffix(b"\n") {
+                Some(line) => line.strip_suffix(b"\r").unwrap_or(line),
+                None => line,
+            };
+            if line.contains(&b'\r') {
+                return false;
+            }
+            let line = trim_blanks_start(line);
+            let line = line
+                .iter()
+                .rposition(|&b| !is_blank(b))
+                .map_or(&line[..0], |end| &line[..=end]);
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(comment) = line.strip_prefix(b"#") {
+                if !is_comment(comment) {
+                    return false;
+                }
+                continue;
+            }
+            if line == b"[settings]" {
+                // Once, and after the app (which would otherwise be a setting).
+                if in_settings || app.is_none() {
+                    return false;
+                }
+                in_settings = true;
+                continue;
+            }
+            let Some((key, value)) = key_value(line) else {
+                return false;
+            };
+            // Keys and values are ASCII here or compared with plain ids, so these are
+            // the strings toml would read.
+            let (Ok(key), Ok(value)) = (std::str::from_utf8(key), std::str::from_utf8(value))
+            else {
+                return false;
+            };
+            if !in_settings {
+                if key != "app" || app.is_some() {
+                    return false;
+                }
+                let Some(&index) = self.apps.get(value) else {
+                    return false;
+                };
+                // Settings are told apart by a 64-bit mask: larger profiles are parsed.
+                let Some(ids) = self
+                    .ids(index)
+                    .filter(|ids| ids.plain() && self.profiles[index].settings.len() <= 64)
+                else {
+                    return false;
+                };
+                bound.profile = index;
+                app = Some(ids);
+                continue;
+            }
+            let Some(ids) = app else {
+                return false;
+            };
+            let Some(s) = ids.setting(key, guess) else {
+                return false;
+            };
+            let Some(o) = ids.option(s, value) else {
+                return false;
+            };
+            // A key given twice is an error in TOML.
+            let bit = 1u64 << s;
+            if seen & bit != 0 {
+                return false;
+            }
+            seen |= bit;
+            guess = s + 1;
+            bound.choices.push((s, o));
+        }
+        app.is_some()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{DEFAULT_KEY_FIELD, parse_state_json};
+    use crate::source::SourceText;
+    use crate::state::{DEFAULT_KEY_FIELD, parse_state_json, parse_state_toml};
 
     /// Records of the common shape and near it, for the built-in Douyin and WeChat Read.
     const SAMPLES: &[&str] = &[
@@ -144,7 +268,7 @@ mod tests {
     /// Every text one byte away from a sample: each byte left out, each of a set of
     /// bytes put before each byte, and each byte replaced by each of them.
     fn near(sample: &str) -> Vec<String> {
-        const BYTES: &[u8] = b"{}[]\":, \t\n\r\\0a-ux\x01";
+        const BYTES: &[u8] = b"{}[]\":, \t\n\r\\0a-ux=#\x01\x0b\x0c\x7f";
         let bytes = sample.as_bytes();
         let mut texts = Vec::new();
         for at in 0..=bytes.len() {
@@ -221,5 +345,68 @@ mod tests {
         // A key field named like the shape's fields turns the scan off.
         let keyed = FastBinder::new(&profiles).with_key_field("app");
         assert!(!keyed.scan);
+    }
+
+    /// State files of the common shape and near it.
+    const TOML_SAMPLES: &[&str] = &[
+        "# privaudit account state\napp = \"douyin\"\n\n[settings]\nprivate-account = \"on\"\nlocal-feed = \"off\"\n",
+        "app=\"wechat-read\"\r\n[settings]\r\n\tauto-follow-friends\t=  \"off\"  \r\n",
+        "app = \"douyin\"",
+        "app = \"douyin\"\n[settings]\nlocal-feed = \"on\"\nlocal-feed = \"off\"\n",
+        "app = \"douyin\"\n[settings]\nlocal-feed = \"on\" # kept\n",
+    ];
+
+    #[test]
+    fn what_the_toml_scan_accepts_the_straightforward_path_reads_alike() {
+        let catalog = crate::catalog::builtin();
+        let profiles = crate::registry::builtin_profiles(catalog).expect("built-in profiles");
+        let binder = FastBinder::new(&profiles);
+        let (mut taken, mut tried) = (0, 0);
+        let mut bound = Bound::default();
+        for sample in TOML_SAMPLES {
+            for text in near(sample).iter().map(String::as_str).chain([*sample]) {
+                tried += 1;
+                if !binder.scan_toml_into(text, &mut bound) {
+                    continue;
+                }
+                taken += 1;
+                let source = SourceText::from_string("t.toml", text);
+                let state = parse_state_toml(&source)
+                    .unwrap_or_else(|e| panic!("scanned {text:?}, which the parser refuses: {e}"));
+                let profile = &profiles[bound.profile];
+                assert_eq!(profile.app.id, state.app, "{text:?}");
+                let selection = state
+                    .bind(profile)
+                    .unwrap_or_else(|e| panic!("scanned {text:?}, which binding refuses: {e}"));
+                assert_eq!(bound.selection(profile), selection, "{text:?}");
+                assert!(bound.key.is_empty() && bound.waivers.is_empty());
+            }
+        }
+        assert!(
+            taken > 10 && taken < tried / 2,
+            "{taken} of {tried} texts scanned"
+        );
+    }
+
+    #[test]
+    fn the_toml_scan_refuses_what_it_does_not_read_itself() {
+        let catalog = crate::catalog::builtin();
+        let profiles = crate::registry::builtin_profiles(catalog).expect("built-in profiles");
+        let binder = FastBinder::new(&profiles);
+        let mut bound = Bound::default();
+        for text in [
+            "[settings]\nlocal-feed = \"on\"\napp = \"douyin\"\n",
+            "app = \"douyin\"\n[settings]\nlocal-feed = \"on\"\nlocal-feed = \"on\"\n",
+            "app = \"douyin\"\n[settings]\n[settings]\n",
+            "app = \"douyin\"\n[waivers.local-feed]\nreason = \"x\"\n",
+            "app = \"douyin\"\rapp = \"x\"\n",
+            "app = 'douyin'\n",
+            "app = \"dou\\u0079in\"\n",
+            "app = \"douyin\" # here\n",
+            "# \u{1}\napp = \"douyin\"\n",
+            "\"app\" = \"douyin\"\n",
+        ] {
+            assert!(!binder.scan_toml_into(text, &mut bound), "{text:?}");
+        }
     }
 }
