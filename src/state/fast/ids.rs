@@ -103,6 +103,17 @@ impl<'p> ProfileIds<'p> {
         &self.text.as_bytes()[span.range()]
     }
 
+    /// The id of setting `index`, if there is one.
+    pub(super) fn setting_id(&self, index: usize) -> Option<&[u8]> {
+        self.settings.get(index).map(|s| self.id(s.id))
+    }
+
+    /// The ids of setting `setting`'s options, in order.
+    pub(super) fn option_ids(&self, setting: usize) -> impl Iterator<Item = &[u8]> {
+        let spans = &self.options[self.settings[setting].options.range()];
+        spans.iter().map(|&o| self.id(o))
+    }
+
     /// The index of the setting `id`, trying `guess` first: exported states usually list
     /// settings in the profile's order, so the one after the last is a good guess.
     #[inline]
@@ -136,7 +147,7 @@ impl<'p> ProfileIds<'p> {
 /// `a == b`, inline: ids are short, and a call to the C library's comparison for each
 /// costs more than comparing them here a word at a time.
 #[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

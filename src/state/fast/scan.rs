@@ -10,7 +10,8 @@
 //! to be right about what it accepts: exactly the text the parser reads into the same
 //! state. The tests check that on every one-byte change of sample states.
 
-use super::{Bound, FastBinder};
+use super::ids::same;
+use super::{Bound, FastBinder, ProfileIds};
 
 /// JSON's whitespace (RFC 8259), which serde_json skips between tokens.
 fn is_space(byte: u8) -> bool {
@@ -61,10 +62,38 @@ impl<'t> Cursor<'t> {
         self.text.get(start..end)
     }
 
+    /// The next token is the string `content`, which holds no quote or backslash: step
+    /// over it. (Such a string's text is the content between two quotes, so comparing
+    /// bytes is enough: no scan for its end.)
+    fn quoted(&mut self, content: &[u8]) -> bool {
+        self.skip_space();
+        let rest = &self.text.as_bytes()[self.at..];
+        let n = content.len();
+        let found = rest.len() > n + 1
+            && rest[0] == b'"'
+            && rest[n + 1] == b'"'
+            && same(&rest[1..=n], content);
+        if found {
+            self.at += n + 2;
+        }
+        found
+    }
+
     /// Only whitespace is left.
     fn at_end(&mut self) -> bool {
         self.skip_space();
         self.at == self.text.len()
+    }
+}
+
+impl ProfileIds<'_> {
+    /// The setting whose id is the string at `cursor` (stepped over), looked for among a
+    /// few settings from `first` on; `None` (the cursor unmoved) if none of them.
+    fn quoted_setting(&self, cursor: &mut Cursor<'_>, first: usize) -> Option<usize> {
+        const TRIED: usize = 8;
+        (first..)
+            .take(TRIED)
+            .find(|&s| self.setting_id(s).is_some_and(|id| cursor.quoted(id)))
     }
 }
 
@@ -75,12 +104,13 @@ impl FastBinder<'_> {
     pub(super) fn scan_into(&self, text: &str, bound: &mut Bound) -> bool {
         bound.clear();
         let mut cursor = Cursor { text, at: 0 };
-        if !cursor.eat(b'{') || cursor.string() != Some("app") || !cursor.eat(b':') {
+        if !cursor.eat(b'{') || !cursor.quoted(b"app") || !cursor.eat(b':') {
             return false;
         }
         let Some(&index) = cursor.string().and_then(|app| self.apps.get(app)) else {
             return false;
         };
+        // Ids are compared with the text as it stands, which needs them plain.
         let Some(ids) = self.ids(index).filter(|ids| ids.plain()) else {
             return false;
         };
@@ -89,7 +119,7 @@ impl FastBinder<'_> {
             return cursor.at_end();
         }
         if !cursor.eat(b',')
-            || cursor.string() != Some("settings")
+            || !cursor.quoted(b"settings")
             || !cursor.eat(b':')
             || !cursor.eat(b'{')
         {
@@ -98,19 +128,24 @@ impl FastBinder<'_> {
         if !cursor.eat(b'}') {
             let mut guess = 0;
             loop {
-                let Some(setting) = cursor.string() else {
-                    return false;
+                // Exported states list settings in the profile's order, so the settings
+                // from the one after the last are compared with the text first (most
+                // fail on where the closing quote should be).
+                let s = match ids.quoted_setting(&mut cursor, guess) {
+                    Some(s) => s,
+                    None => {
+                        let found = cursor.string().and_then(|id| ids.setting(id, usize::MAX));
+                        let Some(s) = found else {
+                            return false;
+                        };
+                        s
+                    }
                 };
                 if !cursor.eat(b':') {
                     return false;
                 }
-                let Some(option) = cursor.string() else {
-                    return false;
-                };
-                let Some(s) = ids.setting(setting, guess) else {
-                    return false;
-                };
-                let Some(o) = ids.option(s, option) else {
+                // Any string but one of the setting's options is left to the parser.
+                let Some(o) = ids.option_ids(s).position(|id| cursor.quoted(id)) else {
                     return false;
                 };
                 guess = s + 1;
