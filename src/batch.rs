@@ -103,8 +103,9 @@ pub struct LineBlock {
 
 struct Record {
     line: usize,
-    /// Where the record is in the block's text, or why the line could not be read.
-    text: Result<Range<usize>, Diagnostic>,
+    /// Where the record is in the block's text, or why the line could not be read (boxed:
+    /// a block holds a thousand records, nearly all of them good).
+    text: Result<Range<usize>, Box<Diagnostic>>,
 }
 
 impl LineBlock {
@@ -132,7 +133,7 @@ impl LineInput<'_> {
     pub fn text(&self) -> Result<&str, &Diagnostic> {
         match &self.record.text {
             Ok(range) => Ok(&self.block.text[range.clone()]),
-            Err(problem) => Err(problem),
+            Err(problem) => Err(&**problem),
         }
     }
 
@@ -399,6 +400,8 @@ fn limit_message() -> String {
     format!("line is larger than the {} MiB limit", MAX_FILE_BYTES >> 20)
 }
 
+const BLANK_LINE: &str = "blank line; each line must hold one JSON account state";
+
 /// A line's record appended to `text`: its place in `text`, or why it cannot be used. A
 /// blank line is one of those: each line in gives one line out, so that a filter's output
 /// lines up with its input.
@@ -409,11 +412,72 @@ fn take_record(bytes: &[u8], text: &mut String) -> Result<Range<usize>, String> 
     };
     let record = record.trim_start_matches('\u{feff}').trim();
     if record.is_empty() {
-        return Err("blank line; each line must hold one JSON account state".to_owned());
+        return Err(BLANK_LINE.to_owned());
     }
     let start = text.len();
     text.push_str(record);
     Ok(start..text.len())
+}
+
+impl<R: Read> JsonLines<R> {
+    /// Take every whole line in the reader's buffer that fits the block (in records and
+    /// bytes) and is UTF-8, as [`take_record`] would one by one; `false` if there was none.
+    fn take_whole_lines(&mut self, text: &mut String, records: &mut Vec<Record>) -> bool {
+        let room = self.block_records.saturating_sub(records.len());
+        let Ok(available) = self.reader.fill_buf() else {
+            return false;
+        };
+        let available = &available[..available
+            .len()
+            .min(MAX_CHUNK_BYTES - text.len().min(MAX_CHUNK_BYTES))];
+        // Up to and with the last line break of the first `room` lines.
+        let Some(cut) = memchr::memchr_iter(b'\n', available)
+            .take(room)
+            .last()
+            .map(|at| at + 1)
+        else {
+            return false;
+        };
+        let lines = match std::str::from_utf8(&available[..cut]) {
+            Ok(lines) => lines,
+            // The lines before the first one that is not UTF-8 (which is then reported
+            // on its own).
+            Err(e) => match memchr::memrchr(b'\n', &available[..e.valid_up_to()]) {
+                Some(at) => std::str::from_utf8(&available[..=at]).expect("valid up to here"),
+                None => return false,
+            },
+        };
+        let start = text.len();
+        text.push_str(lines);
+        let mut at = 0;
+        for end in memchr::memchr_iter(b'\n', lines.as_bytes()) {
+            self.line += 1;
+            // Line breaks are ASCII, so these are character boundaries.
+            let content = &lines[at..end];
+            let content = content.strip_suffix('\r').unwrap_or(content);
+            // As `take_record`: without a byte-order mark and surrounding whitespace.
+            let record = content.trim_start_matches('\u{feff}').trim();
+            let offset = start + at + (record.as_ptr() as usize - content.as_ptr() as usize);
+            let text = if record.is_empty() {
+                Err(Box::new(Diagnostic::at_line(
+                    &self.source,
+                    self.line,
+                    None,
+                    BLANK_LINE,
+                )))
+            } else {
+                Ok(offset..offset + record.len())
+            };
+            records.push(Record {
+                line: self.line,
+                text,
+            });
+            at = end + 1;
+        }
+        let taken = lines.len();
+        self.reader.consume(taken);
+        true
+    }
 }
 
 impl<R: Read> Iterator for JsonLines<R> {
@@ -431,8 +495,12 @@ impl<R: Read> Iterator for JsonLines<R> {
             if !records.is_empty() && self.reader.buffer().is_empty() && !self.input_ready() {
                 break;
             }
-            // Most lines lie whole in the reader's buffer: they are looked at there and
-            // copied once, into the block.
+            // Most lines lie whole in the reader's buffer, many at a time: those are
+            // checked and copied into the block together.
+            if self.take_whole_lines(&mut text, &mut records) {
+                continue;
+            }
+            // A line at the end of the buffer, or one that is not UTF-8: looked at alone.
             let in_buffer = match self.reader.fill_buf() {
                 Ok(available) => memchr::memchr(b'\n', available).map(|end| {
                     let bytes = &available[..end];
@@ -469,7 +537,8 @@ impl<R: Read> Iterator for JsonLines<R> {
             };
             records.push(Record {
                 line,
-                text: record.map_err(|m| Diagnostic::at_line(&self.source, line, None, m)),
+                text: record
+                    .map_err(|m| Box::new(Diagnostic::at_line(&self.source, line, None, m))),
             });
         }
         // A line near the limit leaves a large buffer behind; do not keep it.
@@ -659,6 +728,55 @@ mod tests {
             .block_records(1024)
             .collect();
         assert_eq!(blocks.iter().map(records).collect::<Vec<_>>(), [5]);
+    }
+
+    /// Every record of `blocks`: its line, and its text or error message.
+    fn records_of(
+        blocks: impl Iterator<Item = StateInput>,
+    ) -> Vec<(usize, Result<String, String>)> {
+        let mut all = Vec::new();
+        for block in blocks {
+            let StateInput::Lines(block) = block else {
+                panic!("JSON Lines give blocks of records");
+            };
+            for line in block.lines() {
+                let text = line
+                    .text()
+                    .map(str::to_owned)
+                    .map_err(|e| e.message.clone());
+                all.push((line.line(), text));
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn whole_lines_taken_together_read_as_lines_taken_one_by_one() {
+        // Lines read many at a time from the buffer, and the same lines arriving a byte
+        // per read (each then read on its own): the same records, errors and numbers.
+        let mut input = Vec::new();
+        for i in 0..300 {
+            let line: &[u8] = match i % 10 {
+                0 => b"",
+                1 => b"   \t ",
+                2 => b"\xef\xbb\xbf{\"app\":\"a\"}",
+                3 => b"{\"app\":\"b\"}\r",
+                4 => b"  {\"app\":\"c\"}\xe3\x80\x80",
+                5 => b"{\"app\":\"\xff\"}",
+                6 => b"\r",
+                _ => b"{\"app\":\"douyin\",\"settings\":{}}",
+            };
+            input.extend_from_slice(line);
+            input.push(b'\n');
+        }
+        input.extend_from_slice(b"{\"app\":\"last\"}");
+        let together = records_of(JsonLines::new(&input[..], "s").block_records(64));
+        let bytes = input.iter().map(|&b| vec![b]).collect();
+        let one_by_one = records_of(JsonLines::new(Trickle(bytes), "s").block_records(64));
+        assert_eq!(together.len(), 301);
+        assert_eq!(together, one_by_one);
+        assert_eq!(together[3], (4, Ok("{\"app\":\"b\"}".to_owned())));
+        assert!(together[5].1.as_ref().is_err_and(|e| e.contains("UTF-8")));
     }
 
     #[test]
