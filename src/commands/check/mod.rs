@@ -250,9 +250,12 @@ fn inputs(
         None => Box::new(std::iter::empty()),
     };
     // A block of JSON Lines records is checked and written as one: many records when
-    // their lines are small, as many as a chunk of states otherwise.
+    // their lines are small, about a MiB of full lines (fewer hand-overs between threads:
+    // 96 took 11% less time than 64 for a million, 3 MiB more memory; 128 little more
+    // for another 3.5 MiB), as many as a chunk of states for the document formats.
     let block_records = match (options.only_json_lines(), options.detail) {
         (true, Detail::Compact) => 16 * CHUNK,
+        (true, Detail::Full) => 3 * CHUNK / 2,
         _ => CHUNK,
     };
     let lines = |reader: Box<dyn Read + Send>,
