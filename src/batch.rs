@@ -179,10 +179,12 @@ impl LineInput<'_> {
     }
 }
 
-/// The `*.toml` entries of a directory, in name order. Regular files (and links to them)
-/// are read; anything else is reported as not a file.
+/// The `*.toml` entries of a directory, in name order, up to `files` regular files (and
+/// links to them) to an input; anything else is an input of its own, reported as not a
+/// file.
 pub fn state_dir_inputs(
     dir: &Path,
+    files: usize,
 ) -> Result<impl Iterator<Item = StateInput> + Send + use<>, Diagnostic> {
     let name = dir.display().to_string();
     let entries = std::fs::read_dir(dir).map_err(|e| {
@@ -226,7 +228,7 @@ pub fn state_dir_inputs(
             return Some(StateInput::NotAFile(dir.join(name)));
         }
         let mut paths = vec![dir.join(name)];
-        while paths.len() < CHUNK
+        while paths.len() < files
             && let Some((name, _)) = names.next_if(|(_, regular)| *regular)
         {
             paths.push(dir.join(name));

@@ -215,7 +215,7 @@ fn state_files_give_the_straightforward_output_byte_for_byte() {
         let path = dir.path().join(format!("{i:04}.toml"));
         std::fs::write(path, toml_state(&mut rng, &profiles)).expect("written");
     }
-    let inputs: Vec<StateInput> = batch::state_dir_inputs(dir.path())
+    let inputs: Vec<StateInput> = batch::state_dir_inputs(dir.path(), CHUNK)
         .expect("listed")
         .collect();
     for detail in ["full", "compact"] {
