@@ -102,13 +102,23 @@ pub fn read_small_file_into(
     name: &str,
     bytes: &mut Vec<u8>,
 ) -> Result<(), Diagnostic> {
+    read_small_file_named(path, || name.to_owned(), bytes)
+}
+
+/// [`read_small_file_into`], with the name made only for a message (a batch's name is
+/// sanitised, which a file read without trouble does not need).
+pub fn read_small_file_named(
+    path: &Path,
+    name: impl Fn() -> String,
+    bytes: &mut Vec<u8>,
+) -> Result<(), Diagnostic> {
     use std::io::ErrorKind;
     let fail = |e: &std::io::Error| {
         let message = match e.kind() {
             ErrorKind::IsADirectory => "is a directory, not a file".to_owned(),
             _ => io_message(e),
         };
-        Diagnostic::whole_file(name, message)
+        Diagnostic::whole_file(&name(), message)
     };
     let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
     bytes.clear();
@@ -118,7 +128,7 @@ pub fn read_small_file_into(
         .read_to_end(bytes)
         .map_err(|e| fail(&e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(name, MAX_FILE_BYTES));
+        return Err(too_large(&name(), MAX_FILE_BYTES));
     }
     Ok(())
 }

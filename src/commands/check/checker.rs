@@ -15,7 +15,7 @@ use crate::report::document::{self, Piece};
 use crate::report::json::{self, LineCache};
 use crate::report::junit;
 use crate::report::{Checked, Style};
-use crate::source::{decode, read_small_file_into};
+use crate::source::{decode, read_small_file_named};
 use crate::state::{AccountState, FastBinder, Pos, Selection, Waiver, parse_state_toml_owned};
 use std::path::Path;
 use std::sync::Mutex;
@@ -255,10 +255,16 @@ impl<'a> Checker<'a> {
     /// worker's buffer and bound from there; copied into a [`SourceText`](crate::source::SourceText) only if the
     /// straightforward path must decide.
     fn json_file(&self, lines: &mut Lines<'_, 'a>, path: &Path) {
-        let name = batch::file_name(path);
+        // The name reports give the file is made (sanitised) only when needed: a path of
+        // plain ASCII is its own name and JSON string content.
+        let name = || batch::file_name(path);
+        let plain = path.to_str().filter(|p| {
+            p.bytes()
+                .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+        });
         let mut file = std::mem::take(&mut lines.file);
-        match read_small_file_into(path, &name, &mut file) {
-            Err(problem) => lines.checked(Err(problem), || (name, None)),
+        match read_small_file_named(path, name, &mut file) {
+            Err(problem) => lines.checked(Err(problem), || (name(), None)),
             Ok(()) => {
                 let text = std::str::from_utf8(&file).ok();
                 // As `decode` does: a byte-order mark is not part of the text.
@@ -266,10 +272,18 @@ impl<'a> Checker<'a> {
                 if let Some(text) = text
                     && self.binder.bind_toml_into(text, &mut lines.bound)
                 {
-                    lines.write_bound(|out| {
-                        serde_json::to_writer(&mut *out, &name).expect("strings serialise");
+                    lines.write_bound(|out| match plain {
+                        Some(plain) => {
+                            out.push(b'"');
+                            out.extend_from_slice(plain.as_bytes());
+                            out.push(b'"');
+                        }
+                        None => {
+                            serde_json::to_writer(&mut *out, &name()).expect("strings serialise");
+                        }
                     });
                 } else {
+                    let name = name();
                     let checked = decode(&name, file.clone())
                         .and_then(parse_state_toml_owned)
                         .and_then(|state| {
