@@ -14,7 +14,9 @@
 //!   from the per-profile cache is the same as one built without it;
 //! - an account state saved in the on-disk format and read back selects the same options
 //!   and waivers;
-//! - a profile compared with itself has drifted nowhere.
+//! - a profile compared with itself has drifted nowhere;
+//! - the fast binder (its scanners of the common JSON and TOML shapes first, then serde)
+//!   takes only states the straightforward path takes, with the same profile and selection.
 
 use privaudit::audit::Auditor;
 use privaudit::audit::drift::{profile_drift, state_drift};
