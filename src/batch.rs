@@ -422,13 +422,15 @@ fn take_record(bytes: &[u8], text: &mut String) -> Result<Range<usize>, String> 
 }
 
 impl<R: Read> JsonLines<R> {
-    /// Take every whole line in the reader's buffer that fits the block (in records and
-    /// bytes) and is UTF-8, as [`take_record`] would one by one; `false` if there was none.
+    /// Take every whole line already in the reader's buffer that fits the block (in records
+    /// and bytes) and is UTF-8, with the records [`take_record`] would make one by one;
+    /// `false` if there was none. The lines are copied as they stand (the records are
+    /// ranges of them), so the block's byte limit counts blank lines and blanks around
+    /// records too. Nothing is read here: an empty buffer is filled, and a read error
+    /// reported, by the line-by-line reading.
     fn take_whole_lines(&mut self, text: &mut String, records: &mut Vec<Record>) -> bool {
         let room = self.block_records.saturating_sub(records.len());
-        let Ok(available) = self.reader.fill_buf() else {
-            return false;
-        };
+        let available = self.reader.buffer();
         let available = &available[..available
             .len()
             .min(MAX_CHUNK_BYTES - text.len().min(MAX_CHUNK_BYTES))];

@@ -164,8 +164,16 @@ pub fn state_toml(data: &[u8]) {
     }
 }
 
-/// `state_jsonl`: a JSON Lines stream of account states, every record loaded and bound.
+/// `state_jsonl`: a JSON Lines stream of account states, every record loaded and bound;
+/// and the stream read in blocks (whole lines taken from the buffer together) gives the
+/// same records, errors and line numbers as read a byte at a time (each line on its own).
 pub fn state_jsonl(data: &[u8]) {
+    let together = records_of(JsonLines::new(std::io::Cursor::new(data), "fuzz").block_records(64));
+    let one_by_one = records_of(JsonLines::new(ByteByByte(data), "fuzz").block_records(64));
+    assert_eq!(
+        together, one_by_one,
+        "lines read together and one by one differ"
+    );
     let blocks = JsonLines::new(std::io::Cursor::new(data), "fuzz").block_records(1);
     for input in blocks.take(MAX_JSONL_RECORDS) {
         let StateInput::Lines(block) = input else {
@@ -190,6 +198,45 @@ pub fn state_jsonl(data: &[u8]) {
             }
         }
     }
+}
+
+/// A reader that gives one byte per read, as a slow stream might.
+struct ByteByByte<'d>(&'d [u8]);
+
+impl std::io::Read for ByteByByte<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some((&first, rest)) = self.0.split_first() else {
+            return Ok(0);
+        };
+        let Some(slot) = buf.first_mut() else {
+            return Ok(0);
+        };
+        *slot = first;
+        self.0 = rest;
+        Ok(1)
+    }
+}
+
+/// The records of a stream, at most [`MAX_JSONL_RECORDS`]: line, and text or error message.
+fn records_of(blocks: impl Iterator<Item = StateInput>) -> Vec<(usize, Result<String, String>)> {
+    let mut all = Vec::new();
+    for input in blocks {
+        let StateInput::Lines(block) = input else {
+            panic!("JSON Lines gave an input that is not a block of records");
+        };
+        for line in block.lines() {
+            let text = line
+                .text()
+                .map(str::to_owned)
+                .map_err(|e| e.message.clone());
+            all.push((line.line(), text));
+        }
+        if all.len() >= MAX_JSONL_RECORDS {
+            all.truncate(MAX_JSONL_RECORDS);
+            break;
+        }
+    }
+    all
 }
 
 /// `config`: the config file.

@@ -6,9 +6,10 @@
 //! [`AccountState`](super::AccountState) with an owned, sanitised copy of every key and
 //! value, then [`bind`](super::AccountState::bind) looks each one up by scanning the
 //! profile. That is what a single state needs, and it words every error. Here a
-//! well-formed state goes straight from the text to setting indices: strings are borrowed
-//! from it, ids are found in hash maps, nothing is sanitised because nothing but a
-//! waiver's reason is kept.
+//! well-formed state goes straight from the text to setting indices: the common shape of a
+//! state is read by a small scanner ([`scan`]), anything else by serde_json or toml with
+//! borrowed strings; ids are looked up in a compact table of each profile's ids
+//! ([`ids`]); nothing is sanitised because nothing but a waiver's reason is kept.
 //!
 //! It only ever answers for states the straightforward path accepts, with the same
 //! selection: anything it does not take as it is (an escape in a string, an unknown app,
@@ -31,10 +32,11 @@ mod ids;
 mod scan;
 use ids::ProfileIds;
 
-/// Setting and option ids of the profiles being checked, indexed for lookups. The keys are
-/// the profiles' own ids (short, and not chosen by whoever wrote the states), so a fast
-/// non-cryptographic hash is safe: a lookup of a hostile string costs one hash and at
-/// most a few comparisons.
+/// Setting and option ids of the profiles being checked, laid out for lookups (apps in a
+/// hash map; settings by a scan of a small profile's ids or a hash map of a large one's).
+/// The keys are the profiles' own ids (short, and not chosen by whoever wrote the states),
+/// so a fast non-cryptographic hash is safe: a lookup of a hostile string costs at most
+/// one hash or scan and a few comparisons.
 pub struct FastBinder<'p> {
     /// The field of a JSON record that holds its key (see
     /// [`DEFAULT_KEY_FIELD`](super::DEFAULT_KEY_FIELD)).
@@ -71,6 +73,7 @@ impl<'p> FastBinder<'p> {
     /// Records carry their key in the field `field` instead of the default.
     pub fn with_key_field(mut self, field: &str) -> Self {
         field.clone_into(&mut self.key_field);
+        // Defence in depth: `--key` already refuses the state's own field names.
         self.scan = !matches!(field, "app" | "settings");
         self
     }
@@ -367,8 +370,8 @@ impl Bound {
 
     /// The selection's number (see the checker's selection codes): the sum of `strides[s]`
     /// times one more than the option chosen for each setting `s`. `None` when the state
-    /// has waivers or names a setting twice (the later one wins: [`key`](Self::key) says
-    /// which), or a setting has no stride.
+    /// has waivers, or names a setting twice (it is then remembered by [`key`](Self::key),
+    /// in which the later one wins), or a setting has no stride.
     pub fn code(&self, strides: &[u64]) -> Option<u64> {
         if !self.waivers.is_empty() {
             return None;

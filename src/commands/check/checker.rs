@@ -255,8 +255,8 @@ impl<'a> Checker<'a> {
     /// worker's buffer and bound from there; copied into a [`SourceText`](crate::source::SourceText) only if the
     /// straightforward path must decide.
     fn json_file(&self, lines: &mut Lines<'_, 'a>, path: &Path) {
-        // The name reports give the file is made (sanitised) only when needed: a path of
-        // plain ASCII is its own name and JSON string content.
+        // The file's name in reports is made (sanitised) only when needed: a path of plain
+        // ASCII is its own name and its own JSON string content.
         let name = || batch::file_name(path);
         let plain = path.to_str().filter(|p| {
             p.bytes()

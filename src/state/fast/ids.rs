@@ -37,8 +37,8 @@ pub(super) struct ProfileIds<'p> {
     text: String,
     settings: Vec<SettingIds>,
     options: Vec<Span>,
-    /// Every id (the app's too) is plain JSON string content: no quote, backslash or
-    /// control character. Profiles loaded from files always are (ids are kebab-case).
+    /// Every id (the app's too) is plain JSON and TOML string content: no quote, backslash
+    /// or control character (DEL included). Profiles loaded from files always are (ids are kebab-case).
     plain: bool,
     /// Setting ids, for profiles too large to scan. The keys are the profile's own ids
     /// (not chosen by whoever wrote the states), so a fast unkeyed hash is safe.
@@ -84,7 +84,7 @@ impl<'p> ProfileIds<'p> {
             ids
         });
         let plain = !(profile.app.id.bytes().chain(text.bytes()))
-            .any(|b| b < 0x20 || b == b'"' || b == b'\\');
+            .any(|b| b < 0x20 || b == 0x7f || b == b'"' || b == b'\\');
         Some(ProfileIds {
             plain,
             text,
