@@ -79,6 +79,43 @@ impl<'t> Cursor<'t> {
         found
     }
 
+    /// The next token is a record key of the simplest kinds, a string without escapes or
+    /// control characters or an integer (`-?(0|[1-9][0-9]*)` not followed by a fraction or
+    /// exponent): its JSON text, stepped over. Other keys are left to the parser.
+    fn record_key(&mut self) -> Option<&'t str> {
+        self.skip_space();
+        let start = self.at;
+        let bytes = &self.text.as_bytes()[start..];
+        let len = match bytes.first()? {
+            b'"' => {
+                let end = 1 + bytes[1..]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+                if bytes[end] != b'"' {
+                    return None;
+                }
+                end + 1
+            }
+            b'-' | b'0'..=b'9' => {
+                let sign = usize::from(bytes[0] == b'-');
+                let digits = bytes[sign..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                let after = bytes.get(sign + digits).copied();
+                let leading_zero = digits > 1 && bytes[sign] == b'0';
+                if digits == 0 || leading_zero || matches!(after, Some(b'.' | b'e' | b'E')) {
+                    return None;
+                }
+                sign + digits
+            }
+            _ => return None,
+        };
+        self.at += len;
+        // Both ends are ASCII, so on character boundaries.
+        self.text.get(start..start + len)
+    }
+
     /// Only whitespace is left.
     fn at_end(&mut self) -> bool {
         self.skip_space();
@@ -115,50 +152,80 @@ impl FastBinder<'_> {
             return false;
         };
         bound.profile = index;
-        if cursor.eat(b'}') {
-            return cursor.at_end();
-        }
-        if !cursor.eat(b',')
-            || !cursor.quoted(b"settings")
-            || !cursor.eat(b':')
-            || !cursor.eat(b'{')
-        {
-            return false;
-        }
-        if !cursor.eat(b'}') {
-            let mut guess = 0;
-            loop {
-                // Exported states list settings in the profile's order, so the settings
-                // from the one after the last are compared with the text first (most
-                // fail on where the closing quote should be).
-                let s = match ids.quoted_setting(&mut cursor, guess) {
-                    Some(s) => s,
-                    None => {
-                        let found = cursor.string().and_then(|id| ids.setting(id, usize::MAX));
-                        let Some(s) = found else {
-                            return false;
-                        };
-                        s
-                    }
-                };
-                if !cursor.eat(b':') {
+        // Then `settings` and the record's key, each at most once, in either order.
+        let (mut settings, mut key) = (false, false);
+        loop {
+            if cursor.eat(b'}') {
+                return cursor.at_end();
+            }
+            if !cursor.eat(b',') {
+                return false;
+            }
+            if !settings && cursor.quoted(b"settings") {
+                settings = true;
+                if !cursor.eat(b':') || !scan_settings(&mut cursor, ids, bound) {
                     return false;
                 }
-                // Any string but one of the setting's options is left to the parser.
-                let Some(o) = ids.option_ids(s).position(|id| cursor.quoted(id)) else {
+            } else if !key && self.key_field_plain() && cursor.quoted(self.key_field.as_bytes()) {
+                key = true;
+                let Some(raw) = cursor.eat(b':').then(|| cursor.record_key()).flatten() else {
                     return false;
                 };
-                guess = s + 1;
-                bound.choices.push((s, o));
-                if cursor.eat(b'}') {
-                    break;
-                }
-                if !cursor.eat(b',') {
-                    return false;
-                }
+                bound.key.extend_from_slice(raw.as_bytes());
+            } else {
+                return false;
             }
         }
-        cursor.eat(b'}') && cursor.at_end()
+    }
+
+    /// The key field's name is plain JSON string content, so it can be compared with the
+    /// text as it stands.
+    fn key_field_plain(&self) -> bool {
+        !self
+            .key_field
+            .bytes()
+            .any(|b| b < 0x20 || b == b'"' || b == b'\\')
+    }
+}
+
+/// The object of a `settings` field, each entry looked up as it is read.
+fn scan_settings(cursor: &mut Cursor<'_>, ids: &ProfileIds<'_>, bound: &mut Bound) -> bool {
+    if !cursor.eat(b'{') {
+        return false;
+    }
+    if cursor.eat(b'}') {
+        return true;
+    }
+    let mut guess = 0;
+    loop {
+        // Exported states list settings in the profile's order, so the settings from the
+        // one after the last are compared with the text first (most fail on where the
+        // closing quote should be).
+        let s = match ids.quoted_setting(cursor, guess) {
+            Some(s) => s,
+            None => {
+                let found = cursor.string().and_then(|id| ids.setting(id, usize::MAX));
+                let Some(s) = found else {
+                    return false;
+                };
+                s
+            }
+        };
+        if !cursor.eat(b':') {
+            return false;
+        }
+        // Any string but one of the setting's options is left to the parser.
+        let Some(o) = ids.option_ids(s).position(|id| cursor.quoted(id)) else {
+            return false;
+        };
+        guess = s + 1;
+        bound.choices.push((s, o));
+        if cursor.eat(b'}') {
+            return true;
+        }
+        if !cursor.eat(b',') {
+            return false;
+        }
     }
 }
 
@@ -298,12 +365,15 @@ mod tests {
         r#"{"app":"douyin"}"#,
         r#"{"app":"douyin","settings":{"local-feed":"on","local-feed":"off"}}"#,
         r#"{"app":"douyin","settings":{"local-feed":"on"},"id":7}"#,
+        r#"{"app":"douyin","id":"row-12","settings":{"local-feed":"on"}}"#,
+        r#"{"app":"wechat-read","settings":{},"id":-30}"#,
+        r#"{"app":"douyin","id":"\u00e9"}"#,
     ];
 
     /// Every text one byte away from a sample: each byte left out, each of a set of
     /// bytes put before each byte, and each byte replaced by each of them.
     fn near(sample: &str) -> Vec<String> {
-        const BYTES: &[u8] = b"{}[]\":, \t\n\r\\0a-ux=#\x01\x0b\x0c\x7f";
+        const BYTES: &[u8] = b"{}[]\":, \t\n\r\\01.eE+a-ux=#\x01\x0b\x0c\x7f";
         let bytes = sample.as_bytes();
         let mut texts = Vec::new();
         for at in 0..=bytes.len() {
@@ -345,11 +415,12 @@ mod tests {
                     .bind(profile)
                     .unwrap_or_else(|e| panic!("scanned {text:?}, which binding refuses: {e}"));
                 assert_eq!(bound.selection(profile), selection, "{text:?}");
-                assert!(bound.key.is_empty() && bound.waivers.is_empty());
+                assert_eq!(bound.record_key(), state.key, "{text:?}");
+                assert!(bound.waivers.is_empty());
             }
         }
-        // The samples themselves but the keyed one, and a good share of their neighbours
-        // (whitespace added, an option changed) are read; most changes are refused.
+        // The samples themselves but the one with an escape, and a good share of their
+        // neighbours (whitespace added, an option changed) are read; most are refused.
         assert!(
             taken > 5 && taken < tried / 2,
             "{taken} of {tried} texts scanned"
@@ -374,6 +445,14 @@ mod tests {
             r#"{"app":"douyin","settings":{"local-feed":true}}"#,
             "{\"app\":\"douyin\",\u{a0}\"settings\":{}}",
             r#"["douyin"]"#,
+            r#"{"app":"douyin","id":1.5}"#,
+            r#"{"app":"douyin","id":01}"#,
+            r#"{"app":"douyin","id":1e3}"#,
+            r#"{"app":"douyin","id":-}"#,
+            "{\"app\":\"douyin\",\"id\":\"a\tb\"}",
+            r#"{"app":"douyin","id":1,"id":2}"#,
+            r#"{"app":"douyin","id":null}"#,
+            r#"{"app":"douyin","id":"x\"y"}"#,
         ] {
             assert!(!binder.scan_into(text, &mut bound), "{text}");
         }
