@@ -5,8 +5,10 @@ Usage: python3 benches/speed.py [--states N] [--lines-states N] [--format-states
                                 [--only-lines | --only-profiles | --only-formats | --skip-formats]
 
 Builds the release binaries (privaudit and examples/floor.rs, the floor: the least any checker
-must do with the same input, using the same parsers, on every core) and reports, for each part,
-median wall times over R runs (default 5) and peak memory (max RSS) of privaudit and of its
+must do with the same input, using the general parsers (toml, serde_json), on every core;
+privaudit reads the common shape of a state with its own scanners, so it can come near or under
+a floor) and reports, for each part, median wall times over R runs (default 5) and peak memory
+(max RSS) of privaudit and of its
 floor. In every pair the privaudit and floor runs alternate (p, f, p, f, ...) so drift on a
 shared machine hits both, stdout goes to /dev/null, and each ratio divides privaudit's median
 by the floor's median from the same run.

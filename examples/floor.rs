@@ -1,5 +1,7 @@
 //! The floors that benches/speed.py compares privaudit against: the least any checker must
-//! do with the same input, using the same parsers, on every core.
+//! do with the same input, using the general parsers (toml, serde_json), on every core.
+//! (privaudit reads the common shape of a state with its own scanners and leaves the rest
+//! to these parsers.)
 //!
 //! - `floor profile FILE`: read one TOML file, parse it and print it as JSON.
 //! - `floor states DIR`: read every `*.toml` in DIR (name order) and parse each (one open
