@@ -354,8 +354,9 @@ impl FastBinder<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Diagnostic;
     use crate::source::SourceText;
-    use crate::state::{DEFAULT_KEY_FIELD, parse_state_json, parse_state_toml};
+    use crate::state::{AccountState, DEFAULT_KEY_FIELD, parse_state_json, parse_state_toml};
 
     /// Records of the common shape and near it, for the built-in Douyin and WeChat Read.
     const SAMPLES: &[&str] = &[
@@ -393,21 +394,27 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn what_the_scan_accepts_the_straightforward_path_reads_alike() {
+    /// How many of the texts near `samples` (and the samples) `scan` takes, and of how
+    /// many; every one it takes is read alike by `parse` and the straightforward binding:
+    /// the same app, selection and record key.
+    fn scanned_alike(
+        samples: &[&str],
+        scan: impl Fn(&FastBinder<'_>, &str, &mut Bound) -> bool,
+        parse: impl Fn(&str) -> Result<AccountState, Diagnostic>,
+    ) -> (usize, usize) {
         let catalog = crate::catalog::builtin();
         let profiles = crate::registry::builtin_profiles(catalog).expect("built-in profiles");
         let binder = FastBinder::new(&profiles);
         let (mut taken, mut tried) = (0, 0);
         let mut bound = Bound::default();
-        for sample in SAMPLES {
+        for sample in samples {
             for text in near(sample).iter().map(String::as_str).chain([*sample]) {
                 tried += 1;
-                if !binder.scan_into(text, &mut bound) {
+                if !scan(&binder, text, &mut bound) {
                     continue;
                 }
                 taken += 1;
-                let state = parse_state_json("t", 1, text, DEFAULT_KEY_FIELD)
+                let state = parse(text)
                     .unwrap_or_else(|e| panic!("scanned {text:?}, which the parser refuses: {e}"));
                 let profile = &profiles[bound.profile];
                 assert_eq!(profile.app.id, state.app, "{text:?}");
@@ -419,6 +426,16 @@ mod tests {
                 assert!(bound.waivers.is_empty());
             }
         }
+        (taken, tried)
+    }
+
+    #[test]
+    fn what_the_scan_accepts_the_straightforward_path_reads_alike() {
+        let (taken, tried) = scanned_alike(
+            SAMPLES,
+            |b, t, bound| b.scan_into(t, bound),
+            |text| parse_state_json("t", 1, text, DEFAULT_KEY_FIELD),
+        );
         // The samples themselves but the one with an escape, and a good share of their
         // neighbours (whitespace added, an option changed) are read; most are refused.
         assert!(
@@ -472,30 +489,11 @@ mod tests {
 
     #[test]
     fn what_the_toml_scan_accepts_the_straightforward_path_reads_alike() {
-        let catalog = crate::catalog::builtin();
-        let profiles = crate::registry::builtin_profiles(catalog).expect("built-in profiles");
-        let binder = FastBinder::new(&profiles);
-        let (mut taken, mut tried) = (0, 0);
-        let mut bound = Bound::default();
-        for sample in TOML_SAMPLES {
-            for text in near(sample).iter().map(String::as_str).chain([*sample]) {
-                tried += 1;
-                if !binder.scan_toml_into(text, &mut bound) {
-                    continue;
-                }
-                taken += 1;
-                let source = SourceText::from_string("t.toml", text);
-                let state = parse_state_toml(&source)
-                    .unwrap_or_else(|e| panic!("scanned {text:?}, which the parser refuses: {e}"));
-                let profile = &profiles[bound.profile];
-                assert_eq!(profile.app.id, state.app, "{text:?}");
-                let selection = state
-                    .bind(profile)
-                    .unwrap_or_else(|e| panic!("scanned {text:?}, which binding refuses: {e}"));
-                assert_eq!(bound.selection(profile), selection, "{text:?}");
-                assert!(bound.key.is_empty() && bound.waivers.is_empty());
-            }
-        }
+        let (taken, tried) = scanned_alike(
+            TOML_SAMPLES,
+            |b, t, bound| b.scan_toml_into(t, bound),
+            |text| parse_state_toml(&SourceText::from_string("t.toml", text)),
+        );
         assert!(
             taken > 10 && taken < tried / 2,
             "{taken} of {tried} texts scanned"
