@@ -73,8 +73,9 @@ impl<'p> FastBinder<'p> {
     /// Records carry their key in the field `field` instead of the default.
     pub fn with_key_field(mut self, field: &str) -> Self {
         field.clone_into(&mut self.key_field);
-        // Defence in depth: `--key` already refuses the state's own field names.
-        self.scan = !matches!(field, "app" | "settings");
+        // Defence in depth: `--key` already refuses the state's own field names, which
+        // the parsers read as those fields before the key.
+        self.scan = !matches!(field, "app" | "settings" | "waivers");
         self
     }
 
@@ -318,7 +319,12 @@ impl<'de> Visitor<'de> for StateSeed<'_, '_> {
                         waivers: &mut bound.waivers,
                     })?;
                 }
-                field if field == binder.key_field && !key => {
+                // The state's own fields are never its key (a second `app` is an error).
+                field
+                    if field == binder.key_field
+                        && !key
+                        && !matches!(field, "app" | "settings" | "waivers") =>
+                {
                     key = true;
                     let raw = map.next_value::<&'de serde_json::value::RawValue>()?;
                     let raw = raw.get();

@@ -474,9 +474,16 @@ mod tests {
         ] {
             assert!(!binder.scan_into(text, &mut bound), "{text}");
         }
-        // A key field named like the shape's fields turns the scan off.
-        let keyed = FastBinder::new(&profiles).with_key_field("app");
-        assert!(!keyed.scan);
+        // A key field named like a state's own fields turns the scan off (the parsers read
+        // `{"app":"douyin","waivers":7}` as waivers, and refuse it).
+        for field in ["app", "settings", "waivers"] {
+            let keyed = FastBinder::new(&profiles).with_key_field(field);
+            assert!(!keyed.scan, "{field}");
+            let text = format!(r#"{{"app":"douyin","{field}":7}}"#);
+            let parsed = parse_state_json("t", 1, &text, field).is_ok();
+            assert_eq!(keyed.bind_into(&text, 1, &mut bound), parsed, "{text}");
+        }
+        assert!(FastBinder::new(&profiles).with_key_field("row").scan);
     }
 
     /// State files of the common shape and near it.
