@@ -412,13 +412,19 @@ fn take_record(bytes: &[u8], text: &mut String) -> Result<Range<usize>, String> 
         Ok(record) => record,
         Err(e) => return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)),
     };
-    let record = record.trim_start_matches('\u{feff}').trim();
+    let record = record_of(record);
     if record.is_empty() {
         return Err(BLANK_LINE.to_owned());
     }
     let start = text.len();
     text.push_str(record);
     Ok(start..text.len())
+}
+
+/// A line's record: without a byte-order mark and the whitespace around it (empty for a
+/// blank line). Both ways of reading lines use it.
+fn record_of(line: &str) -> &str {
+    line.trim_start_matches('\u{feff}').trim()
 }
 
 impl<R: Read> JsonLines<R> {
@@ -433,7 +439,7 @@ impl<R: Read> JsonLines<R> {
         let available = self.reader.buffer();
         let available = &available[..available
             .len()
-            .min(MAX_CHUNK_BYTES - text.len().min(MAX_CHUNK_BYTES))];
+            .min(MAX_CHUNK_BYTES.saturating_sub(text.len()))];
         // Up to and with the last line break of the first `room` lines.
         let Some(cut) = memchr::memchr_iter(b'\n', available)
             .take(room)
@@ -459,8 +465,7 @@ impl<R: Read> JsonLines<R> {
             // Line breaks are ASCII, so these are character boundaries.
             let content = &lines[at..end];
             let content = content.strip_suffix('\r').unwrap_or(content);
-            // As `take_record`: without a byte-order mark and surrounding whitespace.
-            let record = content.trim_start_matches('\u{feff}').trim();
+            let record = record_of(content);
             let offset = start + at + (record.as_ptr() as usize - content.as_ptr() as usize);
             let text = if record.is_empty() {
                 Err(Box::new(Diagnostic::at_line(
